@@ -1,0 +1,133 @@
+//! The one diagnostic model that every stage produces and every reporter reads.
+//!
+//! A diagnostic is data: rule id, severity, message, a primary labelled place, related
+//! places (possibly in other files) and a help line. It knows nothing about rendering.
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+
+use crate::source::{FileId, Files, Location};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// A labelled place in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    pub location: Location,
+    pub message: String,
+}
+
+impl Label {
+    pub fn new(location: Location, message: impl Into<String>) -> Self {
+        Self {
+            location,
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub rule: Cow<'static, str>,
+    pub severity: Severity,
+    pub message: String,
+    pub primary: Label,
+    /// JSON pointer of the offending value within its document, where there is one.
+    pub pointer: Option<String>,
+    pub related: Vec<Label>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(
+        rule: impl Into<Cow<'static, str>>,
+        severity: Severity,
+        message: impl Into<String>,
+        primary: Label,
+    ) -> Self {
+        Self {
+            rule: rule.into(),
+            severity,
+            message: message.into(),
+            primary,
+            pointer: None,
+            related: Vec::new(),
+            help: None,
+        }
+    }
+
+    pub fn with_pointer(mut self, pointer: impl Into<String>) -> Self {
+        self.pointer = Some(pointer.into());
+        self
+    }
+
+    pub fn with_related(mut self, label: Label) -> Self {
+        self.related.push(label);
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn file(&self) -> FileId {
+        self.primary.location.file
+    }
+
+    /// Output order: file path, then position, then rule id (so equal places stay stable).
+    pub fn cmp_in(&self, other: &Self, files: &Files) -> Ordering {
+        let a = &self.primary.location;
+        let b = &other.primary.location;
+        files
+            .get(a.file)
+            .path
+            .cmp(&files.get(b.file).path)
+            .then(a.span.start.cmp(&b.span.start))
+            .then(a.span.end.cmp(&b.span.end))
+            .then_with(|| self.rule.cmp(&other.rule))
+            .then_with(|| self.message.cmp(&other.message))
+    }
+}
+
+/// Sorts diagnostics into output order.
+pub fn sort(diagnostics: &mut [Diagnostic], files: &Files) {
+    diagnostics.sort_by(|a, b| a.cmp_in(b, files));
+}
+
+/// Counts of a finished run, shown in every report's summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub files: usize,
+    pub entities: usize,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+impl Summary {
+    pub fn count(diagnostics: &[Diagnostic], files: usize, entities: usize) -> Self {
+        let errors = diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        Self {
+            files,
+            entities,
+            errors,
+            warnings: diagnostics.len() - errors,
+        }
+    }
+}

@@ -1,0 +1,928 @@
+//! Stage 2 of the pipeline: YAML text -> documents as JSON values with source spans.
+//!
+//! Built on the event stream of `saphyr-parser` (a maintained YAML 1.2 parser that reports
+//! marks). Scalars are resolved by the YAML 1.2 core schema in [`scalar`]; anchors, aliases
+//! and merge keys are resolved here, with caps so that a hostile file stays small; duplicate
+//! keys are findings, never last-wins. The builder is iterative, so nesting depth is bounded
+//! by a limit and never by the call stack.
+
+pub mod scalar;
+pub mod spans;
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span, Tag};
+use serde_json::{Map, Value};
+
+use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::source::{FileId, Location};
+pub use spans::{NodeSpan, Resolved, SpanMap, escape_segment, push_segment};
+
+/// Rule ids of the findings the loader makes.
+pub mod ids {
+    pub const YAML_SYNTAX: &str = "yaml-syntax";
+    pub const DUPLICATE_KEY: &str = "duplicate-key";
+    pub const YAML_UNSUPPORTED: &str = "yaml-unsupported";
+    pub const YAML_LIMIT: &str = "yaml-limit";
+}
+
+/// Caps that keep hostile input small in memory and time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Nodes that alias expansion may add to one document, in all.
+    pub alias_nodes: usize,
+    /// Nesting depth of mappings and lists.
+    pub depth: usize,
+    /// Documents in one file.
+    pub documents: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            alias_nodes: 100_000,
+            depth: 128,
+            documents: 10_000,
+        }
+    }
+}
+
+/// A plain scalar that a YAML 1.1 tool reads differently.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ambiguous {
+    /// Pointer of the value (or, for a key, of the entry the key names).
+    pub pointer: String,
+    pub span: Range<usize>,
+    pub text: String,
+    pub is_key: bool,
+    /// The YAML 1.1 reading, e.g. `false` for `no`, `511` for `0777`.
+    pub yaml11: String,
+}
+
+/// One YAML document of a file.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// 0-based position of the document in its file.
+    pub index: usize,
+    pub value: Value,
+    pub spans: SpanMap,
+    /// Byte range of the document's root node.
+    pub span: Range<usize>,
+    pub ambiguous: Vec<Ambiguous>,
+}
+
+/// What loading one file gives: its documents (those before a syntax error included) and
+/// the findings made on the way.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub documents: Vec<Document>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Loads every document of `text`. Never panics on any input.
+pub fn load(file: FileId, text: &str, limits: &Limits) -> Loaded {
+    // A UTF-8 byte order mark is allowed by YAML; parse after it and shift offsets back.
+    let (body, base) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => (rest, text.len() - rest.len()),
+        None => (text, 0),
+    };
+    let mut builder = Builder::new(file, body, base, *limits);
+    let mut parser = Parser::new_from_str(body);
+    loop {
+        match parser.next_event() {
+            None => break,
+            Some(Ok((event, span))) => {
+                if builder.event(event, span).is_break() {
+                    break;
+                }
+            }
+            Some(Err(err)) => {
+                builder.syntax_error(&err);
+                break;
+            }
+        }
+    }
+    Loaded {
+        documents: builder.docs,
+        diagnostics: builder.diags,
+    }
+}
+
+/// Converts the parser's character indices to byte offsets. Events arrive in order, so a
+/// forward cursor makes this linear; ASCII text needs no conversion at all.
+struct Offsets<'t> {
+    text: &'t str,
+    base: usize,
+    ascii: bool,
+    chars: usize,
+    bytes: usize,
+}
+
+impl<'t> Offsets<'t> {
+    fn new(text: &'t str, base: usize) -> Self {
+        Self {
+            text,
+            base,
+            ascii: text.is_ascii(),
+            chars: 0,
+            bytes: 0,
+        }
+    }
+
+    fn byte(&mut self, char_index: usize) -> usize {
+        if self.ascii {
+            return self.base + char_index.min(self.text.len());
+        }
+        if char_index < self.chars {
+            self.chars = 0;
+            self.bytes = 0;
+        }
+        let mut iter = self.text[self.bytes..].char_indices();
+        while self.chars < char_index {
+            match iter.next() {
+                Some((_, c)) => {
+                    self.bytes += c.len_utf8();
+                    self.chars += 1;
+                }
+                None => break,
+            }
+        }
+        self.base + self.bytes
+    }
+
+    fn span(&mut self, span: &Span) -> Range<usize> {
+        let start = self.byte(span.start.index());
+        let end = self.byte(span.end.index());
+        start..end.max(start)
+    }
+}
+
+#[derive(Debug)]
+struct Anchor {
+    value: Value,
+    pointer: String,
+    nodes: usize,
+}
+
+#[derive(Debug)]
+struct PendingKey {
+    name: String,
+    span: Range<usize>,
+    merge: bool,
+    duplicate: bool,
+}
+
+#[derive(Debug)]
+struct MergeSource {
+    value: Value,
+    /// Where the merged mapping was written (an anchor's pointer, or the inline value's).
+    origin: String,
+    use_span: Range<usize>,
+    key_span: Range<usize>,
+}
+
+#[derive(Debug)]
+enum Container {
+    Seq(Vec<Value>),
+    Map {
+        map: Map<String, Value>,
+        key: Option<PendingKey>,
+        merges: Vec<MergeSource>,
+    },
+}
+
+#[derive(Debug)]
+struct Frame {
+    container: Container,
+    ctx: NodeCtx,
+    start: usize,
+    end: usize,
+    anchor: usize,
+    nodes: usize,
+}
+
+/// What a node is to its parent, decided when it starts.
+#[derive(Debug, Clone)]
+struct NodeCtx {
+    pointer: String,
+    /// Whether this node's spans are recorded (not for keys, nor under a duplicate key).
+    record: bool,
+    role: Role,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Root,
+    Item,
+    Key,
+    Value,
+}
+
+struct Builder<'t> {
+    file: FileId,
+    text: &'t str,
+    base: usize,
+    offsets: Offsets<'t>,
+    limits: Limits,
+    diags: Vec<Diagnostic>,
+    docs: Vec<Document>,
+    // The document being built.
+    stack: Vec<Frame>,
+    root: Option<(Value, Range<usize>)>,
+    spans: SpanMap,
+    anchors: HashMap<usize, Anchor>,
+    ambiguous: Vec<Ambiguous>,
+    expanded: usize,
+    /// Depth of a subtree being skipped because it is nested too deep.
+    skipping: usize,
+    skip_ctx: Option<(NodeCtx, usize)>,
+    doc_count: usize,
+}
+
+use std::ops::ControlFlow;
+
+impl<'t> Builder<'t> {
+    fn new(file: FileId, text: &'t str, base: usize, limits: Limits) -> Self {
+        Self {
+            file,
+            text,
+            base,
+            offsets: Offsets::new(text, base),
+            limits,
+            diags: Vec::new(),
+            docs: Vec::new(),
+            stack: Vec::new(),
+            root: None,
+            spans: SpanMap::default(),
+            anchors: HashMap::new(),
+            ambiguous: Vec::new(),
+            expanded: 0,
+            skipping: 0,
+            skip_ctx: None,
+            doc_count: 0,
+        }
+    }
+
+    fn loc(&self, span: Range<usize>) -> Location {
+        Location::new(self.file, span)
+    }
+
+    fn finding(
+        &mut self,
+        rule: &'static str,
+        message: impl Into<String>,
+        span: Range<usize>,
+        label: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let d = Diagnostic::new(
+            rule,
+            Severity::Error,
+            message,
+            Label::new(self.loc(span), label),
+        );
+        self.diags.push(d);
+        let last = self.diags.len() - 1;
+        &mut self.diags[last]
+    }
+
+    fn src(&self, span: &Range<usize>) -> &'t str {
+        let (s, e) = (span.start - self.base, span.end - self.base);
+        self.text.get(s..e).unwrap_or("")
+    }
+
+    /// The span of a node without its anchor (`&a`) and tag (`!!str`) properties, so that
+    /// labels underline the value itself.
+    fn trim_properties(&self, span: Range<usize>) -> Range<usize> {
+        let mut start = span.start;
+        loop {
+            let rest = self.src(&(start..span.end));
+            if !(rest.starts_with('&') || rest.starts_with('!')) {
+                break;
+            }
+            let token = rest
+                .find(|c: char| c.is_whitespace())
+                .unwrap_or(rest.len());
+            let after = &rest[token..];
+            let ws = after.len() - after.trim_start().len();
+            if token + ws == 0 {
+                break;
+            }
+            start += token + ws;
+        }
+        start..span.end
+    }
+
+    fn syntax_error(&mut self, err: &ScanError) {
+        let at = self.offsets.byte(err.marker().index());
+        let end = self
+            .text
+            .get(at - self.base..)
+            .and_then(|r| r.chars().next())
+            .map_or(at, |c| at + c.len_utf8());
+        let info = err.info().to_owned();
+        let help = syntax_help(&info);
+        let d = self.finding(
+            ids::YAML_SYNTAX,
+            format!("invalid YAML: {info}"),
+            at..end,
+            info.clone(),
+        );
+        if let Some(h) = help {
+            d.help = Some(h.into());
+        }
+    }
+
+    fn event(&mut self, event: Event<'_>, span: Span) -> ControlFlow<()> {
+        let raw = self.offsets.span(&span);
+        if self.skipping > 0 {
+            match event {
+                Event::SequenceStart(..) | Event::MappingStart(..) => self.skipping += 1,
+                Event::SequenceEnd | Event::MappingEnd => {
+                    self.skipping -= 1;
+                    if self.skipping == 0
+                        && let Some((ctx, start)) = self.skip_ctx.take()
+                    {
+                        self.finish(Value::Null, start..raw.end, 0, 1, ctx);
+                    }
+                }
+                _ => {}
+            }
+            return ControlFlow::Continue(());
+        }
+        match event {
+            Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
+            Event::DocumentStart(_) => {
+                self.doc_count += 1;
+                if self.doc_count > self.limits.documents {
+                    self.finding(
+                        ids::YAML_LIMIT,
+                        format!(
+                            "the file holds more than {} documents",
+                            self.limits.documents
+                        ),
+                        raw,
+                        "documents from here on are not read",
+                    )
+                    .help = Some(
+                        "split the file, or raise `limits.documents` in catalint.yaml".into(),
+                    );
+                    return ControlFlow::Break(());
+                }
+            }
+            Event::DocumentEnd => self.end_document(raw),
+            Event::Alias(id) => {
+                let ctx = self.child_ctx();
+                self.alias(id, raw, ctx);
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                let ctx = self.child_ctx();
+                let span = self.trim_properties(raw);
+                let value = self.scalar(&text, style, tag.as_deref(), &span, &ctx);
+                self.finish(value, span, anchor, 1, ctx);
+            }
+            Event::SequenceStart(anchor, ref tag) | Event::MappingStart(anchor, ref tag) => {
+                let is_map = matches!(event, Event::MappingStart(..));
+                let ctx = self.child_ctx();
+                let span = self.trim_properties(raw);
+                if let Some(tag) = tag.as_deref() {
+                    let expected = if is_map { "map" } else { "seq" };
+                    if !is_core_tag(tag, expected) {
+                        self.unsupported_tag(tag, span.start..span.start);
+                    }
+                }
+                if self.stack.len() >= self.limits.depth {
+                    self.finding(
+                        ids::YAML_LIMIT,
+                        format!("nesting deeper than {} levels", self.limits.depth),
+                        span.start..span.start + 1,
+                        "this value is nested too deep and is not read",
+                    )
+                    .help = Some(
+                        "a catalogue entity needs a handful of levels; flatten the structure"
+                            .into(),
+                    );
+                    self.skipping = 1;
+                    self.skip_ctx = Some((ctx, span.start));
+                    return ControlFlow::Continue(());
+                }
+                let container = if is_map {
+                    Container::Map {
+                        map: Map::new(),
+                        key: None,
+                        merges: Vec::new(),
+                    }
+                } else {
+                    Container::Seq(Vec::new())
+                };
+                self.stack.push(Frame {
+                    container,
+                    ctx,
+                    start: span.start,
+                    end: span.end,
+                    anchor,
+                    nodes: 1,
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some(frame) = self.stack.pop() {
+                    self.end_container(frame, raw);
+                }
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn child_ctx(&self) -> NodeCtx {
+        let Some(parent) = self.stack.last() else {
+            return NodeCtx {
+                pointer: String::new(),
+                record: true,
+                role: Role::Root,
+            };
+        };
+        match &parent.container {
+            Container::Seq(items) => NodeCtx {
+                pointer: push_segment(&parent.ctx.pointer, &items.len().to_string()),
+                record: parent.ctx.record,
+                role: Role::Item,
+            },
+            Container::Map { key: None, .. } => NodeCtx {
+                pointer: parent.ctx.pointer.clone(),
+                record: false,
+                role: Role::Key,
+            },
+            Container::Map { key: Some(k), .. } => NodeCtx {
+                pointer: push_segment(&parent.ctx.pointer, &k.name),
+                record: parent.ctx.record && !k.duplicate,
+                role: Role::Value,
+            },
+        }
+    }
+
+    fn scalar(
+        &mut self,
+        text: &str,
+        style: ScalarStyle,
+        tag: Option<&Tag>,
+        span: &Range<usize>,
+        ctx: &NodeCtx,
+    ) -> Value {
+        if let Some(tag) = tag {
+            if tag.handle == "!" && tag.suffix.is_empty() {
+                return Value::String(text.to_owned());
+            }
+            if tag.is_yaml_core_schema() {
+                return self.core_tagged(text, &tag.suffix, span);
+            }
+            self.unsupported_tag(tag, span.clone());
+        }
+        if style != ScalarStyle::Plain {
+            return Value::String(text.to_owned());
+        }
+        if ctx.record
+            && let Some(reading) = scalar::yaml11_reading(text)
+        {
+            self.ambiguous.push(Ambiguous {
+                pointer: ctx.pointer.clone(),
+                span: span.clone(),
+                text: text.to_owned(),
+                is_key: false,
+                yaml11: reading,
+            });
+        }
+        match scalar::resolve_plain(text) {
+            scalar::Plain::Value(v) => v,
+            scalar::Plain::NonFinite(what) => {
+                self.finding(
+                    ids::YAML_UNSUPPORTED,
+                    format!("`{text}` is {what}, which JSON and the catalogue cannot hold"),
+                    span.clone(),
+                    format!("{what} is not a number the catalogue accepts"),
+                )
+                .help = Some(format!(
+                    "write a finite number, or quote it (\"{text}\") if you meant text"
+                ));
+                Value::Null
+            }
+        }
+    }
+
+    fn core_tagged(&mut self, text: &str, suffix: &str, span: &Range<usize>) -> Value {
+        let plain = scalar::resolve_plain(text);
+        let ok = |v: &Value| match suffix {
+            "int" => v.is_i64() || v.is_u64(),
+            "float" => v.is_number(),
+            "bool" => v.is_boolean(),
+            "null" => v.is_null(),
+            _ => false,
+        };
+        match suffix {
+            "str" => Value::String(text.to_owned()),
+            "int" | "float" | "bool" | "null" => match plain {
+                scalar::Plain::Value(v) if ok(&v) => v,
+                _ => {
+                    self.finding(
+                        ids::YAML_UNSUPPORTED,
+                        format!("`{text}` is not a valid `!!{suffix}`"),
+                        span.clone(),
+                        format!("not a {suffix}"),
+                    )
+                    .help = Some(format!("remove the `!!{suffix}` tag, or fix the value"));
+                    Value::Null
+                }
+            },
+            _ => {
+                self.finding(
+                    ids::YAML_UNSUPPORTED,
+                    format!("the YAML tag `!!{suffix}` has no JSON equivalent"),
+                    span.clone(),
+                    "tagged here",
+                )
+                .help = Some("remove the tag and write plain text, numbers or lists".into());
+                Value::String(text.to_owned())
+            }
+        }
+    }
+
+    fn unsupported_tag(&mut self, tag: &Tag, span: Range<usize>) {
+        let name = if tag.is_yaml_core_schema() {
+            format!("!!{}", tag.suffix)
+        } else {
+            format!("{}{}", tag.handle, tag.suffix)
+        };
+        self.finding(
+            ids::YAML_UNSUPPORTED,
+            format!("custom YAML tag `{name}` is not supported"),
+            span,
+            "tagged value",
+        )
+        .help = Some(
+            "catalogue files are plain data: remove the tag (the value is read as if untagged)"
+                .into(),
+        );
+    }
+
+    fn alias(&mut self, id: usize, span: Range<usize>, ctx: NodeCtx) {
+        let Some(anchor) = self.anchors.get(&id) else {
+            self.finding(
+                ids::YAML_SYNTAX,
+                "alias to an unknown anchor",
+                span.clone(),
+                "no anchor of this name is defined before this point",
+            );
+            self.finish(Value::Null, span, 0, 1, ctx);
+            return;
+        };
+        if self.expanded.saturating_add(anchor.nodes) > self.limits.alias_nodes {
+            let limit = self.limits.alias_nodes;
+            self.finding(
+                ids::YAML_LIMIT,
+                format!("aliases expand this document beyond {limit} values"),
+                span.clone(),
+                "expansion stopped at this alias",
+            )
+            .help = Some(
+                "a file that multiplies aliases (a \"billion laughs\") is refused; \
+                 write the values out, or raise `limits.aliasNodes` in catalint.yaml"
+                    .into(),
+            );
+            self.finish(Value::Null, span, 0, 1, ctx);
+            return;
+        }
+        let value = anchor.value.clone();
+        let nodes = anchor.nodes;
+        let origin = anchor.pointer.clone();
+        self.expanded += nodes;
+        self.finish_with_origin(value, span, 0, nodes, ctx, Some(origin));
+    }
+
+    fn finish(&mut self, value: Value, span: Range<usize>, anchor: usize, nodes: usize, ctx: NodeCtx) {
+        self.finish_with_origin(value, span, anchor, nodes, ctx, None);
+    }
+
+    fn finish_with_origin(
+        &mut self,
+        value: Value,
+        span: Range<usize>,
+        anchor: usize,
+        nodes: usize,
+        ctx: NodeCtx,
+        origin: Option<String>,
+    ) {
+        if anchor != 0 {
+            self.anchors.insert(
+                anchor,
+                Anchor {
+                    value: value.clone(),
+                    pointer: ctx.pointer.clone(),
+                    nodes,
+                },
+            );
+        }
+        match ctx.role {
+            Role::Root => {
+                self.spans.insert(
+                    "",
+                    NodeSpan {
+                        key: None,
+                        value: span.clone(),
+                        origin: origin.map(Into::into),
+                    },
+                );
+                self.root = Some((value, span));
+            }
+            Role::Item => {
+                if ctx.record {
+                    self.spans.insert(
+                        &ctx.pointer,
+                        NodeSpan {
+                            key: None,
+                            value: span.clone(),
+                            origin: origin.map(Into::into),
+                        },
+                    );
+                }
+                if let Some(parent) = self.stack.last_mut() {
+                    parent.end = parent.end.max(span.end);
+                    parent.nodes += nodes;
+                    if let Container::Seq(items) = &mut parent.container {
+                        items.push(value);
+                    }
+                }
+            }
+            Role::Key => self.key(value, span),
+            Role::Value => self.value(value, span, nodes, ctx, origin),
+        }
+    }
+
+    fn key(&mut self, value: Value, span: Range<usize>) {
+        let text = self.src(&span);
+        let name = match value {
+            Value::String(s) => s,
+            other => {
+                let (what, shown) = match &other {
+                    Value::Object(_) | Value::Array(_) => ("a mapping or list", text.to_owned()),
+                    Value::Null => ("empty (null)", "~".to_owned()),
+                    _ => ("not a string", other.to_string()),
+                };
+                self.finding(
+                    ids::YAML_UNSUPPORTED,
+                    format!("mapping key `{}` is {what}", truncate(&shown, 40)),
+                    span.clone(),
+                    "keys must be strings",
+                )
+                .help = Some(format!(
+                    "quote the key (\"{}\") or rename it; catalogue keys are field names",
+                    truncate(text, 40)
+                ));
+                match other {
+                    Value::Null => String::new(),
+                    Value::Bool(_) | Value::Number(_) => other.to_string(),
+                    _ => text.to_owned(),
+                }
+            }
+        };
+        let merge = name == "<<" && text == "<<";
+        let Some(parent) = self.stack.last() else {
+            return;
+        };
+        let pointer = push_segment(&parent.ctx.pointer, &name);
+        let record = parent.ctx.record;
+        let duplicate = !merge
+            && matches!(&parent.container, Container::Map { map, .. } if map.contains_key(&name));
+        if duplicate {
+            let earlier = if record {
+                self.spans.get(&pointer).and_then(|n| n.key.clone())
+            } else {
+                None
+            };
+            let mut d = Diagnostic::new(
+                ids::DUPLICATE_KEY,
+                Severity::Error,
+                format!("key `{name}` appears twice in the same mapping"),
+                Label::new(self.loc(span.clone()), "repeated here; this entry is ignored"),
+            )
+            .with_pointer(pointer.clone())
+            .with_help(format!(
+                "YAML tools disagree on which `{name}` wins; keep one entry and delete the other"
+            ));
+            if let Some(earlier) = earlier {
+                d.related
+                    .push(Label::new(self.loc(earlier), "first defined here"));
+            }
+            self.diags.push(d);
+        }
+        if record
+            && !merge
+            && let Some(reading) = scalar::yaml11_reading(text)
+        {
+            self.ambiguous.push(Ambiguous {
+                pointer,
+                span: span.clone(),
+                text: text.to_owned(),
+                is_key: true,
+                yaml11: reading,
+            });
+        }
+        if let Some(parent) = self.stack.last_mut()
+            && let Container::Map { key, .. } = &mut parent.container
+        {
+            *key = Some(PendingKey {
+                name,
+                span,
+                merge,
+                duplicate,
+            });
+        }
+    }
+
+    fn value(
+        &mut self,
+        value: Value,
+        span: Range<usize>,
+        nodes: usize,
+        ctx: NodeCtx,
+        origin: Option<String>,
+    ) {
+        let Some(parent) = self.stack.last_mut() else {
+            return;
+        };
+        parent.end = parent.end.max(span.end);
+        let Container::Map { map, key, merges } = &mut parent.container else {
+            return;
+        };
+        let Some(k) = key.take() else {
+            return;
+        };
+        if k.duplicate {
+            return;
+        }
+        parent.nodes += nodes;
+        if ctx.record {
+            self.spans.insert(
+                &ctx.pointer,
+                NodeSpan {
+                    key: Some(k.span.clone()),
+                    value: span.clone(),
+                    origin: origin.clone().map(Into::into),
+                },
+            );
+        }
+        if k.merge {
+            merges.push(MergeSource {
+                value,
+                origin: origin.unwrap_or(ctx.pointer),
+                use_span: span,
+                key_span: k.span,
+            });
+        } else {
+            map.insert(k.name, value);
+        }
+    }
+
+    fn end_container(&mut self, frame: Frame, end_event: Range<usize>) {
+        let Frame {
+            container,
+            ctx,
+            start,
+            mut end,
+            anchor,
+            nodes,
+        } = frame;
+        // Flow collections end at their closing bracket; block ones at their last child.
+        if !end_event.is_empty() && self.src(&end_event).starts_with([']', '}']) {
+            end = end.max(end_event.end);
+        }
+        let value = match container {
+            Container::Seq(items) => Value::Array(items),
+            Container::Map {
+                mut map, merges, ..
+            } => {
+                for source in merges {
+                    self.merge(&mut map, &ctx, source);
+                }
+                Value::Object(map)
+            }
+        };
+        self.finish(value, start..end, anchor, nodes, ctx);
+    }
+
+    /// Applies a `<<` merge: keys written in the mapping win over merged ones, and earlier
+    /// sources win over later ones (YAML merge-key semantics).
+    fn merge(&mut self, map: &mut Map<String, Value>, ctx: &NodeCtx, source: MergeSource) {
+        let MergeSource {
+            value,
+            origin,
+            use_span,
+            key_span,
+        } = source;
+        let mut sources: Vec<(Map<String, Value>, String)> = Vec::new();
+        match value {
+            Value::Object(m) => sources.push((m, origin)),
+            Value::Array(items) => {
+                for (i, item) in items.into_iter().enumerate() {
+                    let item_ptr = push_segment(&origin, &i.to_string());
+                    let item_origin = self
+                        .spans
+                        .get(&item_ptr)
+                        .and_then(|n| n.origin.as_deref().map(str::to_owned))
+                        .unwrap_or(item_ptr);
+                    match item {
+                        Value::Object(m) => sources.push((m, item_origin)),
+                        _ => {
+                            self.bad_merge(use_span.clone());
+                            return;
+                        }
+                    }
+                }
+            }
+            _ => {
+                self.bad_merge(use_span);
+                return;
+            }
+        }
+        for (source, origin) in sources {
+            for (k, v) in source {
+                if map.contains_key(&k) {
+                    continue;
+                }
+                if ctx.record {
+                    let pointer = push_segment(&ctx.pointer, &k);
+                    self.spans.insert(
+                        &pointer,
+                        NodeSpan {
+                            key: Some(key_span.clone()),
+                            value: use_span.clone(),
+                            origin: Some(push_segment(&origin, &k).into()),
+                        },
+                    );
+                }
+                map.insert(k, v);
+            }
+        }
+    }
+
+    fn bad_merge(&mut self, span: Range<usize>) {
+        self.finding(
+            ids::YAML_UNSUPPORTED,
+            "a merge key `<<` must merge a mapping or a list of mappings",
+            span,
+            "not a mapping",
+        );
+    }
+
+    fn end_document(&mut self, end: Range<usize>) {
+        let index = self.docs.len();
+        let (value, span) = self
+            .root
+            .take()
+            .unwrap_or((Value::Null, end.start..end.start));
+        self.docs.push(Document {
+            index,
+            value,
+            spans: std::mem::take(&mut self.spans),
+            span,
+            ambiguous: std::mem::take(&mut self.ambiguous),
+        });
+        self.stack.clear();
+        self.anchors.clear();
+        self.expanded = 0;
+    }
+}
+
+fn is_core_tag(tag: &Tag, expected: &str) -> bool {
+    tag.is_yaml_core_schema() && tag.suffix == expected
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(max).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// A plain-words hint for the parser's most common complaints.
+fn syntax_help(info: &str) -> Option<&'static str> {
+    let info = info.to_ascii_lowercase();
+    if info.contains("mapping values are not allowed") {
+        Some("a value that contains `: ` must be quoted; otherwise check the indentation of this line")
+    } else if info.contains("tab") {
+        Some("YAML indents with spaces only; replace the tab characters")
+    } else if info.contains("did not find expected key") || info.contains("block mapping") {
+        Some("check that this line is indented like the other keys of its mapping")
+    } else if info.contains("unclosed") || info.contains("end of stream") || info.contains("eof")
+    {
+        Some("a quote or bracket opened earlier is never closed")
+    } else if info.contains("anchor") || info.contains("alias") {
+        Some("an alias (`*name`) must refer to an anchor (`&name`) defined earlier in the same document")
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests;

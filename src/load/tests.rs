@@ -1,0 +1,218 @@
+use super::*;
+use crate::source::SourceFile;
+use serde_json::json;
+
+fn load_str(text: &str) -> Loaded {
+    load(FileId(0), text, &Limits::default())
+}
+
+/// The source text at the value span of `pointer` in document `doc`.
+fn value_at<'a>(text: &'a str, loaded: &Loaded, doc: usize, pointer: &str) -> &'a str {
+    let r = loaded.documents[doc]
+        .spans
+        .resolve(pointer)
+        .unwrap_or_else(|| panic!("no span for {pointer}"));
+    &text[r.value]
+}
+
+fn key_at<'a>(text: &'a str, loaded: &Loaded, doc: usize, pointer: &str) -> &'a str {
+    let r = loaded.documents[doc].spans.resolve(pointer).unwrap();
+    &text[r.key.expect("a key span")]
+}
+
+fn rules(loaded: &Loaded) -> Vec<&str> {
+    loaded.diagnostics.iter().map(|d| d.rule.as_ref()).collect()
+}
+
+#[test]
+fn nested_maps_and_lists_have_key_and_value_spans() {
+    let text = "a:\n  b: [1, {c: \"x y\"}]\n  d:\n    - e: 5\n      f: 'q'\n";
+    let l = load_str(text);
+    assert!(l.diagnostics.is_empty(), "{:?}", l.diagnostics);
+    assert_eq!(
+        l.documents[0].value,
+        json!({"a": {"b": [1, {"c": "x y"}], "d": [{"e": 5, "f": "q"}]}})
+    );
+    assert_eq!(value_at(text, &l, 0, "/a/b/1/c"), "\"x y\"");
+    assert_eq!(key_at(text, &l, 0, "/a/b/1/c"), "c");
+    assert_eq!(value_at(text, &l, 0, "/a/b"), "[1, {c: \"x y\"}]");
+    assert_eq!(value_at(text, &l, 0, "/a/d/0/f"), "'q'");
+    assert_eq!(key_at(text, &l, 0, "/a/d"), "d");
+    assert_eq!(value_at(text, &l, 0, "/a/d/0"), "e: 5\n      f: 'q'");
+}
+
+#[test]
+fn missing_pointer_resolves_to_nearest_ancestor() {
+    let text = "spec:\n  a: 1\n";
+    let l = load_str(text);
+    let r = l.documents[0].spans.resolve("/spec/category").unwrap();
+    assert!(!r.exact);
+    assert_eq!(&text[r.key.unwrap()], "spec");
+}
+
+#[test]
+fn multi_document_files_keep_each_document() {
+    let text = "a: 1\n---\nb: 2\n...\n---\nc: [3]\n";
+    let l = load_str(text);
+    assert_eq!(l.documents.len(), 3);
+    assert_eq!(l.documents[2].value, json!({"c": [3]}));
+    assert_eq!(value_at(text, &l, 2, "/c/0"), "3");
+    assert_eq!(l.documents[1].index, 1);
+}
+
+#[test]
+fn syntax_error_keeps_documents_before_it() {
+    let text = "a: 1\n---\nb: [1\nc: d\n";
+    let l = load_str(text);
+    assert_eq!(l.documents.len(), 1);
+    assert_eq!(rules(&l), ["yaml-syntax"]);
+    let f = SourceFile::new("x", text);
+    let lc = f.line_col(l.diagnostics[0].primary.location.span.start);
+    assert_eq!((lc.line, lc.column), (4, 2));
+}
+
+#[test]
+fn duplicate_keys_are_findings_with_both_places_and_first_wins() {
+    let text = "spec:\n  category: business\n  category: platform\n";
+    let l = load_str(text);
+    assert_eq!(rules(&l), ["duplicate-key"]);
+    let d = &l.diagnostics[0];
+    assert_eq!(d.primary.location.span.start, text.rfind("category").unwrap());
+    assert_eq!(d.related[0].location.span.start, text.find("category").unwrap());
+    assert_eq!(d.pointer.as_deref(), Some("/spec/category"));
+    assert_eq!(l.documents[0].value, json!({"spec": {"category": "business"}}));
+    // The ignored value does not overwrite the spans of the kept one.
+    assert_eq!(value_at(text, &l, 0, "/spec/category"), "business");
+}
+
+#[test]
+fn aliases_resolve_and_point_at_use_site_with_anchor_written_at() {
+    let text = "base: &b\n  x: 1\n  y: [2]\nuse: *b\n";
+    let l = load_str(text);
+    assert!(l.diagnostics.is_empty());
+    assert_eq!(l.documents[0].value["use"], json!({"x": 1, "y": [2]}));
+    let r = l.documents[0].spans.resolve("/use/y/0").unwrap();
+    assert_eq!(&text[r.value], "*b");
+    assert_eq!(&text[r.written_at.unwrap()], "2");
+    // Anchor properties are not part of the value's span.
+    assert_eq!(value_at(text, &l, 0, "/base"), "x: 1\n  y: [2]");
+}
+
+#[test]
+fn merge_keys_merge_without_overriding_explicit_keys() {
+    let text = "defaults: &d\n  a: 1\n  b: 2\nitem:\n  <<: *d\n  b: 3\n";
+    let l = load_str(text);
+    assert!(l.diagnostics.is_empty(), "{:?}", l.diagnostics);
+    assert_eq!(l.documents[0].value["item"], json!({"b": 3, "a": 1}));
+    let r = l.documents[0].spans.resolve("/item/a").unwrap();
+    assert_eq!(&text[r.value], "*d");
+    assert_eq!(&text[r.key.unwrap()], "<<");
+    assert_eq!(&text[r.written_at.unwrap()], "1");
+    assert_eq!(value_at(text, &l, 0, "/item/b"), "3");
+}
+
+#[test]
+fn merge_list_earlier_source_wins() {
+    let text = "a: &a {x: 1}\nb: &b {x: 2, y: 2}\nc:\n  <<: [*a, *b]\n";
+    let l = load_str(text);
+    assert_eq!(l.documents[0].value["c"], json!({"x": 1, "y": 2}));
+}
+
+#[test]
+fn crlf_and_non_ascii_positions_are_exact() {
+    let text = "name: Zoë Ünïcødé\r\nbad: [1\r\n";
+    let l = load_str("name: Zoë Ünïcødé\r\nid: é\r\n");
+    assert_eq!(value_at("name: Zoë Ünïcødé\r\nid: é\r\n", &l, 0, "/id"), "é");
+    let l = load_str(text);
+    let f = SourceFile::new("x", text);
+    let lc = f.line_col(l.diagnostics[0].primary.location.span.start);
+    assert_eq!(lc.line, 3);
+}
+
+#[test]
+fn non_ascii_before_offending_value() {
+    let text = "description: «é» ✓\ncriticality: high\n";
+    let l = load_str(text);
+    assert_eq!(value_at(text, &l, 0, "/criticality"), "high");
+    let f = SourceFile::new("x", text);
+    let r = l.documents[0].spans.resolve("/criticality").unwrap();
+    let lc = f.line_col(r.value.start);
+    assert_eq!((lc.line, lc.column), (2, 14));
+}
+
+#[test]
+fn bom_is_skipped_and_offsets_stay_true() {
+    let text = "\u{feff}a: b\n";
+    let l = load_str(text);
+    assert_eq!(l.documents[0].value, json!({"a": "b"}));
+    assert_eq!(value_at(text, &l, 0, "/a"), "b");
+}
+
+#[test]
+fn yaml11_traps_are_recorded_not_converted() {
+    let text = "a: no\nb: 0777\nc: \"no\"\nd: 18:00\non: 1\n";
+    let l = load_str(text);
+    let v = &l.documents[0].value;
+    assert_eq!(v["a"], json!("no"));
+    assert_eq!(v["b"], json!(777));
+    assert_eq!(v["d"], json!("18:00"));
+    let amb: Vec<_> = l.documents[0]
+        .ambiguous
+        .iter()
+        .map(|a| (a.pointer.as_str(), a.yaml11.as_str(), a.is_key))
+        .collect();
+    assert_eq!(
+        amb,
+        [
+            ("/a", "false", false),
+            ("/b", "511", false),
+            ("/d", "1080", false),
+            ("/on", "true", true)
+        ]
+    );
+}
+
+#[test]
+fn billion_laughs_is_a_limit_finding() {
+    let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    let mut prev = 'a';
+    for name in 'b'..='j' {
+        text.push_str(&format!(
+            "{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+        ));
+        prev = name;
+    }
+    let l = load_str(&text);
+    assert!(rules(&l).contains(&"yaml-limit"), "{:?}", rules(&l));
+}
+
+#[test]
+fn deep_nesting_is_a_limit_finding_not_a_stack_overflow() {
+    let flow = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    assert_eq!(rules(&load_str(&flow)), ["yaml-limit"]);
+    let mut block = String::new();
+    for depth in 0..5_000 {
+        block.push_str(&" ".repeat(depth));
+        block.push_str("k:\n");
+    }
+    let l = load_str(&block);
+    assert_eq!(rules(&l), ["yaml-limit"]);
+    // The parser refuses very deep flow nesting on its own, as a syntax error.
+    let huge = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    assert_eq!(rules(&load_str(&huge)), ["yaml-syntax"]);
+}
+
+#[test]
+fn non_string_keys_custom_tags_and_non_finite_numbers_are_findings() {
+    let l = load_str("1: a\n");
+    assert_eq!(rules(&l), ["yaml-unsupported"]);
+    let l = load_str("a: !custom x\n");
+    assert_eq!(rules(&l), ["yaml-unsupported"]);
+    let l = load_str("a: .inf\n");
+    assert_eq!(rules(&l), ["yaml-unsupported"]);
+    let l = load_str("a: !!str 5\nb: !!int 7\n");
+    assert!(l.diagnostics.is_empty());
+    assert_eq!(l.documents[0].value, json!({"a": "5", "b": 7}));
+    let l = load_str("? [a]\n: b\n");
+    assert_eq!(rules(&l), ["yaml-unsupported"]);
+}

@@ -1,0 +1,210 @@
+//! Source files and positions.
+//!
+//! Every finding carries a byte range into one file of the [`Files`] database; lines and
+//! columns are computed late, only for the findings that are rendered. Columns are counted
+//! in characters (the contract), lines are 1-based. YAML line breaks are `\n`, `\r\n` and a
+//! lone `\r`, so all three end a line here too.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+/// A file's index in [`Files`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub u32);
+
+/// A byte range in one file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Location {
+    pub file: FileId,
+    pub span: Range<usize>,
+}
+
+impl Location {
+    pub fn new(file: FileId, span: Range<usize>) -> Self {
+        Self { file, span }
+    }
+}
+
+/// A 1-based line and a 1-based column counted in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// One loaded file: its path as found, its text and a line index.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as the user named it or as discovery joined it (`catalogue/services/a.yaml`).
+    pub path: String,
+    pub text: Arc<str>,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
+        let text = text.into();
+        let line_starts = line_starts(&text);
+        Self {
+            path: path.into(),
+            text,
+            line_starts,
+        }
+    }
+
+    /// Number of lines (a final line without a break counts; an empty file has one line).
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// Byte offset where the 0-based line `line` starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+
+    /// Byte offset where the 0-based line `line` ends, line break excluded.
+    pub fn line_end(&self, line: usize) -> usize {
+        let next = self
+            .line_starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        let bytes = self.text.as_bytes();
+        let mut end = next;
+        if end > self.line_start(line) && end <= bytes.len() && next != self.text.len() {
+            // Strip the break that ends this line: `\n`, `\r\n` or `\r`.
+            if bytes[end - 1] == b'\n' {
+                end -= 1;
+                if end > self.line_start(line) && bytes[end - 1] == b'\r' {
+                    end -= 1;
+                }
+            } else if bytes[end - 1] == b'\r' {
+                end -= 1;
+            }
+        } else if next == self.text.len() {
+            while end > self.line_start(line) && matches!(bytes[end - 1], b'\n' | b'\r') {
+                end -= 1;
+            }
+        }
+        end
+    }
+
+    /// 0-based line holding byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(line) => line,
+            Err(next) => next.saturating_sub(1),
+        }
+    }
+
+    /// 1-based line and character column of byte `offset` (clamped to the text).
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let offset = self.floor_char_boundary(offset.min(self.text.len()));
+        let line = self.line_of(offset);
+        let start = self.line_start(line);
+        let column = self.text[start..offset].chars().count() + 1;
+        LineCol {
+            line: line + 1,
+            column,
+        }
+    }
+
+    fn floor_char_boundary(&self, mut offset: usize) -> usize {
+        while offset > 0 && !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
+    }
+
+    /// The text of a span, clamped to valid boundaries.
+    pub fn slice(&self, span: &Range<usize>) -> &str {
+        let end = self.floor_char_boundary(span.end.min(self.text.len()));
+        let start = self.floor_char_boundary(span.start.min(end));
+        &self.text[start..end]
+    }
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => starts.push(i + 1),
+            b'\r' => {
+                if bytes.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+                starts.push(i + 1);
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    starts
+}
+
+/// All files of one run, addressed by [`FileId`].
+#[derive(Debug, Default)]
+pub struct Files {
+    files: Vec<SourceFile>,
+}
+
+impl Files {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, file: SourceFile) -> FileId {
+        let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
+        self.files.push(file);
+        id
+    }
+
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_and_all_breaks() {
+        let f = SourceFile::new("a.yaml", "a: 1\r\nb: é2\rc: 3\n");
+        assert_eq!(f.line_count(), 4);
+        assert_eq!(f.line_col(0), LineCol { line: 1, column: 1 });
+        let two = f.text.find('2').unwrap();
+        assert_eq!(f.line_col(two), LineCol { line: 2, column: 5 });
+        let c = f.text.find('c').unwrap();
+        assert_eq!(f.line_col(c), LineCol { line: 3, column: 1 });
+        assert_eq!(f.slice(&(f.line_start(1)..f.line_end(1))), "b: é2");
+        assert_eq!(f.slice(&(f.line_start(0)..f.line_end(0))), "a: 1");
+        assert_eq!(f.slice(&(f.line_start(2)..f.line_end(2))), "c: 3");
+    }
+
+    #[test]
+    fn offsets_past_the_end_are_clamped() {
+        let f = SourceFile::new("a.yaml", "x");
+        assert_eq!(f.line_col(99), LineCol { line: 1, column: 2 });
+    }
+}
