@@ -6,6 +6,16 @@
 //! [`diagnostic`]s -> [`report`]ers -> exit code. [`engine`] runs the stages in order.
 //! Library code never prints: reporters write to the writer they are given.
 
+pub mod catalogue;
+pub mod cli;
 pub mod diagnostic;
+pub mod discover;
+pub mod engine;
+pub mod error;
 pub mod load;
+pub mod policy;
+pub mod report;
+pub mod rules;
+pub mod schema;
 pub mod source;
+pub mod suggest;

@@ -1,1 +1,35 @@
-fn main() {}
+//! The catalint binary: parse arguments, run, turn the outcome into an exit code.
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use catalint::cli::{self, Cli};
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            // Help and version are successes; usage errors are exit 2, as the contract says.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() {
+                cli::exit::ERROR
+            } else {
+                cli::exit::OK
+            });
+        }
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let mut err = io::stderr();
+    let result = cli::run(cli, &mut out, &mut err).and_then(|code| out.flush().map(|()| code));
+    match result {
+        Ok(code) => ExitCode::from(code),
+        // A closed pipe (`catalint check | head`) is the reader's choice, not a failure.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            ExitCode::from(cli::exit::ERROR)
+        }
+    }
+}

@@ -39,6 +39,7 @@ pub struct SourceFile {
     pub path: String,
     pub text: Arc<str>,
     line_starts: Vec<usize>,
+    display: std::sync::OnceLock<Option<String>>,
 }
 
 impl SourceFile {
@@ -49,7 +50,32 @@ impl SourceFile {
             path: path.into(),
             text,
             line_starts,
+            display: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The text to show in snippets: control characters (and bidirectional overrides)
+    /// replaced by spaces of the same byte length, so every offset stays valid and file
+    /// content can never drive a terminal.
+    pub fn display_text(&self) -> &str {
+        self.display
+            .get_or_init(|| {
+                let dangerous = |c: char| {
+                    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+                        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+                };
+                if !self.text.chars().any(dangerous) {
+                    return None;
+                }
+                Some(
+                    self.text
+                        .chars()
+                        .map(|c| if dangerous(c) { " ".repeat(c.len_utf8()) } else { c.to_string() })
+                        .collect(),
+                )
+            })
+            .as_deref()
+            .unwrap_or(&self.text)
     }
 
     /// Number of lines (a final line without a break counts; an empty file has one line).

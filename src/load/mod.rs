@@ -300,9 +300,7 @@ impl<'t> Builder<'t> {
             if !(rest.starts_with('&') || rest.starts_with('!')) {
                 break;
             }
-            let token = rest
-                .find(|c: char| c.is_whitespace())
-                .unwrap_or(rest.len());
+            let token = rest.find(|c: char| c.is_whitespace()).unwrap_or(rest.len());
             let after = &rest[token..];
             let ws = after.len() - after.trim_start().len();
             if token + ws == 0 {
@@ -364,9 +362,8 @@ impl<'t> Builder<'t> {
                         raw,
                         "documents from here on are not read",
                     )
-                    .help = Some(
-                        "split the file, or raise `limits.documents` in catalint.yaml".into(),
-                    );
+                    .help =
+                        Some("split the file, or raise `limits.documents` in catalint.yaml".into());
                     return ControlFlow::Break(());
                 }
             }
@@ -597,7 +594,14 @@ impl<'t> Builder<'t> {
         self.finish_with_origin(value, span, 0, nodes, ctx, Some(origin));
     }
 
-    fn finish(&mut self, value: Value, span: Range<usize>, anchor: usize, nodes: usize, ctx: NodeCtx) {
+    fn finish(
+        &mut self,
+        value: Value,
+        span: Range<usize>,
+        anchor: usize,
+        nodes: usize,
+        ctx: NodeCtx,
+    ) {
         self.finish_with_origin(value, span, anchor, nodes, ctx, None);
     }
 
@@ -701,7 +705,10 @@ impl<'t> Builder<'t> {
                 ids::DUPLICATE_KEY,
                 Severity::Error,
                 format!("key `{name}` appears twice in the same mapping"),
-                Label::new(self.loc(span.clone()), "repeated here; this entry is ignored"),
+                Label::new(
+                    self.loc(span.clone()),
+                    "repeated here; this entry is ignored",
+                ),
             )
             .with_pointer(pointer.clone())
             .with_help(format!(
@@ -909,16 +916,19 @@ fn truncate(s: &str, max: usize) -> String {
 fn syntax_help(info: &str) -> Option<&'static str> {
     let info = info.to_ascii_lowercase();
     if info.contains("mapping values are not allowed") {
-        Some("a value that contains `: ` must be quoted; otherwise check the indentation of this line")
+        Some(
+            "a value that contains `: ` must be quoted; otherwise check the indentation of this line",
+        )
     } else if info.contains("tab") {
         Some("YAML indents with spaces only; replace the tab characters")
     } else if info.contains("did not find expected key") || info.contains("block mapping") {
         Some("check that this line is indented like the other keys of its mapping")
-    } else if info.contains("unclosed") || info.contains("end of stream") || info.contains("eof")
-    {
+    } else if info.contains("unclosed") || info.contains("end of stream") || info.contains("eof") {
         Some("a quote or bracket opened earlier is never closed")
     } else if info.contains("anchor") || info.contains("alias") {
-        Some("an alias (`*name`) must refer to an anchor (`&name`) defined earlier in the same document")
+        Some(
+            "an alias (`*name`) must refer to an anchor (`&name`) defined earlier in the same document",
+        )
     } else {
         None
     }

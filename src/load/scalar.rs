@@ -211,7 +211,10 @@ mod tests {
         assert_eq!(v("."), json!("."));
         assert_eq!(v("e3"), json!("e3"));
         assert_eq!(resolve_plain(".nan"), Plain::NonFinite("not-a-number"));
-        assert_eq!(resolve_plain("-.inf"), Plain::NonFinite("negative infinity"));
+        assert_eq!(
+            resolve_plain("-.inf"),
+            Plain::NonFinite("negative infinity")
+        );
     }
 
     #[test]

@@ -77,10 +77,19 @@ fn duplicate_keys_are_findings_with_both_places_and_first_wins() {
     let l = load_str(text);
     assert_eq!(rules(&l), ["duplicate-key"]);
     let d = &l.diagnostics[0];
-    assert_eq!(d.primary.location.span.start, text.rfind("category").unwrap());
-    assert_eq!(d.related[0].location.span.start, text.find("category").unwrap());
+    assert_eq!(
+        d.primary.location.span.start,
+        text.rfind("category").unwrap()
+    );
+    assert_eq!(
+        d.related[0].location.span.start,
+        text.find("category").unwrap()
+    );
     assert_eq!(d.pointer.as_deref(), Some("/spec/category"));
-    assert_eq!(l.documents[0].value, json!({"spec": {"category": "business"}}));
+    assert_eq!(
+        l.documents[0].value,
+        json!({"spec": {"category": "business"}})
+    );
     // The ignored value does not overwrite the spans of the kept one.
     assert_eq!(value_at(text, &l, 0, "/spec/category"), "business");
 }
@@ -122,7 +131,10 @@ fn merge_list_earlier_source_wins() {
 fn crlf_and_non_ascii_positions_are_exact() {
     let text = "name: Zoë Ünïcødé\r\nbad: [1\r\n";
     let l = load_str("name: Zoë Ünïcødé\r\nid: é\r\n");
-    assert_eq!(value_at("name: Zoë Ünïcødé\r\nid: é\r\n", &l, 0, "/id"), "é");
+    assert_eq!(
+        value_at("name: Zoë Ünïcødé\r\nid: é\r\n", &l, 0, "/id"),
+        "é"
+    );
     let l = load_str(text);
     let f = SourceFile::new("x", text);
     let lc = f.line_col(l.diagnostics[0].primary.location.span.start);

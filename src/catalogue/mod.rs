@@ -1,0 +1,366 @@
+//! Stage 3: the catalogue index. Every loaded document becomes an [`Entity`] of a known
+//! kind (or an `unknown-kind` finding), indexed by id once, so that catalogue-wide rules
+//! look entities up in constant time instead of scanning.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use serde_json::Value;
+
+use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::load::Document;
+use crate::source::{FileId, Files, Location};
+
+pub const API_VERSION: &str = "catalogue/v1";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Service,
+    Product,
+    Team,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::Service, Kind::Product, Kind::Team];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Service => "Service",
+            Kind::Product => "Product",
+            Kind::Team => "Team",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// "a service", "a product", "a team": for messages.
+    pub fn article(self) -> &'static str {
+        match self {
+            Kind::Service => "a Service",
+            Kind::Product => "a Product",
+            Kind::Team => "a Team",
+        }
+    }
+}
+
+/// A document of one file, as loaded.
+#[derive(Debug)]
+pub struct SourceDocument {
+    pub file: FileId,
+    pub doc: Document,
+}
+
+/// One entity of the catalogue: a document of a known kind.
+#[derive(Debug, Clone)]
+pub struct Entity {
+    pub kind: Kind,
+    /// `metadata.id` when it is a string; entities without one are validated but not indexed.
+    pub id: Option<String>,
+    /// Index into [`Catalogue::documents`].
+    pub document: usize,
+}
+
+/// The whole catalogue: files, documents, entities, and the index by id.
+#[derive(Debug, Default)]
+pub struct Catalogue {
+    pub files: Files,
+    pub documents: Vec<SourceDocument>,
+    pub entities: Vec<Entity>,
+    by_id: HashMap<String, Vec<usize>>,
+}
+
+/// An entity with its document and file, the view rules work on.
+#[derive(Debug, Clone, Copy)]
+pub struct EntityRef<'c> {
+    pub index: usize,
+    pub entity: &'c Entity,
+    pub source: &'c SourceDocument,
+}
+
+impl<'c> EntityRef<'c> {
+    pub fn kind(&self) -> Kind {
+        self.entity.kind
+    }
+
+    pub fn id(&self) -> &'c str {
+        self.entity.id.as_deref().unwrap_or("")
+    }
+
+    pub fn value(&self) -> &'c Value {
+        &self.source.doc.value
+    }
+
+    pub fn file(&self) -> FileId {
+        self.source.file
+    }
+
+    /// The value at `pointer`, if present.
+    pub fn get(&self, pointer: &str) -> Option<&'c Value> {
+        self.source.doc.value.pointer(pointer)
+    }
+
+    pub fn str_at(&self, pointer: &str) -> Option<&'c str> {
+        self.get(pointer).and_then(Value::as_str)
+    }
+
+    /// Where the value at `pointer` is written (for an aliased value: the use site). A
+    /// missing pointer falls back to the key of its nearest written ancestor.
+    pub fn value_span(&self, pointer: &str) -> Range<usize> {
+        match self.source.doc.spans.resolve(pointer) {
+            Some(r) if r.exact => r.value,
+            Some(r) => r.key.unwrap_or(r.value),
+            None => self.source.doc.span.clone(),
+        }
+    }
+
+    /// The key of the entry at `pointer` (its value span for list items and the root).
+    pub fn key_span(&self, pointer: &str) -> Range<usize> {
+        match self.source.doc.spans.resolve(pointer) {
+            Some(r) => r.key.unwrap_or(r.value),
+            None => self.source.doc.span.clone(),
+        }
+    }
+
+    /// Where a field missing from the mapping at `parent` is reported: the key of that
+    /// mapping (e.g. `spec:`), or the document's first line for the root.
+    pub fn missing_span(&self, parent: &str) -> Range<usize> {
+        if parent.is_empty() {
+            let s = self.source.doc.span.start;
+            return s..s;
+        }
+        self.key_span(parent)
+    }
+
+    pub fn at_value(&self, pointer: &str) -> Location {
+        Location::new(self.file(), self.value_span(pointer))
+    }
+
+    pub fn at_key(&self, pointer: &str) -> Location {
+        Location::new(self.file(), self.key_span(pointer))
+    }
+
+    pub fn at_missing(&self, parent: &str) -> Location {
+        Location::new(self.file(), self.missing_span(parent))
+    }
+
+    /// For a value that came through an alias: where the anchor wrote it.
+    pub fn written_at(&self, pointer: &str) -> Option<Location> {
+        self.source
+            .doc
+            .spans
+            .resolve(pointer)
+            .and_then(|r| r.written_at)
+            .map(|s| Location::new(self.file(), s))
+    }
+}
+
+impl Catalogue {
+    pub fn entity(&self, index: usize) -> EntityRef<'_> {
+        let entity = &self.entities[index];
+        EntityRef {
+            index,
+            entity,
+            source: &self.documents[entity.document],
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = EntityRef<'_>> {
+        (0..self.entities.len()).map(|i| self.entity(i))
+    }
+
+    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = EntityRef<'_>> {
+        self.iter().filter(move |e| e.kind() == kind)
+    }
+
+    /// Every entity with this id, in file order (more than one is a `unique-id` finding).
+    pub fn by_id(&self, id: &str) -> impl Iterator<Item = EntityRef<'_>> {
+        self.by_id
+            .get(id)
+            .into_iter()
+            .flatten()
+            .map(|&i| self.entity(i))
+    }
+
+    /// The first entity with this id.
+    pub fn get(&self, id: &str) -> Option<EntityRef<'_>> {
+        self.by_id(id).next()
+    }
+
+    /// The first entity with this id and kind.
+    pub fn get_kind(&self, id: &str, kind: Kind) -> Option<EntityRef<'_>> {
+        self.by_id(id).find(|e| e.kind() == kind)
+    }
+
+    /// Ids that name more than one entity, each with its entities in file order.
+    pub fn duplicate_ids(&self) -> impl Iterator<Item = (&str, &[usize])> {
+        self.by_id
+            .iter()
+            .filter(|(_, v)| v.len() > 1)
+            .map(|(k, v)| (k.as_str(), v.as_slice()))
+    }
+
+    /// Builds the index from loaded documents; documents that are not entities of a known
+    /// kind give findings instead. Documents must already be in file order.
+    pub fn build(files: Files, documents: Vec<SourceDocument>) -> (Catalogue, Vec<Diagnostic>) {
+        let mut diagnostics = Vec::new();
+        let mut entities = Vec::new();
+        for (i, source) in documents.iter().enumerate() {
+            match classify(source) {
+                Ok(Some(kind)) => {
+                    let id = source
+                        .doc
+                        .value
+                        .pointer("/metadata/id")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned);
+                    entities.push(Entity {
+                        kind,
+                        id,
+                        document: i,
+                    });
+                }
+                Ok(None) => {}
+                Err(d) => diagnostics.push(*d),
+            }
+        }
+        let mut by_id: HashMap<String, Vec<usize>> = HashMap::with_capacity(entities.len());
+        for (i, e) in entities.iter().enumerate() {
+            if let Some(id) = &e.id {
+                by_id.entry(id.clone()).or_default().push(i);
+            }
+        }
+        let catalogue = Catalogue {
+            files,
+            documents,
+            entities,
+            by_id,
+        };
+        (catalogue, diagnostics)
+    }
+}
+
+/// Decides the kind of a document: `Ok(None)` for an empty document, a finding for a
+/// document that is not a catalogue entity.
+fn classify(source: &SourceDocument) -> Result<Option<Kind>, Box<Diagnostic>> {
+    let doc = &source.doc;
+    let at = |pointer: &str| -> Location {
+        let span = match doc.spans.resolve(pointer) {
+            Some(r) if r.exact => r.value,
+            _ => doc.span.start..doc.span.start,
+        };
+        Location::new(source.file, span)
+    };
+    let map = match &doc.value {
+        Value::Null => return Ok(None),
+        Value::Object(map) => map,
+        other => {
+            let what = match other {
+                Value::Array(_) => "a list",
+                _ => "a single value",
+            };
+            return Err(Box::new(
+                Diagnostic::new(
+                    "schema",
+                    Severity::Error,
+                    format!("this document is {what}, not a catalogue entity"),
+                    Label::new(at(""), format!("{what} where a mapping is expected")),
+                )
+                .with_pointer("")
+                .with_help(
+                    "a catalogue document is a mapping: `apiVersion: catalogue/v1`, \
+                     `kind: Service|Product|Team`, `metadata:` and `spec:`",
+                ),
+            ));
+        }
+    };
+    let unknown = |message: String, pointer: &str, label: &str, help: String| {
+        Box::new(
+            Diagnostic::new(
+                "unknown-kind",
+                Severity::Error,
+                message,
+                Label::new(at(pointer), label),
+            )
+            .with_pointer(pointer)
+            .with_help(help),
+        )
+    };
+    match map.get("apiVersion") {
+        Some(Value::String(v)) if v == API_VERSION => {}
+        Some(v) => {
+            return Err(unknown(
+                format!("unknown apiVersion {}", show(v)),
+                "/apiVersion",
+                "not a version catalint knows",
+                format!("write `apiVersion: {API_VERSION}`"),
+            ));
+        }
+        None => {
+            return Err(unknown(
+                "the document has no `apiVersion`".into(),
+                "",
+                "no apiVersion in this document",
+                format!("start the document with `apiVersion: {API_VERSION}`"),
+            ));
+        }
+    }
+    match map.get("kind") {
+        Some(Value::String(k)) => match Kind::parse(k) {
+            Some(kind) => Ok(Some(kind)),
+            None => {
+                let near = crate::suggest::nearest(k, Kind::ALL.iter().map(|k| k.as_str()));
+                let help = match near {
+                    Some(n) => {
+                        format!("did you mean `kind: {n}`? kinds are Service, Product and Team")
+                    }
+                    None => "the kinds are Service, Product and Team".into(),
+                };
+                Err(unknown(
+                    format!("unknown kind `{k}`"),
+                    "/kind",
+                    "not Service, Product or Team",
+                    help,
+                ))
+            }
+        },
+        Some(v) => Err(unknown(
+            format!("`kind` must be a string, found {}", show(v)),
+            "/kind",
+            "not a kind",
+            "write `kind: Service`, `kind: Product` or `kind: Team`".into(),
+        )),
+        None => Err(unknown(
+            "the document has no `kind`".into(),
+            "",
+            "no kind in this document",
+            "add `kind: Service`, `kind: Product` or `kind: Team`".into(),
+        )),
+    }
+}
+
+/// A short, human rendering of a value for messages: `the string "x"`, `the number 4`.
+pub fn show(v: &Value) -> String {
+    match v {
+        Value::Null => "an empty value (null)".into(),
+        Value::Bool(b) => format!("the boolean `{b}`"),
+        Value::Number(n) => format!("the number `{n}`"),
+        Value::String(s) if s.is_empty() => "an empty string".into(),
+        Value::String(s) => format!("the string `{}`", clip(s, 60)),
+        Value::Array(a) if a.is_empty() => "an empty list".into(),
+        Value::Array(_) => "a list".into(),
+        Value::Object(_) => "a mapping".into(),
+    }
+}
+
+/// Shortens text for messages, on a character boundary.
+pub fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(max).collect();
+        t.push('…');
+        t
+    }
+}

@@ -1,0 +1,318 @@
+//! The command line: argument definitions and the commands behind them. Commands write only
+//! to the writers they are given; `main` owns the process (exit code, broken pipes).
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::engine::{self, CheckOptions, ConfigChoice};
+use crate::error::RunError;
+use crate::policy::Level;
+use crate::policy::config::FailOn;
+use crate::report::{self, Format, Human, HumanOptions, Report, Reporter};
+use crate::rules::{self, REGISTRY};
+use crate::schema;
+
+/// Exit codes of the contract.
+pub mod exit {
+    /// No finding at or above the failing severity.
+    pub const OK: u8 = 0;
+    /// Findings at or above the failing severity.
+    pub const FINDINGS: u8 = 1;
+    /// The run could not be done: bad arguments, unreadable policy or config, internal error.
+    pub const ERROR: u8 = 2;
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "catalint",
+    version,
+    about = "Lint an IT service catalogue kept as YAML: schemas, domain rules, exact spans.",
+    after_help = "Examples:\n  catalint check catalogue/                 lint a catalogue folder\n  catalint check --format sarif -o out.sarif catalogue/\n  catalint explain single-category          what a rule checks and how to fix it\n  catalint rules                            list every rule\n  catalint schema Service                   print a JSON Schema (for editors)\n\nExit codes: 0 no errors, 1 findings at or above --fail-on, 2 the run could not be done."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint catalogue files and folders.
+    #[command(
+        after_help = "Examples:\n  catalint check                            the current folder (or the config's include)\n  catalint check catalogue/ --format json\n  catalint check --fail-on warning catalogue/\n  catalint check --rule agreement-type=off catalogue/"
+    )]
+    Check(CheckArgs),
+    /// List every rule with its default severity and summary.
+    Rules {
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
+    },
+    /// Show a rule's documentation: what it checks, why, an example, how to fix.
+    Explain {
+        /// A rule id, e.g. `single-category`.
+        rule: String,
+    },
+    /// Print a JSON Schema (draft 2020-12), for editors such as yaml-language-server.
+    #[command(
+        after_help = "Without KIND, prints one schema for any catalogue document (dispatching on `kind`)."
+    )]
+    Schema {
+        /// Service, Product, Team, Policy or Config.
+        kind: Option<String>,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Files and folders to lint (default: the current folder, or the config's `include`).
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Write the report to FILE; the terminal still gets the summary.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Print findings only, no summary line.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Use this config file instead of looking for catalint.yaml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore any catalint.yaml.
+    #[arg(long)]
+    pub no_config: bool,
+    /// Use this policy file (beats the config's `policy`).
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// The severity that fails the run (exit 1).
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Set a rule's severity: `--rule ID=error|warning|off` (repeatable).
+    #[arg(long = "rule", value_name = "ID=LEVEL", value_parser = parse_rule_level)]
+    pub rules: Vec<(String, Level)>,
+    /// Colour in human output (auto: on a terminal, unless NO_COLOR is set).
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Wrap human output at this width (default: the terminal's).
+    #[arg(long, value_name = "COLUMNS")]
+    pub width: Option<usize>,
+}
+
+fn parse_rule_level(s: &str) -> Result<(String, Level), String> {
+    let (id, level) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected ID=LEVEL, e.g. agreement-type=off, found `{s}`"))?;
+    let level = match level {
+        "error" => Level::Error,
+        "warning" => Level::Warning,
+        "off" => Level::Off,
+        other => {
+            return Err(format!(
+                "unknown level `{other}`: use error, warning or off"
+            ));
+        }
+    };
+    Ok((id.to_owned(), level))
+}
+
+/// Runs a parsed command; returns the exit code.
+pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    match cli.command {
+        Command::Check(args) => check(args, out, err),
+        Command::Rules { format } => list_rules(format, out),
+        Command::Explain { rule } => explain(&rule, out, err),
+        Command::Schema { kind } => print_schema(kind.as_deref(), out, err),
+    }
+}
+
+fn use_color(choice: Color, terminal: bool) -> bool {
+    match choice {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
+fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    let opts = CheckOptions {
+        paths: args.paths,
+        config: if args.no_config {
+            ConfigChoice::None
+        } else {
+            args.config
+                .map_or(ConfigChoice::Discover, ConfigChoice::File)
+        },
+        policy: args.policy,
+        fail_on: args.fail_on,
+        rule_levels: args.rules,
+    };
+    let human = Human::new(HumanOptions {
+        color: use_color(args.color, io::stdout().is_terminal()),
+        width: args.width,
+    });
+    let outcome = match engine::check(&opts) {
+        Ok(o) => o,
+        Err(e) => return run_error(e, err, args.width),
+    };
+    let report = Report {
+        files: outcome.files(),
+        diagnostics: &outcome.diagnostics,
+        summary: outcome.summary,
+    };
+    let code = if outcome.failed() {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    };
+    let machine = report::machine(args.format);
+    if let Some(path) = &args.output_file {
+        let mut buf = Vec::new();
+        match &machine {
+            Some(r) => r.report(&report, &mut buf)?,
+            None => Human::new(HumanOptions {
+                color: false,
+                width: args.width,
+            })
+            .report(&report, &mut buf)?,
+        }
+        if let Err(e) = std::fs::write(path, buf) {
+            writeln!(
+                err,
+                "error: cannot write the report to {}: {e}",
+                path.display()
+            )?;
+            return Ok(exit::ERROR);
+        }
+        if !args.quiet {
+            writeln!(
+                out,
+                "{} (report written to {})",
+                report::summary_line(&report.summary),
+                path.display()
+            )?;
+        }
+        return Ok(code);
+    }
+    match machine {
+        Some(r) => r.report(&report, out)?,
+        None if args.quiet => {
+            for d in report.diagnostics {
+                out.write_all(human.render(report.files, d).as_bytes())?;
+            }
+        }
+        None => human.report(&report, out)?,
+    }
+    Ok(code)
+}
+
+/// Reports why a run could not be done, on stderr; exit 2.
+fn run_error(e: RunError, err: &mut dyn Write, width: Option<usize>) -> io::Result<u8> {
+    match e {
+        RunError::Settings { files, diagnostics } => {
+            let human = Human::new(HumanOptions {
+                color: use_color(Color::Auto, io::stderr().is_terminal()),
+                width,
+            });
+            for d in &diagnostics {
+                err.write_all(human.render(&files, d).as_bytes())?;
+            }
+            writeln!(
+                err,
+                "error: the policy or config above is invalid; nothing was checked"
+            )?;
+        }
+        other => writeln!(err, "error: {other}")?,
+    }
+    Ok(exit::ERROR)
+}
+
+fn list_rules(format: ListFormat, out: &mut dyn Write) -> io::Result<u8> {
+    match format {
+        ListFormat::Json => {
+            let list: Vec<serde_json::Value> = REGISTRY
+                .iter()
+                .map(|r| {
+                    let m = r.meta();
+                    serde_json::json!({
+                        "id": m.id,
+                        "severity": m.default_severity.as_str(),
+                        "stage": m.stage.as_str(),
+                        "summary": m.summary,
+                    })
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut *out, &list).map_err(io::Error::other)?;
+            writeln!(out)?;
+        }
+        ListFormat::Human => {
+            let width = REGISTRY
+                .iter()
+                .map(|r| r.meta().id.len())
+                .max()
+                .unwrap_or(0);
+            for r in REGISTRY {
+                let m = r.meta();
+                writeln!(
+                    out,
+                    "{:width$}  {:7}  {}",
+                    m.id,
+                    m.default_severity.as_str(),
+                    m.summary
+                )?;
+            }
+        }
+    }
+    Ok(exit::OK)
+}
+
+fn explain(id: &str, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    let Some(rule) = rules::find(id) else {
+        writeln!(err, "error: {}", rules::unknown_rule_message(id))?;
+        return Ok(exit::ERROR);
+    };
+    let m = rule.meta();
+    writeln!(out, "# {}\n", m.id)?;
+    writeln!(
+        out,
+        "{} (default severity: {}, checked at the {} stage)\n",
+        m.summary,
+        m.default_severity.as_str(),
+        m.stage.as_str()
+    )?;
+    out.write_all(m.doc.as_bytes())?;
+    Ok(exit::OK)
+}
+
+fn print_schema(kind: Option<&str>, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    let schema = match kind {
+        None => schema::catalogue_schema(),
+        Some(k) => match schema::by_name(k) {
+            Some(s) => s,
+            None => {
+                writeln!(
+                    err,
+                    "error: unknown schema `{k}`; choose one of {}",
+                    schema::SCHEMA_NAMES.join(", ")
+                )?;
+                return Ok(exit::ERROR);
+            }
+        },
+    };
+    serde_json::to_writer_pretty(&mut *out, &schema).map_err(io::Error::other)?;
+    writeln!(out)?;
+    Ok(exit::OK)
+}

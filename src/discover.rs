@@ -1,0 +1,180 @@
+//! Stage 1: which files make up the catalogue. Folders are walked for `*.yaml`/`*.yml`,
+//! honouring `.gitignore` and skipping hidden entries; results are sorted so that output
+//! is deterministic. A path that does not exist, or a folder with no catalogue file, is a
+//! usage error: a gate must never pass because it looked at nothing.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use crate::error::RunError;
+use crate::policy::config::CONFIG_NAMES;
+
+/// A file to lint, or a problem met while walking (a loop, a permission error).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Found {
+    File(PathBuf),
+    Problem { path: PathBuf, message: String },
+}
+
+impl Found {
+    pub fn path(&self) -> &Path {
+        match self {
+            Found::File(p) | Found::Problem { path: p, .. } => p,
+        }
+    }
+}
+
+pub fn is_catalogue_file(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if CONFIG_NAMES.contains(&name) {
+        return false;
+    }
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    )
+}
+
+/// Globs relative to a base folder.
+#[derive(Debug, Clone)]
+pub struct Globs {
+    base: PathBuf,
+    set: GlobSet,
+    empty: bool,
+}
+
+impl Globs {
+    pub fn new(base: &Path, patterns: &[String]) -> Result<Globs, RunError> {
+        let mut b = GlobSetBuilder::new();
+        for p in patterns {
+            let glob =
+                Glob::new(p).map_err(|e| RunError::Usage(format!("invalid glob `{p}`: {e}")))?;
+            b.add(glob);
+        }
+        let set = b
+            .build()
+            .map_err(|e| RunError::Usage(format!("invalid globs: {e}")))?;
+        Ok(Globs {
+            base: base.to_path_buf(),
+            set,
+            empty: patterns.is_empty(),
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.empty
+    }
+
+    /// Whether `path` matches, taken relative to the base folder.
+    pub fn matches(&self, path: &Path) -> bool {
+        if self.empty {
+            return false;
+        }
+        let rel = relative(path, &self.base);
+        self.set.is_match(rel)
+    }
+}
+
+fn relative(path: &Path, base: &Path) -> PathBuf {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let (p, b) = (abs(path), abs(base));
+    p.strip_prefix(&b).map(Path::to_path_buf).unwrap_or(p)
+}
+
+/// Walks the given paths. Files named explicitly are taken whatever their extension;
+/// folders contribute their `*.yaml`/`*.yml` files not matched by `exclude`.
+pub fn walk(paths: &[PathBuf], exclude: &Globs) -> Result<Vec<Found>, RunError> {
+    let mut found = BTreeSet::new();
+    for root in paths {
+        let meta = std::fs::metadata(root).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => {
+                RunError::Usage(format!("`{}` does not exist", root.display()))
+            }
+            _ => RunError::Usage(format!("cannot read `{}`: {e}", root.display())),
+        })?;
+        if !meta.is_dir() {
+            found.insert(Found::File(root.clone()));
+            continue;
+        }
+        let before = found.len();
+        let walker = ignore::WalkBuilder::new(root)
+            .hidden(true)
+            .git_ignore(true)
+            .git_exclude(true)
+            .git_global(false)
+            .require_git(false)
+            .ignore(false)
+            .parents(true)
+            .follow_links(true)
+            .build();
+        for entry in walker {
+            match entry {
+                Ok(entry) => {
+                    let path = entry.path();
+                    let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                    if is_file && is_catalogue_file(path) && !exclude.matches(path) {
+                        found.insert(Found::File(path.to_path_buf()));
+                    }
+                }
+                Err(err) => {
+                    let path = error_path(&err).unwrap_or_else(|| root.clone());
+                    if is_catalogue_file(&path) || path.is_dir() || !path.exists() {
+                        found.insert(Found::Problem {
+                            path,
+                            message: walk_message(&err),
+                        });
+                    }
+                }
+            }
+        }
+        if found.len() == before {
+            return Err(RunError::Usage(format!(
+                "no catalogue files (*.yaml, *.yml) under `{}`",
+                root.display()
+            )));
+        }
+    }
+    Ok(found.into_iter().collect())
+}
+
+/// Walks a config's folder for files matching `include` and not `exclude`.
+pub fn walk_included(dir: &Path, include: &Globs, exclude: &Globs) -> Result<Vec<Found>, RunError> {
+    let all = walk(&[dir.to_path_buf()], exclude)?;
+    let kept: Vec<Found> = all
+        .into_iter()
+        .filter(|f| include.matches(f.path()))
+        .collect();
+    if kept.is_empty() {
+        return Err(RunError::Usage(format!(
+            "the config's `include` globs match no catalogue file under `{}`",
+            dir.display()
+        )));
+    }
+    Ok(kept)
+}
+
+fn error_path(err: &ignore::Error) -> Option<PathBuf> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        _ => None,
+    }
+}
+
+fn walk_message(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::Loop { ancestor, .. } => {
+            format!("symbolic link loop back to `{}`", ancestor.display())
+        }
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => walk_message(err),
+        ignore::Error::Io(e) => e.to_string(),
+        other => other.to_string(),
+    }
+}

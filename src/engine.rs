@@ -1,0 +1,455 @@
+//! The pipeline, in order: discover files -> load YAML with spans -> build the catalogue
+//! index -> schema validation -> rules (per entity, then catalogue-wide) -> severities and
+//! sorting. It returns data; reporters turn it into output and `main` into an exit code.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::catalogue::{Catalogue, Kind, SourceDocument};
+use crate::diagnostic::{self, Diagnostic, Label, Summary};
+use crate::discover::{self, Found, Globs};
+use crate::error::RunError;
+use crate::load::{self, Limits};
+use crate::policy::config::{self, Config, FailOn};
+use crate::policy::{Level, Policy};
+use crate::rules::{self, Context, REGISTRY};
+use crate::schema::{self, Schemas};
+use crate::source::{FileId, Files, Location, SourceFile};
+
+/// Bytes in one file beyond which it is not read (`limits.fileSize`).
+pub const DEFAULT_FILE_SIZE: u64 = 16 * 1024 * 1024;
+
+/// Which config file applies.
+#[derive(Debug, Clone, Default)]
+pub enum ConfigChoice {
+    /// The nearest `catalint.yaml` at or above the first path (or the current folder).
+    #[default]
+    Discover,
+    File(PathBuf),
+    None,
+}
+
+/// What to check and how: the command line, before config and policy are applied.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    pub paths: Vec<PathBuf>,
+    pub config: ConfigChoice,
+    pub policy: Option<PathBuf>,
+    pub fail_on: Option<FailOn>,
+    /// `--rule ID=LEVEL` overrides, strongest of all.
+    pub rule_levels: Vec<(String, Level)>,
+}
+
+/// A finished check: the catalogue, its findings in output order, and the verdict.
+#[derive(Debug)]
+pub struct Outcome {
+    pub catalogue: Catalogue,
+    pub diagnostics: Vec<Diagnostic>,
+    pub summary: Summary,
+    pub fail_on: FailOn,
+    pub policy: Policy,
+}
+
+impl Outcome {
+    pub fn files(&self) -> &Files {
+        &self.catalogue.files
+    }
+
+    /// Whether the findings fail the run (exit 1).
+    pub fn failed(&self) -> bool {
+        match self.fail_on {
+            FailOn::Error => self.summary.errors > 0,
+            FailOn::Warning => self.summary.errors + self.summary.warnings > 0,
+            FailOn::Never => false,
+        }
+    }
+}
+
+/// Runs the whole pipeline.
+pub fn check(opts: &CheckOptions) -> Result<Outcome, RunError> {
+    let config = resolve_config(opts)?;
+    let policy = match opts.policy.as_deref().or(config.policy.as_deref()) {
+        Some(path) => Policy::from_file(path)?,
+        None => Policy::builtin()?,
+    };
+    for (id, _) in &opts.rule_levels {
+        if rules::find(id).is_none() {
+            return Err(RunError::Usage(rules::unknown_rule_message(id)));
+        }
+    }
+    let limits = Limits {
+        alias_nodes: config
+            .limits
+            .alias_nodes
+            .unwrap_or(Limits::default().alias_nodes),
+        depth: config.limits.depth.unwrap_or(Limits::default().depth),
+        documents: config
+            .limits
+            .documents
+            .unwrap_or(Limits::default().documents),
+    };
+    let file_size = config.limits.file_size.unwrap_or(DEFAULT_FILE_SIZE);
+
+    // 1. Discover.
+    let exclude = Globs::new(&config.dir, &config.exclude)?;
+    let requested: Vec<PathBuf> = if opts.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        opts.paths.clone()
+    };
+    let (found, reported) = if config.include.is_empty() {
+        (discover::walk(&requested, &exclude)?, None)
+    } else {
+        // The config defines the catalogue; the paths given only choose what is reported
+        // (pre-commit passes the staged files, the whole catalogue is still understood).
+        let include = Globs::new(&config.dir, &config.include)?;
+        let mut all = discover::walk_included(&config.dir, &include, &exclude)?;
+        let asked = if opts.paths.is_empty() {
+            None
+        } else {
+            let asked = discover::walk(&opts.paths, &Globs::new(&config.dir, &[])?)?;
+            for f in &asked {
+                if !all.iter().any(|a| same_file(a.path(), f.path())) {
+                    all.push(f.clone());
+                }
+            }
+            all.sort();
+            Some(asked)
+        };
+        (all, asked)
+    };
+
+    // 2. Read and load, in parallel.
+    let loaded: Vec<(SourceFile, Option<load::Loaded>, Option<Problem>)> = found
+        .par_iter()
+        .map(|f| read_and_load(f, file_size, &limits))
+        .collect();
+    let mut files = Files::new();
+    let mut documents = Vec::new();
+    let mut diagnostics = Vec::new();
+    for (source, loaded, problem) in loaded {
+        let id = files.add(source);
+        if let Some(p) = problem {
+            diagnostics.push(p.into_diagnostic(id));
+        }
+        let Some(loaded) = loaded else { continue };
+        let any_document = loaded.documents.iter().any(|d| !d.value.is_null());
+        if !any_document && loaded.diagnostics.is_empty() {
+            diagnostics.push(
+                Diagnostic::new(
+                    rules::empty_file::META.id,
+                    rules::empty_file::META.default_severity,
+                    "the file holds no catalogue entity",
+                    Label::new(Location::new(id, 0..0), "empty, or only comments"),
+                )
+                .with_help("write the entity, or delete the file"),
+            );
+        }
+        diagnostics.extend(loaded.diagnostics.into_iter().map(|mut d| {
+            rebind(&mut d, id);
+            d
+        }));
+        documents.extend(
+            loaded
+                .documents
+                .into_iter()
+                .map(|doc| SourceDocument { file: id, doc }),
+        );
+    }
+
+    // 3. Index.
+    let (catalogue, index_findings) = Catalogue::build(files, documents);
+    diagnostics.extend(index_findings);
+
+    // 4. Schema validation (compiled once) and YAML 1.1 ambiguity.
+    let schemas = Schemas::new().map_err(RunError::Internal)?;
+    let entity_docs: std::collections::HashMap<usize, Kind> = catalogue
+        .entities
+        .iter()
+        .map(|e| (e.document, e.kind))
+        .collect();
+    let schema_findings: Vec<Diagnostic> = catalogue
+        .documents
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, source)| {
+            let mut out = Vec::new();
+            if let Some(&kind) = entity_docs.get(&i) {
+                let check = schema::SchemaCheck {
+                    compiled: schemas.get(kind),
+                    file: source.file,
+                    text: &catalogue.files.get(source.file).text,
+                    doc: &source.doc,
+                };
+                out = schema::check_document(&check, &|issue| {
+                    schema::owned_by_domain_rule(kind, issue)
+                });
+            }
+            let ambiguous = schema::ambiguity(source.file, &source.doc, &out);
+            out.extend(ambiguous);
+            out
+        })
+        .collect();
+    diagnostics.extend(schema_findings);
+
+    // 5. Rules: per entity, then catalogue-wide.
+    let cx = Context::new(&catalogue, &policy);
+    let entity_findings: Vec<Diagnostic> = (0..catalogue.entities.len())
+        .into_par_iter()
+        .flat_map_iter(|i| {
+            let e = catalogue.entity(i);
+            let mut out = Vec::new();
+            for rule in REGISTRY {
+                if rule.meta().stage == rules::Stage::Entity
+                    && level_of(rule.meta().id, opts, &config, &policy) != Some(Level::Off)
+                {
+                    rule.check_entity(&cx, e, &mut out);
+                }
+            }
+            out
+        })
+        .collect();
+    diagnostics.extend(entity_findings);
+    for rule in REGISTRY {
+        if rule.meta().stage == rules::Stage::Catalogue
+            && level_of(rule.meta().id, opts, &config, &policy) != Some(Level::Off)
+        {
+            rule.check_catalogue(&cx, &mut diagnostics);
+        }
+    }
+    drop(cx);
+
+    // 6. Severities, the reported files, order.
+    let mut diagnostics: Vec<Diagnostic> = diagnostics
+        .into_iter()
+        .filter_map(|mut d| {
+            match level_of(&d.rule, opts, &config, &policy) {
+                Some(Level::Off) => return None,
+                Some(level) => d.severity = level.severity().unwrap_or(d.severity),
+                None => {}
+            }
+            Some(d)
+        })
+        .collect();
+    if let Some(asked) = &reported {
+        let keep: Vec<FileId> = catalogue
+            .files
+            .iter()
+            .filter(|(_, f)| {
+                asked
+                    .iter()
+                    .any(|a| same_file(Path::new(&f.path), a.path()))
+            })
+            .map(|(id, _)| id)
+            .collect();
+        diagnostics.retain(|d| keep.contains(&d.file()));
+    }
+    diagnostic::sort(&mut diagnostics, &catalogue.files);
+    let (file_count, entity_count) = match &reported {
+        Some(asked) => (asked.len(), catalogue.entities.len()),
+        None => (catalogue.files.len(), catalogue.entities.len()),
+    };
+    let summary = Summary::count(&diagnostics, file_count, entity_count);
+    let fail_on = opts.fail_on.or(config.fail_on).unwrap_or_default();
+    Ok(Outcome {
+        catalogue,
+        diagnostics,
+        summary,
+        fail_on,
+        policy,
+    })
+}
+
+/// The configured level of a rule: command line, then config, then policy.
+fn level_of(rule: &str, opts: &CheckOptions, config: &Config, policy: &Policy) -> Option<Level> {
+    opts.rule_levels
+        .iter()
+        .rev()
+        .find(|(id, _)| id == rule)
+        .map(|(_, l)| *l)
+        .or_else(|| config.rules.get(rule).copied())
+        .or_else(|| policy.level(rule))
+}
+
+fn resolve_config(opts: &CheckOptions) -> Result<Config, RunError> {
+    let path = match &opts.config {
+        ConfigChoice::None => None,
+        ConfigChoice::File(p) => Some(p.clone()),
+        ConfigChoice::Discover => {
+            let start = opts
+                .paths
+                .first()
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from("."));
+            config::discover(&start)
+        }
+    };
+    match path {
+        Some(p) => Ok(Config::load(&p)?),
+        None => Ok(Config {
+            dir: PathBuf::from("."),
+            ..Config::default()
+        }),
+    }
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    a == b || abs(a) == abs(b)
+}
+
+/// A file-level problem, before the file has its id.
+struct Problem {
+    rule: &'static rules::RuleMeta,
+    message: String,
+    label: String,
+    at: usize,
+    help: String,
+}
+
+impl Problem {
+    fn into_diagnostic(self, file: FileId) -> Diagnostic {
+        Diagnostic::new(
+            self.rule.id,
+            self.rule.default_severity,
+            self.message,
+            Label::new(Location::new(file, self.at..self.at), self.label),
+        )
+        .with_help(self.help)
+    }
+}
+
+/// The loader works with file 0; findings are moved to the file's real id.
+fn rebind(d: &mut Diagnostic, id: FileId) {
+    d.primary.location.file = id;
+    for r in &mut d.related {
+        r.location.file = id;
+    }
+}
+
+/// Shows `./services/a.yaml` as `services/a.yaml`.
+fn display_path(p: &Path) -> String {
+    let s = p.to_string_lossy();
+    s.strip_prefix("./")
+        .map(str::to_owned)
+        .unwrap_or_else(|| s.into_owned())
+}
+
+fn read_and_load(
+    found: &Found,
+    max_size: u64,
+    limits: &Limits,
+) -> (SourceFile, Option<load::Loaded>, Option<Problem>) {
+    let path = found.path();
+    let name = display_path(path);
+    let unreadable = |message: String, help: &str| {
+        (
+            SourceFile::new(name.clone(), ""),
+            None,
+            Some(Problem {
+                rule: &rules::unreadable_file::META,
+                message,
+                label: "this file".into(),
+                at: 0,
+                help: help.into(),
+            }),
+        )
+    };
+    if let Found::Problem { message, .. } = found {
+        return unreadable(
+            format!("cannot read the file: {message}"),
+            "fix or remove the file or link",
+        );
+    }
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => {
+            return unreadable(
+                "a folder, not a file".into(),
+                "rename the folder so it does not end in .yaml",
+            );
+        }
+        Ok(m) if !m.is_file() => {
+            return unreadable(
+                "not a regular file (a device, socket or pipe)".into(),
+                "catalogue files are regular files; remove it from the catalogue",
+            );
+        }
+        Ok(m) if m.len() > max_size => {
+            return (
+                SourceFile::new(name, ""),
+                None,
+                Some(Problem {
+                    rule: &rules::yaml_limit::META,
+                    message: format!(
+                        "the file is {} bytes, over the {max_size}-byte limit",
+                        m.len()
+                    ),
+                    label: "not read".into(),
+                    at: 0,
+                    help: "split the file, or raise `limits.fileSize` in catalint.yaml".into(),
+                }),
+            );
+        }
+        Ok(_) => {}
+        Err(e) => {
+            return unreadable(
+                format!("cannot read the file: {e}"),
+                "check that the file exists and is readable",
+            );
+        }
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            return unreadable(
+                format!("cannot read the file: {e}"),
+                "check the file's permissions",
+            );
+        }
+    };
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return unreadable(
+            "the file is UTF-16 (or UTF-32) text; catalogue files are UTF-8".into(),
+            "re-save the file as UTF-8",
+        );
+    }
+    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+        let text = String::from_utf8_lossy(&bytes[..nul]).into_owned();
+        let at = text.len();
+        return (
+            SourceFile::new(name, text),
+            None,
+            Some(Problem {
+                rule: &rules::unreadable_file::META,
+                message: format!(
+                    "the file holds a NUL byte at offset {nul}: it is binary, not YAML text"
+                ),
+                label: "NUL byte here".into(),
+                at,
+                help: "catalogue files are UTF-8 text; remove the file or the binary content"
+                    .into(),
+            }),
+        );
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            return (
+                SourceFile::new(name, text),
+                None,
+                Some(Problem {
+                    rule: &rules::unreadable_file::META,
+                    message: format!("the file is not valid UTF-8: invalid byte at offset {at}"),
+                    label: "invalid UTF-8 here".into(),
+                    at,
+                    help: "re-save the file as UTF-8".into(),
+                }),
+            );
+        }
+    };
+    let loaded = load::load(FileId(0), &text, limits);
+    (SourceFile::new(name, text), Some(loaded), None)
+}

@@ -1,0 +1,139 @@
+//! `catalint.yaml`: which files make up the catalogue, which policy applies, severity
+//! overrides, the failing severity and input limits. Found in the linted folder or its
+//! ancestors; `--config FILE` names one, `--no-config` ignores them.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::Level;
+use super::file::{self, SettingsError};
+use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::rules;
+
+/// File names searched for, in this order, in each folder.
+pub const CONFIG_NAMES: [&str; 2] = ["catalint.yaml", ".catalint.yaml"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailOn {
+    #[default]
+    Error,
+    Warning,
+    Never,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LimitsConfig {
+    pub alias_nodes: Option<usize>,
+    pub depth: Option<usize>,
+    pub documents: Option<usize>,
+    pub file_size: Option<u64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ConfigFile {
+    policy: Option<String>,
+    #[serde(default)]
+    include: Vec<String>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    #[serde(default)]
+    rules: BTreeMap<String, Level>,
+    fail_on: Option<FailOn>,
+    #[serde(default)]
+    limits: LimitsConfig,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// The config file, when there is one.
+    pub path: Option<PathBuf>,
+    /// The folder that relative paths and globs are resolved against.
+    pub dir: PathBuf,
+    pub policy: Option<PathBuf>,
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    pub rules: BTreeMap<String, Level>,
+    pub fail_on: Option<FailOn>,
+    pub limits: LimitsConfig,
+}
+
+/// The nearest config file at or above `start`.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    let start = if start.is_file() {
+        start.parent()?.to_path_buf()
+    } else {
+        start.to_path_buf()
+    };
+    let start = std::path::absolute(&start).unwrap_or(start);
+    let mut dir = Some(start.as_path());
+    while let Some(d) = dir {
+        for name in CONFIG_NAMES {
+            let candidate = d.join(name);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+impl Config {
+    pub fn load(path: &Path) -> Result<Config, SettingsError> {
+        let schema = crate::schema::config().map_err(SettingsError::Io)?;
+        let settings = file::read(path, &schema, "config")?;
+        let parsed: ConfigFile = serde_json::from_value(settings.value().clone())
+            .map_err(|e| SettingsError::Io(format!("config {}: {e}", path.display())))?;
+        let mut diagnostics = Vec::new();
+        for id in parsed.rules.keys() {
+            if rules::find(id).is_none() {
+                diagnostics.push(
+                    Diagnostic::new(
+                        "schema",
+                        Severity::Error,
+                        rules::unknown_rule_message(id),
+                        Label::new(
+                            settings.at_key(&crate::load::push_segment("/rules", id)),
+                            "not a rule id",
+                        ),
+                    )
+                    .with_help("`catalint rules` lists every rule id"),
+                );
+            }
+        }
+        for (list, globs) in [("include", &parsed.include), ("exclude", &parsed.exclude)] {
+            for (i, g) in globs.iter().enumerate() {
+                if let Err(e) = globset::Glob::new(g) {
+                    diagnostics.push(Diagnostic::new(
+                        "schema",
+                        Severity::Error,
+                        format!("`{g}` is not a valid glob: {}", e.kind()),
+                        Label::new(settings.at(&format!("/{list}/{i}")), "invalid glob"),
+                    ));
+                }
+            }
+        }
+        if !diagnostics.is_empty() {
+            return Err(settings.invalid(diagnostics));
+        }
+        let dir = path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        Ok(Config {
+            path: Some(path.to_path_buf()),
+            policy: parsed.policy.map(|p| dir.join(p)),
+            dir,
+            include: parsed.include,
+            exclude: parsed.exclude,
+            rules: parsed.rules,
+            fail_on: parsed.fail_on,
+            limits: parsed.limits,
+        })
+    }
+}

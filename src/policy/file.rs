@@ -1,0 +1,118 @@
+//! Reading a settings file (a policy or `catalint.yaml`) with the same loader, schema
+//! validation and rich diagnostics as catalogue files. A broken settings file stops the
+//! run with exit 2, its findings rendered like any others.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::load::{self, Document, Limits};
+use crate::schema::{Compiled, SchemaCheck, check_document};
+use crate::source::{FileId, Files, Location, SourceFile};
+
+/// Why a settings file could not be used.
+#[derive(Debug)]
+pub enum SettingsError {
+    /// The file could not be read at all.
+    Io(String),
+    /// The file was read but is not valid: findings with spans, in their own file set.
+    Invalid {
+        files: Files,
+        diagnostics: Vec<Diagnostic>,
+    },
+}
+
+/// A settings file that loaded and matched its schema.
+pub struct Settings {
+    pub files: Files,
+    pub file: FileId,
+    pub doc: Document,
+}
+
+impl Settings {
+    pub fn value(&self) -> &Value {
+        &self.doc.value
+    }
+
+    /// Where the value at `pointer` is written: for findings on settings.
+    pub fn at(&self, pointer: &str) -> Location {
+        let span = match self.doc.spans.resolve(pointer) {
+            Some(r) if r.exact => r.value,
+            Some(r) => r.key.unwrap_or(r.value),
+            None => self.doc.span.clone(),
+        };
+        Location::new(self.file, span)
+    }
+
+    pub fn at_key(&self, pointer: &str) -> Location {
+        let span = match self.doc.spans.resolve(pointer) {
+            Some(r) => r.key.unwrap_or(r.value),
+            None => self.doc.span.clone(),
+        };
+        Location::new(self.file, span)
+    }
+
+    pub fn invalid(self, diagnostics: Vec<Diagnostic>) -> SettingsError {
+        SettingsError::Invalid {
+            files: self.files,
+            diagnostics,
+        }
+    }
+}
+
+pub fn read(path: &Path, schema: &Compiled, what: &str) -> Result<Settings, SettingsError> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| SettingsError::Io(format!("cannot read {what} {}: {e}", path.display())))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        SettingsError::Io(format!(
+            "{what} {} is not UTF-8 text (invalid byte at offset {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    parse(&path.display().to_string(), text, schema, what)
+}
+
+pub fn parse(
+    name: &str,
+    text: String,
+    schema: &Compiled,
+    what: &str,
+) -> Result<Settings, SettingsError> {
+    let mut files = Files::new();
+    let file = files.add(SourceFile::new(name, text));
+    let source = files.get(file);
+    let loaded = load::load(file, &source.text, &Limits::default());
+    let mut diagnostics = loaded.diagnostics;
+    let mut documents = loaded.documents.into_iter().filter(|d| !d.value.is_null());
+    let doc = documents.next();
+    if let Some(extra) = documents.next() {
+        diagnostics.push(
+            Diagnostic::new(
+                "schema",
+                Severity::Error,
+                format!("a {what} file holds one document, this one has more"),
+                Label::new(Location::new(file, extra.span.clone()), "a second document"),
+            )
+            .with_help("remove the `---` and everything after it, or split the file"),
+        );
+    }
+    let Some(doc) = doc else {
+        if diagnostics.is_empty() {
+            return Err(SettingsError::Io(format!("{what} {name} is empty")));
+        }
+        return Err(SettingsError::Invalid { files, diagnostics });
+    };
+    let check = SchemaCheck {
+        compiled: schema,
+        file,
+        text: &source.text,
+        doc: &doc,
+    };
+    diagnostics.extend(check_document(&check, &|_| false));
+    if !diagnostics.is_empty() {
+        return Err(SettingsError::Invalid { files, diagnostics });
+    }
+    Ok(Settings { files, file, doc })
+}

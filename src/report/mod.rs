@@ -1,0 +1,93 @@
+//! Stage 7: reporters, the only code that writes. Each format is one small type behind
+//! [`Reporter`]; all of them read the same diagnostics and never see the engine.
+
+mod github;
+mod human;
+mod json;
+mod junit;
+mod sarif;
+mod short;
+pub mod text;
+
+use std::io::{self, Write};
+
+use crate::diagnostic::{Diagnostic, Summary};
+use crate::source::{Files, LineCol};
+
+pub use human::{Human, HumanOptions};
+
+/// Output formats of `catalint check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Rich, human output with source snippets (the default).
+    Human,
+    /// One line per finding: `file:line:col: severity[rule] message`.
+    Short,
+    /// The JSON report of the contract.
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF consumers.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on the pull request).
+    Github,
+    /// JUnit XML, for CI servers' test reports.
+    Junit,
+}
+
+/// What every reporter reads.
+pub struct Report<'a> {
+    pub files: &'a Files,
+    pub diagnostics: &'a [Diagnostic],
+    pub summary: Summary,
+}
+
+impl Report<'_> {
+    /// Start and end (end exclusive) of a diagnostic's primary place.
+    pub fn range(&self, d: &Diagnostic) -> (LineCol, LineCol) {
+        let f = self.files.get(d.primary.location.file);
+        (
+            f.line_col(d.primary.location.span.start),
+            f.line_col(d.primary.location.span.end),
+        )
+    }
+
+    pub fn path(&self, d: &Diagnostic) -> &str {
+        &self.files.get(d.primary.location.file).path
+    }
+}
+
+pub trait Reporter {
+    fn report(&self, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()>;
+}
+
+/// The reporter for a machine format; `human` needs terminal options and is built apart.
+pub fn machine(format: Format) -> Option<Box<dyn Reporter>> {
+    match format {
+        Format::Human => None,
+        Format::Short => Some(Box::new(short::Short)),
+        Format::Json => Some(Box::new(json::Json)),
+        Format::Sarif => Some(Box::new(sarif::Sarif)),
+        Format::Github => Some(Box::new(github::Github)),
+        Format::Junit => Some(Box::new(junit::Junit)),
+    }
+}
+
+/// "2 problems (1 error, 1 warning) in 52 files, 61 entities".
+pub fn summary_line(s: &Summary) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let scope = format!(
+        "{}, {}",
+        plural(s.files, "file", "files"),
+        plural(s.entities, "entity", "entities")
+    );
+    let problems = s.errors + s.warnings;
+    if problems == 0 {
+        return format!("no problems in {scope}");
+    }
+    format!(
+        "{} ({}, {}) in {scope}",
+        plural(problems, "problem", "problems"),
+        plural(s.errors, "error", "errors"),
+        plural(s.warnings, "warning", "warnings"),
+    )
+}

@@ -1,0 +1,180 @@
+//! Stage 5: the rules. One rule, one file: its documentation (served by `catalint explain`,
+//! the README table and SARIF metadata) sits next to its check. [`REGISTRY`] is the static
+//! list of every rule; the engine runs per-entity checks first, then catalogue-wide ones.
+//!
+//! Some rules are found by earlier stages (the loader finds `yaml-syntax` and
+//! `duplicate-key`, schema validation finds `schema`): their files hold their documentation
+//! and they have no check of their own here.
+
+use crate::catalogue::{Catalogue, EntityRef};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::policy::Policy;
+
+pub mod agreement_type;
+pub mod availability_exceeds_dependencies;
+pub mod dependency_cycle;
+pub mod duplicate_key;
+pub mod empty_file;
+pub mod individual_owner;
+pub mod product_is_service;
+pub mod retired_dependency;
+pub mod schema;
+pub mod single_category;
+pub mod sla_consistent;
+pub mod sla_defined;
+pub mod unique_id;
+pub mod unknown_kind;
+pub mod unreadable_file;
+pub mod unresolved_reference;
+pub mod yaml_ambiguous_value;
+pub mod yaml_limit;
+pub mod yaml_syntax;
+pub mod yaml_unsupported;
+
+pub mod duration;
+pub mod graph;
+pub mod percent;
+
+/// Which stage of the pipeline finds a rule's problems.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Reading files and parsing YAML.
+    Load,
+    /// Building the index and JSON Schema validation.
+    Schema,
+    /// Domain rules on one entity at a time (with the index to look others up).
+    Entity,
+    /// Domain rules over the whole catalogue.
+    Catalogue,
+}
+
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Load => "load",
+            Stage::Schema => "schema",
+            Stage::Entity => "entity",
+            Stage::Catalogue => "catalogue",
+        }
+    }
+}
+
+/// What every rule declares about itself.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub id: &'static str,
+    pub default_severity: Severity,
+    pub stage: Stage,
+    /// One line: what the rule checks.
+    pub summary: &'static str,
+    /// Markdown with the sections in [`DOC_SECTIONS`].
+    pub doc: &'static str,
+}
+
+/// The sections every rule's documentation has, in this order.
+pub const DOC_SECTIONS: [&str; 4] = [
+    "## What it checks",
+    "## Why it matters",
+    "## Example",
+    "## How to fix",
+];
+
+/// What a rule sees: the whole catalogue, indexed, and the policy in force.
+pub struct Context<'a> {
+    pub catalogue: &'a Catalogue,
+    pub policy: &'a Policy,
+    graph: std::sync::OnceLock<graph::Graph<'a>>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(catalogue: &'a Catalogue, policy: &'a Policy) -> Self {
+        Self {
+            catalogue,
+            policy,
+            graph: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The hard-dependency graph, built on first use and shared by the rules that need it.
+    pub fn hard_graph(&self) -> &graph::Graph<'a> {
+        self.graph
+            .get_or_init(|| graph::Graph::hard(self.catalogue))
+    }
+}
+
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+
+    /// Checks one entity; the catalogue is there to look others up by id.
+    fn check_entity(&self, _cx: &Context<'_>, _entity: EntityRef<'_>, _out: &mut Vec<Diagnostic>) {}
+
+    /// Checks the catalogue as a whole. Must stay linear in the catalogue's size.
+    fn check_catalogue(&self, _cx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
+}
+
+/// Every rule, in the order of the README table.
+pub static REGISTRY: &[&dyn Rule] = &[
+    &yaml_syntax::YamlSyntax,
+    &duplicate_key::DuplicateKey,
+    &yaml_ambiguous_value::YamlAmbiguousValue,
+    &yaml_unsupported::YamlUnsupported,
+    &yaml_limit::YamlLimit,
+    &unreadable_file::UnreadableFile,
+    &empty_file::EmptyFile,
+    &schema::Schema,
+    &unknown_kind::UnknownKind,
+    &product_is_service::ProductIsService,
+    &single_category::SingleCategory,
+    &sla_defined::SlaDefined,
+    &sla_consistent::SlaConsistent,
+    &agreement_type::AgreementType,
+    &unique_id::UniqueId,
+    &unresolved_reference::UnresolvedReference,
+    &dependency_cycle::DependencyCycle,
+    &availability_exceeds_dependencies::AvailabilityExceedsDependencies,
+    &retired_dependency::RetiredDependency,
+    &individual_owner::IndividualOwner,
+];
+
+/// The rule with this id.
+pub fn find(id: &str) -> Option<&'static dyn Rule> {
+    REGISTRY.iter().copied().find(|r| r.meta().id == id)
+}
+
+/// All rule ids, in registry order.
+pub fn ids() -> impl Iterator<Item = &'static str> {
+    REGISTRY.iter().map(|r| r.meta().id)
+}
+
+/// "unknown rule `x`", with the nearest real id when there is one.
+pub fn unknown_rule_message(id: &str) -> String {
+    match crate::suggest::nearest(id, ids()) {
+        Some(n) => format!("unknown rule `{id}`; did you mean `{n}`?"),
+        None => format!("unknown rule `{id}`; `catalint rules` lists them"),
+    }
+}
+
+/// A finding of `meta`'s rule at its default severity.
+pub fn finding(
+    meta: &'static RuleMeta,
+    message: impl Into<String>,
+    primary: crate::diagnostic::Label,
+) -> Diagnostic {
+    Diagnostic::new(meta.id, meta.default_severity, message, primary)
+}
+
+/// Rules found by an earlier stage: documentation only.
+macro_rules! documented_rule {
+    ($ty:ident, $meta:ident) => {
+        pub struct $ty;
+        impl $crate::rules::Rule for $ty {
+            fn meta(&self) -> &'static $crate::rules::RuleMeta {
+                &$meta
+            }
+        }
+    };
+}
+pub(crate) use documented_rule;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,174 @@
+//! `unresolved-reference`: references to teams, services and offerings resolve.
+
+use std::collections::HashSet;
+
+use serde_json::Value;
+
+use super::{Context, Rule, RuleMeta, Stage, finding};
+use crate::catalogue::{EntityRef, Kind, clip};
+use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::suggest;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "unresolved-reference",
+    default_severity: Severity::Error,
+    stage: Stage::Entity,
+    summary: "owner and support teams, dependencies and request offerings resolve to the right kind",
+    doc: r#"## What it checks
+That every reference (other than a product's service, which `product-is-service` owns)
+names an entity of the right kind:
+- a Service's `owner.team` and `supportGroup`, and a Product's `team`, name a **Team**;
+- each `dependencies[].service` names a **Service**;
+- each `serviceLevels.requests[].offering` names an offering in the same service's
+  `offerings`.
+
+## Why it matters
+A reference that resolves to nothing is a promise nobody keeps: incidents routed to a team
+that does not exist, a dependency that cannot be checked for cycles or availability.
+
+## Example
+```yaml
+spec:
+  owner: {team: hr-sytems, serviceOwner: jane.doe@example.org}
+```
+
+Instead:
+
+```yaml
+spec:
+  owner: {team: hr-systems, serviceOwner: jane.doe@example.org}
+```
+
+## How to fix
+Correct the id (the help suggests the nearest existing one), or define the missing entity.
+"#,
+};
+
+pub struct UnresolvedReference;
+
+impl Rule for UnresolvedReference {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_entity(&self, cx: &Context<'_>, e: EntityRef<'_>, out: &mut Vec<Diagnostic>) {
+        match e.kind() {
+            Kind::Service => {
+                reference(cx, e, "/spec/owner/team", Kind::Team, "owning team", out);
+                reference(
+                    cx,
+                    e,
+                    "/spec/supportGroup",
+                    Kind::Team,
+                    "support group",
+                    out,
+                );
+                if let Some(Value::Array(deps)) = e.get("/spec/dependencies") {
+                    for i in 0..deps.len() {
+                        let ptr = format!("/spec/dependencies/{i}/service");
+                        reference(cx, e, &ptr, Kind::Service, "dependency", out);
+                    }
+                }
+                offerings(e, out);
+            }
+            Kind::Product => reference(cx, e, "/spec/team", Kind::Team, "team", out),
+            Kind::Team => {}
+        }
+    }
+}
+
+fn reference(
+    cx: &Context<'_>,
+    e: EntityRef<'_>,
+    ptr: &str,
+    want: Kind,
+    role: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(target_id) = e.str_at(ptr) else {
+        return;
+    };
+    let id = e.id();
+    match cx.catalogue.get(target_id) {
+        Some(t) if t.kind() == want => {}
+        Some(t) => {
+            let what = t.kind().article();
+            out.push(
+                finding(
+                    &META,
+                    format!(
+                        "the {role} of `{id}` is `{target_id}`, which is {what}, not {}",
+                        want.article()
+                    ),
+                    Label::new(e.at_value(ptr), format!("{what}, not {}", want.article())),
+                )
+                .with_pointer(ptr)
+                .with_related(Label::new(
+                    t.at_value("/kind"),
+                    format!("`{target_id}` is defined as {what} here"),
+                ))
+                .with_help(format!("name {} here", want.article())),
+            );
+        }
+        None => {
+            let names = cx.catalogue.of_kind(want).map(|t| t.id());
+            let help = match suggest::nearest(target_id, names) {
+                Some(n) => format!(
+                    "did you mean `{n}`? otherwise define {} `{target_id}`",
+                    want.article()
+                ),
+                None => format!(
+                    "define {} `{target_id}`, or name an existing one",
+                    want.article()
+                ),
+            };
+            out.push(
+                finding(
+                    &META,
+                    format!(
+                        "the {role} of `{id}` is `{}`, which is not in the catalogue",
+                        clip(target_id, 60)
+                    ),
+                    Label::new(e.at_value(ptr), format!("no {} has this id", want.as_str())),
+                )
+                .with_pointer(ptr)
+                .with_help(help),
+            );
+        }
+    }
+}
+
+fn offerings(e: EntityRef<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(Value::Array(requests)) = e.get("/spec/serviceLevels/requests") else {
+        return;
+    };
+    let names: HashSet<&str> = match e.get("/spec/offerings") {
+        Some(Value::Array(o)) => o.iter().filter_map(|x| x.get("name")?.as_str()).collect(),
+        _ => HashSet::new(),
+    };
+    for (i, r) in requests.iter().enumerate() {
+        let Some(offering) = r.get("offering").and_then(Value::as_str) else {
+            continue;
+        };
+        if names.contains(offering) {
+            continue;
+        }
+        let ptr = format!("/spec/serviceLevels/requests/{i}/offering");
+        let help = match suggest::nearest(offering, names.iter().copied()) {
+            Some(n) => format!("did you mean `{n}`?"),
+            None if names.is_empty() => format!(
+                "the service lists no offerings: add `offerings: [{{name: {offering}}}]` under `spec`"
+            ),
+            None => format!("add `{{name: {offering}}}` to the service's `offerings`"),
+        };
+        out.push(
+            finding(
+                &META,
+                format!("service `{}` promises a fulfilment time for `{}`, which is not one of its offerings", e.id(), clip(offering, 60)),
+                Label::new(e.at_value(&ptr), "not an offering of this service"),
+            )
+            .with_pointer(ptr)
+            .with_help(help),
+        );
+    }
+}

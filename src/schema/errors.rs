@@ -1,0 +1,505 @@
+//! Validator errors -> `schema` findings: one root cause, one finding, at the exact key or
+//! value, in plain words that name what is allowed, with help that knows YAML.
+
+use std::ops::Range;
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::{JsonType, ValidationError};
+use serde_json::Value;
+
+use super::Compiled;
+use super::describe::{expectation, one_of, plain, property_hint, property_names, subschema};
+use crate::catalogue::{clip, show};
+use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::load::{Ambiguous, Document, push_segment};
+use crate::source::{FileId, Location};
+use crate::suggest;
+
+pub const RULE: &str = "schema";
+
+/// One document to check against one schema.
+pub struct SchemaCheck<'a> {
+    pub compiled: &'a Compiled,
+    pub file: FileId,
+    /// The whole text of the file, to see how a value was written.
+    pub text: &'a str,
+    pub doc: &'a Document,
+}
+
+/// A validator error reduced to what the message needs.
+#[derive(Debug, Clone)]
+pub struct Issue {
+    /// JSON pointer of the offending value.
+    pub pointer: String,
+    /// Evaluation path of the failing keyword.
+    eval: String,
+    what: What,
+    instance: Value,
+}
+
+impl Issue {
+    /// For a missing field: its name.
+    pub fn missing(&self) -> Option<&str> {
+        match &self.what {
+            What::Required(p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum What {
+    Type,
+    Enum,
+    Const,
+    Required(String),
+    Unknown(Vec<String>),
+    Pattern,
+    NotEmpty,
+    MinItems(u64),
+    MaxItems(u64),
+    Unique,
+    Range,
+    /// No branch of a `oneOf`/`anyOf` fits the value's type.
+    NoBranch,
+    Other(String),
+}
+
+/// Validates a document; `owned` tells which issues a domain rule reports instead.
+pub fn check_document(check: &SchemaCheck<'_>, owned: &dyn Fn(&Issue) -> bool) -> Vec<Diagnostic> {
+    let root = &check.compiled.schema;
+    let mut issues = Vec::new();
+    for err in check.compiled.validator.iter_errors(&check.doc.value) {
+        flatten(&err, &mut issues);
+    }
+    // Several keywords can fail on the same place (type and pattern); keep the first.
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for issue in issues {
+        if owned(&issue) {
+            continue;
+        }
+        let key = (
+            issue.pointer.clone(),
+            issue.missing().map(str::to_owned),
+            matches!(issue.what, What::Unknown(_)),
+        );
+        if !seen.insert(key) {
+            continue;
+        }
+        out.extend(to_diagnostics(check, root, issue));
+    }
+    out
+}
+
+fn flatten(err: &ValidationError<'_>, out: &mut Vec<Issue>) {
+    let pointer = err.instance_path().as_str().to_owned();
+    let eval = err.evaluation_path().as_str().to_owned();
+    let instance = err.instance().clone().into_owned();
+    let what = match err.kind() {
+        ValidationErrorKind::Type { .. } => What::Type,
+        ValidationErrorKind::Enum { .. } => What::Enum,
+        ValidationErrorKind::Constant { .. } => What::Const,
+        ValidationErrorKind::Required { property } => What::Required(plain(property)),
+        ValidationErrorKind::AdditionalProperties { unexpected }
+        | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
+            What::Unknown(unexpected.clone())
+        }
+        ValidationErrorKind::Pattern { .. } | ValidationErrorKind::Format { .. } => What::Pattern,
+        ValidationErrorKind::MinLength { .. } => What::NotEmpty,
+        ValidationErrorKind::MinItems { limit } => What::MinItems(*limit),
+        ValidationErrorKind::MaxItems { limit } => What::MaxItems(*limit),
+        ValidationErrorKind::UniqueItems => What::Unique,
+        ValidationErrorKind::Minimum { .. }
+        | ValidationErrorKind::Maximum { .. }
+        | ValidationErrorKind::ExclusiveMinimum { .. }
+        | ValidationErrorKind::ExclusiveMaximum { .. } => What::Range,
+        ValidationErrorKind::OneOfNotValid { context } | ValidationErrorKind::AnyOf { context } => {
+            let branches: Vec<Vec<Issue>> = context
+                .iter()
+                .map(|errs| {
+                    let mut b = Vec::new();
+                    for e in errs {
+                        flatten(e, &mut b);
+                    }
+                    b
+                })
+                .collect();
+            match best_branch(&pointer, branches) {
+                Some(issues) => {
+                    out.extend(issues);
+                    return;
+                }
+                None => What::NoBranch,
+            }
+        }
+        other => What::Other(format!("{other:?}")),
+    };
+    let what = match what {
+        What::Other(_) => What::Other(err.to_string()),
+        w => w,
+    };
+    out.push(Issue {
+        pointer,
+        eval,
+        what,
+        instance,
+    });
+}
+
+/// Picks the branch of a `oneOf`/`anyOf` that the author most likely meant: one whose type
+/// fits the value, with the fewest problems. `None` when no branch's type fits.
+fn best_branch(pointer: &str, branches: Vec<Vec<Issue>>) -> Option<Vec<Issue>> {
+    branches
+        .into_iter()
+        .filter(|b| {
+            !b.is_empty()
+                && !b.iter().any(|i| {
+                    i.pointer == pointer
+                        && matches!(
+                            i.what,
+                            What::Type | What::Const | What::Enum | What::NoBranch
+                        )
+                })
+        })
+        .min_by_key(Vec::len)
+}
+
+/// `spec.serviceLevels.incident[0].response`, or `the document` for the root.
+pub fn display_path(pointer: &str) -> String {
+    if pointer.is_empty() {
+        return "the document".into();
+    }
+    let mut out = String::new();
+    for seg in pointer.split('/').skip(1) {
+        let seg = seg.replace("~1", "/").replace("~0", "~");
+        if !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit()) {
+            out.push('[');
+            out.push_str(&seg);
+            out.push(']');
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(&seg);
+        }
+    }
+    out
+}
+
+fn parent_of(eval: &str) -> &str {
+    eval.rsplit_once('/').map_or("", |(p, _)| p)
+}
+
+fn to_diagnostics(check: &SchemaCheck<'_>, root: &Value, issue: Issue) -> Vec<Diagnostic> {
+    let doc = check.doc;
+    let loc = |span: Range<usize>| Location::new(check.file, span);
+    let path = display_path(&issue.pointer);
+    let schema_here = subschema(root, parent_of(&issue.eval));
+    let resolved = doc.spans.resolve(&issue.pointer);
+    let value_span = match &resolved {
+        Some(r) if r.exact => r.value.clone(),
+        Some(r) => r.key.clone().unwrap_or_else(|| r.value.clone()),
+        None => doc.span.clone(),
+    };
+    let written_at = resolved.as_ref().and_then(|r| r.written_at.clone());
+    let source = check.text.get(value_span.clone()).unwrap_or("");
+    let ambiguous = doc
+        .ambiguous
+        .iter()
+        .find(|a| a.pointer == issue.pointer && !a.is_key);
+
+    let mut out = Vec::new();
+    let mut push = |d: Diagnostic| {
+        let d = match &written_at {
+            Some(w) => d.with_related(Label::new(
+                loc(w.clone()),
+                "the value comes from this anchor",
+            )),
+            None => d,
+        };
+        out.push(d);
+    };
+    match &issue.what {
+        What::Required(prop) => {
+            let span = missing_span(check, &issue.pointer);
+            let hint = schema_here.and_then(|s| property_hint(root, s, prop));
+            let whose = if issue.pointer.is_empty() {
+                "the document".to_owned()
+            } else {
+                format!("`{path}`")
+            };
+            let mut d = Diagnostic::new(
+                RULE,
+                Severity::Error,
+                format!("{whose} is missing `{prop}`"),
+                Label::new(loc(span), format!("`{prop}` is required here")),
+            )
+            .with_pointer(push_segment(&issue.pointer, prop));
+            d.help = Some(match hint {
+                Some(h) => format!("add `{prop}`: {h}"),
+                None => format!("add `{prop}`"),
+            });
+            push(d);
+        }
+        What::Unknown(keys) => {
+            let allowed = schema_here
+                .map(|s| property_names(root, s))
+                .unwrap_or_default();
+            for key in keys {
+                let pointer = push_segment(&issue.pointer, key);
+                let key_span = doc
+                    .spans
+                    .resolve(&pointer)
+                    .map_or_else(|| value_span.clone(), |r| r.key.unwrap_or(r.value));
+                let within = if issue.pointer.is_empty() {
+                    "at the top level".to_owned()
+                } else {
+                    format!("in `{path}`")
+                };
+                let help = match suggest::nearest(key, allowed.iter().copied()) {
+                    Some(n) => format!("did you mean `{n}`?"),
+                    None if allowed.is_empty() => "remove it".to_owned(),
+                    None => format!("remove it; allowed here: {}", allowed.join(", ")),
+                };
+                let help = match doc
+                    .ambiguous
+                    .iter()
+                    .find(|a| a.is_key && a.pointer == pointer)
+                {
+                    Some(a) => format!(
+                        "{help} (unquoted `{}` is the string \"{}\" in YAML 1.2, but {} for YAML 1.1 tools)",
+                        a.text, a.text, a.yaml11
+                    ),
+                    None => help,
+                };
+                push(
+                    Diagnostic::new(
+                        RULE,
+                        Severity::Error,
+                        format!("unknown field `{}` {within}", clip(key, 60)),
+                        Label::new(loc(key_span), "not a field of this mapping"),
+                    )
+                    .with_pointer(pointer)
+                    .with_help(help),
+                );
+            }
+        }
+        what => {
+            let expected =
+                schema_here.map_or_else(|| "a valid value".to_owned(), |s| expectation(root, s));
+            let found = show(&issue.instance);
+            let (message, label) = match what {
+                What::NotEmpty => (format!("`{path}` must not be empty"), "empty".to_owned()),
+                What::MinItems(n) => (
+                    format!(
+                        "`{path}` must list at least {n} item{}",
+                        if *n == 1 { "" } else { "s" }
+                    ),
+                    "too few items".to_owned(),
+                ),
+                What::MaxItems(n) => (
+                    format!("`{path}` may list at most {n} items"),
+                    "too many items".to_owned(),
+                ),
+                What::Unique => (
+                    format!("`{path}` lists the same value more than once"),
+                    "has repeated items".to_owned(),
+                ),
+                What::Other(text) => (format!("`{path}`: {text}"), "here".to_owned()),
+                _ => (
+                    format!("`{path}` must be {expected}, found {found}"),
+                    label_for(&issue.instance, what),
+                ),
+            };
+            let mut d = Diagnostic::new(
+                RULE,
+                Severity::Error,
+                message,
+                Label::new(loc(value_span.clone()), label),
+            )
+            .with_pointer(issue.pointer.clone());
+            d.help = value_help(
+                &issue,
+                what,
+                schema_here.map(|s| (root, s)),
+                source,
+                ambiguous,
+            );
+            push(d);
+        }
+    }
+    out
+}
+
+fn label_for(instance: &Value, what: &What) -> String {
+    match (what, instance) {
+        (What::Type | What::NoBranch, v) => match v {
+            Value::Null => "empty (null)".into(),
+            Value::Bool(_) => "a boolean".into(),
+            Value::Number(n) if n.is_f64() => "a number".into(),
+            Value::Number(_) => "an integer".into(),
+            Value::String(_) => "a string".into(),
+            Value::Array(_) => "a list".into(),
+            Value::Object(_) => "a mapping".into(),
+        },
+        (What::Range, _) => "out of range".into(),
+        (What::Pattern, _) => "not in the expected form".into(),
+        _ => "not an allowed value".into(),
+    }
+}
+
+/// A help line that knows how YAML read what was written.
+fn value_help(
+    issue: &Issue,
+    what: &What,
+    schema: Option<(&Value, &Value)>,
+    source: &str,
+    ambiguous: Option<&Ambiguous>,
+) -> Option<String> {
+    let plain_scalar = !source.starts_with(['"', '\'', '|', '>', '[', '{', '*']);
+    let expects = |t: &str| {
+        schema.is_some_and(|(root, s)| {
+            let s = super::describe::resolve_ref(
+                root,
+                s.get("$ref").and_then(Value::as_str).unwrap_or(""),
+            )
+            .unwrap_or(s);
+            s.get("type").and_then(Value::as_str) == Some(t)
+                || s.get("pattern").is_some() && t == "string"
+                || matches!(s.get("enum"), Some(Value::Array(o)) if o.iter().all(Value::is_string))
+                    && t == "string"
+        })
+    };
+    if let Some(a) = ambiguous {
+        let fix = if expects("boolean") {
+            format!("write `{}`", a.yaml11)
+        } else if expects("string") {
+            format!("quote it: \"{}\"", a.text)
+        } else {
+            "write the value you mean without YAML 1.1 shorthand".to_owned()
+        };
+        return Some(format!(
+            "YAML 1.2 reads unquoted `{}` as {}, while YAML 1.1 tools read it as {}; {fix}",
+            a.text,
+            show(&issue.instance),
+            a.yaml11
+        ));
+    }
+    if let Value::Null = issue.instance {
+        return Some(
+            "nothing is written after the key, so YAML reads the value as empty (null)".into(),
+        );
+    }
+    if matches!(what, What::Type) && plain_scalar && expects("string") {
+        match &issue.instance {
+            Value::Number(n) => {
+                let src = source.trim();
+                if src != n.to_string() {
+                    return Some(format!(
+                        "`{src}` was read as the number {n}; quote it: \"{src}\""
+                    ));
+                }
+                return Some(format!("quote it to make it a string: \"{src}\""));
+            }
+            Value::Bool(_) => {
+                return Some(format!(
+                    "`{}` was read as a boolean; quote it: \"{}\"",
+                    source.trim(),
+                    source.trim()
+                ));
+            }
+            _ => {}
+        }
+    }
+    if matches!(what, What::Enum)
+        && let (Value::String(s), Some((_, sch))) = (&issue.instance, schema)
+        && let Some(Value::Array(options)) = sch.get("enum")
+    {
+        let names: Vec<&str> = options.iter().filter_map(Value::as_str).collect();
+        if let Some(n) = suggest::nearest(s, names.iter().copied()) {
+            return Some(format!("did you mean `{n}`?"));
+        }
+        return Some(format!("use {}", one_of(options)));
+    }
+    None
+}
+
+/// Where a field missing from the mapping at `pointer` is reported: that mapping's key, or
+/// the first line of the document for the root.
+fn missing_span(check: &SchemaCheck<'_>, pointer: &str) -> Range<usize> {
+    let doc = check.doc;
+    if !pointer.is_empty()
+        && let Some(r) = doc.spans.resolve(pointer)
+    {
+        return r.key.unwrap_or(r.value);
+    }
+    let start = doc.span.start;
+    let rest = check.text.get(start..).unwrap_or("");
+    let end = rest
+        .find(['\n', '\r'])
+        .map_or(check.text.len(), |e| start + e);
+    start..end
+}
+
+/// Names an instance's JSON type, for tests and messages.
+#[allow(dead_code)]
+fn type_name(k: &TypeKind) -> String {
+    match k {
+        TypeKind::Single(t) => json_type(*t).to_owned(),
+        TypeKind::Multiple(ts) => ts.iter().map(json_type).collect::<Vec<_>>().join(" or "),
+    }
+}
+
+fn json_type(t: JsonType) -> &'static str {
+    match t {
+        JsonType::Array => "a list",
+        JsonType::Boolean => "a boolean",
+        JsonType::Integer => "an integer",
+        JsonType::Null => "null",
+        JsonType::Number => "a number",
+        JsonType::Object => "a mapping",
+        JsonType::String => "a string",
+    }
+}
+
+/// `yaml-ambiguous-value` warnings: YAML 1.1 traps that the schema accepted (a trap the
+/// schema rejects is already explained in that `schema` finding's help).
+pub fn ambiguity(file: FileId, doc: &Document, reported: &[Diagnostic]) -> Vec<Diagnostic> {
+    doc.ambiguous
+        .iter()
+        .filter(|a| {
+            !reported
+                .iter()
+                .any(|d| d.pointer.as_deref() == Some(a.pointer.as_str()))
+        })
+        .map(|a| {
+            let what = if a.is_key { "key" } else { "value" };
+            let reading = if a.is_key {
+                format!("the string \"{}\"", a.text)
+            } else {
+                match &doc.value.pointer(&a.pointer) {
+                    Some(v) => show(v),
+                    None => format!("\"{}\"", a.text),
+                }
+            };
+            Diagnostic::new(
+                "yaml-ambiguous-value",
+                Severity::Warning,
+                format!(
+                    "unquoted {what} `{}` means {reading} in YAML 1.2 but {} to YAML 1.1 tools",
+                    a.text, a.yaml11
+                ),
+                Label::new(
+                    Location::new(file, a.span.clone()),
+                    format!("YAML 1.1 reads {}", a.yaml11),
+                ),
+            )
+            .with_pointer(a.pointer.clone())
+            .with_help(format!(
+                "quote it (\"{}\") so that every tool reads the same text",
+                a.text
+            ))
+        })
+        .collect()
+}

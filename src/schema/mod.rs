@@ -1,0 +1,195 @@
+//! Stage 4: JSON Schema validation. The schemas in `schemas/` are embedded in the binary,
+//! bundled (the shared definitions copied in, so each kind's schema stands alone, also for
+//! editors via `catalint schema`) and compiled once per run. Errors become `schema`
+//! findings at the exact key or value, in plain words ([`errors`]).
+
+mod describe;
+mod errors;
+
+use serde_json::{Map, Value};
+
+use crate::catalogue::Kind;
+pub use errors::{Issue, SchemaCheck, ambiguity, check_document, display_path};
+
+const COMMON: &str = include_str!("../../schemas/common.schema.json");
+const SERVICE: &str = include_str!("../../schemas/service.schema.json");
+const PRODUCT: &str = include_str!("../../schemas/product.schema.json");
+const TEAM: &str = include_str!("../../schemas/team.schema.json");
+const POLICY: &str = include_str!("../../schemas/policy.schema.json");
+const CONFIG: &str = include_str!("../../schemas/config.schema.json");
+
+/// A schema and its compiled validator.
+pub struct Compiled {
+    pub schema: Value,
+    pub validator: jsonschema::Validator,
+}
+
+impl std::fmt::Debug for Compiled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Compiled").finish_non_exhaustive()
+    }
+}
+
+impl Compiled {
+    /// Compiles a schema with remote references off: nothing is ever fetched.
+    pub fn new(schema: Value) -> Result<Self, String> {
+        let validator = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .build(&schema)
+            .map_err(|e| e.to_string())?;
+        Ok(Self { schema, validator })
+    }
+}
+
+/// The compiled schemas of the three entity kinds.
+#[derive(Debug)]
+pub struct Schemas {
+    service: Compiled,
+    product: Compiled,
+    team: Compiled,
+}
+
+impl Schemas {
+    /// Compiles the embedded schemas. They are part of the binary, so a failure here is a
+    /// bug in catalint, reported as an internal error (exit 2).
+    pub fn new() -> Result<Self, String> {
+        Ok(Self {
+            service: Compiled::new(bundled(Kind::Service))?,
+            product: Compiled::new(bundled(Kind::Product))?,
+            team: Compiled::new(bundled(Kind::Team))?,
+        })
+    }
+
+    pub fn get(&self, kind: Kind) -> &Compiled {
+        match kind {
+            Kind::Service => &self.service,
+            Kind::Product => &self.product,
+            Kind::Team => &self.team,
+        }
+    }
+}
+
+/// One root cause, one finding: a missing field that a domain rule owns is that rule's
+/// finding (`spec.category` -> `single-category`, `spec.serviceLevels` and its agreement ->
+/// `sla-defined`, a product's `spec.service` -> `product-is-service`), and so is anything
+/// wrong with a service's category.
+pub fn owned_by_domain_rule(kind: Kind, issue: &Issue) -> bool {
+    let p = issue.pointer.as_str();
+    match kind {
+        Kind::Service => {
+            (p == "/spec" && matches!(issue.missing(), Some("category" | "serviceLevels")))
+                || p == "/spec/category"
+                || p.starts_with("/spec/category/")
+                || (p == "/spec/serviceLevels" && issue.missing() == Some("agreement"))
+        }
+        Kind::Product => p == "/spec" && issue.missing() == Some("service"),
+        Kind::Team => false,
+    }
+}
+
+/// The names `catalint schema` accepts, with their schema.
+pub const SCHEMA_NAMES: [&str; 5] = ["Service", "Product", "Team", "Policy", "Config"];
+
+/// A self-contained schema by name (`Service`, `Product`, `Team`, `Policy`, `Config`).
+pub fn by_name(name: &str) -> Option<Value> {
+    let lower = name.to_ascii_lowercase();
+    match lower.as_str() {
+        "service" => Some(bundled(Kind::Service)),
+        "product" => Some(bundled(Kind::Product)),
+        "team" => Some(bundled(Kind::Team)),
+        "policy" => Some(bundle_text(POLICY)),
+        "config" => Some(bundle_text(CONFIG)),
+        _ => None,
+    }
+}
+
+/// One schema for any catalogue document, dispatching on `kind`: what an editor wants.
+pub fn catalogue_schema() -> Value {
+    let mut defs = Map::new();
+    let mut branches = Vec::new();
+    for kind in Kind::ALL {
+        let mut s = bundled(kind);
+        if let Some(obj) = s.as_object_mut() {
+            if let Some(Value::Object(d)) = obj.remove("$defs") {
+                defs.extend(d);
+            }
+            obj.remove("$schema");
+            obj.remove("$id");
+        }
+        branches.push(serde_json::json!({
+            "if": {"properties": {"kind": {"const": kind.as_str()}}, "required": ["kind"]},
+            "then": s,
+        }));
+    }
+    serde_json::json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://catalint.dev/schemas/v1/catalogue.schema.json",
+        "title": "catalint: any catalogue document (Service, Product or Team)",
+        "type": "object",
+        "required": ["apiVersion", "kind"],
+        "properties": {"kind": {"enum": ["Service", "Product", "Team"]}},
+        "allOf": branches,
+        "$defs": defs,
+    })
+}
+
+pub fn bundled(kind: Kind) -> Value {
+    bundle_text(match kind {
+        Kind::Service => SERVICE,
+        Kind::Product => PRODUCT,
+        Kind::Team => TEAM,
+    })
+}
+
+/// Copies the shared definitions into a schema and points its references at the copies.
+/// The embedded files are fixed at build time and tested, so parse failures cannot happen
+/// at run time; an empty schema is returned rather than panicking all the same.
+fn bundle_text(text: &str) -> Value {
+    let mut schema: Value = serde_json::from_str(text).unwrap_or(Value::Null);
+    let common: Value = serde_json::from_str(COMMON).unwrap_or(Value::Null);
+    rewrite_refs(&mut schema);
+    if let (Some(obj), Some(Value::Object(shared))) = (schema.as_object_mut(), common.get("$defs"))
+    {
+        let defs = obj
+            .entry("$defs")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Some(defs) = defs.as_object_mut() {
+            for (k, v) in shared {
+                defs.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+        }
+    }
+    schema
+}
+
+fn rewrite_refs(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            for (k, child) in map.iter_mut() {
+                if k == "$ref"
+                    && let Value::String(r) = child
+                    && let Some(rest) = r.strip_prefix("common.schema.json")
+                {
+                    *r = rest.to_owned();
+                } else {
+                    rewrite_refs(child);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(rewrite_refs),
+        _ => {}
+    }
+}
+
+/// The compiled schema of policy files.
+pub fn policy() -> Result<Compiled, String> {
+    Compiled::new(bundle_text(POLICY))
+}
+
+/// The compiled schema of `catalint.yaml`.
+pub fn config() -> Result<Compiled, String> {
+    Compiled::new(bundle_text(CONFIG))
+}
+
+#[cfg(test)]
+mod tests;
