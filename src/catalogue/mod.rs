@@ -245,6 +245,9 @@ impl Catalogue {
 /// document that is not a catalogue entity.
 fn classify(source: &SourceDocument) -> Result<Option<Kind>, Box<Diagnostic>> {
     let doc = &source.doc;
+    if !doc.complete {
+        return Ok(None);
+    }
     let at = |pointer: &str| -> Location {
         let span = match doc.spans.resolve(pointer) {
             Some(r) if r.exact => r.value,
@@ -363,4 +366,13 @@ pub fn clip(s: &str, max: usize) -> String {
         t.push('…');
         t
     }
+}
+
+/// "a business", "an infrastructure": for messages that name a category.
+pub fn with_article(word: &str) -> String {
+    let vowel = word
+        .chars()
+        .next()
+        .is_some_and(|c| "aeiouAEIOU".contains(c));
+    format!("{} {word}", if vowel { "an" } else { "a" })
 }

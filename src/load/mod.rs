@@ -70,6 +70,9 @@ pub struct Document {
     /// Byte range of the document's root node.
     pub span: Range<usize>,
     pub ambiguous: Vec<Ambiguous>,
+    /// False when a limit cut parts of the document out: it is reported by `yaml-limit`
+    /// and not validated further, so that the cut does not cascade into other findings.
+    pub complete: bool,
 }
 
 /// What loading one file gives: its documents (those before a syntax error included) and
@@ -170,7 +173,8 @@ struct PendingKey {
     name: String,
     span: Range<usize>,
     merge: bool,
-    duplicate: bool,
+    /// A repeated or non-string key: its entry is reported and left out of the value.
+    ignored: bool,
 }
 
 #[derive(Debug)]
@@ -234,6 +238,8 @@ struct Builder<'t> {
     anchors: HashMap<usize, Anchor>,
     ambiguous: Vec<Ambiguous>,
     expanded: usize,
+    /// Whether a limit cut this document.
+    truncated: bool,
     /// Depth of a subtree being skipped because it is nested too deep.
     skipping: usize,
     skip_ctx: Option<(NodeCtx, usize)>,
@@ -258,6 +264,7 @@ impl<'t> Builder<'t> {
             anchors: HashMap::new(),
             ambiguous: Vec::new(),
             expanded: 0,
+            truncated: false,
             skipping: 0,
             skip_ctx: None,
             doc_count: 0,
@@ -309,6 +316,20 @@ impl<'t> Builder<'t> {
             start += token + ws;
         }
         start..span.end
+    }
+
+    /// The span of the tag (`!secret`) among a node's properties.
+    fn tag_span(&self, raw: &Range<usize>) -> Range<usize> {
+        let text = self.src(raw);
+        match text.find('!') {
+            Some(i) => {
+                let len = text[i..]
+                    .find(char::is_whitespace)
+                    .unwrap_or(text.len() - i);
+                raw.start + i..raw.start + i + len
+            }
+            None => raw.start..raw.start,
+        }
     }
 
     fn syntax_error(&mut self, err: &ScanError) {
@@ -374,21 +395,22 @@ impl<'t> Builder<'t> {
             }
             Event::Scalar(text, style, anchor, tag) => {
                 let ctx = self.child_ctx();
-                let span = self.trim_properties(raw);
-                let value = self.scalar(&text, style, tag.as_deref(), &span, &ctx);
+                let span = self.trim_properties(raw.clone());
+                let value = self.scalar(&text, style, tag.as_deref(), &span, &raw, &ctx);
                 self.finish(value, span, anchor, 1, ctx);
             }
             Event::SequenceStart(anchor, ref tag) | Event::MappingStart(anchor, ref tag) => {
                 let is_map = matches!(event, Event::MappingStart(..));
                 let ctx = self.child_ctx();
-                let span = self.trim_properties(raw);
+                let span = self.trim_properties(raw.clone());
                 if let Some(tag) = tag.as_deref() {
                     let expected = if is_map { "map" } else { "seq" };
                     if !is_core_tag(tag, expected) {
-                        self.unsupported_tag(tag, span.start..span.start);
+                        self.unsupported_tag(tag, self.tag_span(&raw));
                     }
                 }
                 if self.stack.len() >= self.limits.depth {
+                    self.truncated = true;
                     self.finding(
                         ids::YAML_LIMIT,
                         format!("nesting deeper than {} levels", self.limits.depth),
@@ -451,7 +473,7 @@ impl<'t> Builder<'t> {
             },
             Container::Map { key: Some(k), .. } => NodeCtx {
                 pointer: push_segment(&parent.ctx.pointer, &k.name),
-                record: parent.ctx.record && !k.duplicate,
+                record: parent.ctx.record && !k.ignored,
                 role: Role::Value,
             },
         }
@@ -463,6 +485,7 @@ impl<'t> Builder<'t> {
         style: ScalarStyle,
         tag: Option<&Tag>,
         span: &Range<usize>,
+        raw: &Range<usize>,
         ctx: &NodeCtx,
     ) -> Value {
         if let Some(tag) = tag {
@@ -472,7 +495,7 @@ impl<'t> Builder<'t> {
             if tag.is_yaml_core_schema() {
                 return self.core_tagged(text, &tag.suffix, span);
             }
-            self.unsupported_tag(tag, span.clone());
+            self.unsupported_tag(tag, self.tag_span(raw));
         }
         if style != ScalarStyle::Plain {
             return Value::String(text.to_owned());
@@ -572,6 +595,12 @@ impl<'t> Builder<'t> {
             return;
         };
         if self.expanded.saturating_add(anchor.nodes) > self.limits.alias_nodes {
+            if self.truncated {
+                // One finding per document: the first alias over the limit.
+                self.finish(Value::Null, span, 0, 1, ctx);
+                return;
+            }
+            self.truncated = true;
             let limit = self.limits.alias_nodes;
             self.finding(
                 ids::YAML_LIMIT,
@@ -662,6 +691,7 @@ impl<'t> Builder<'t> {
 
     fn key(&mut self, value: Value, span: Range<usize>) {
         let text = self.src(&span);
+        let mut unsupported = false;
         let name = match value {
             Value::String(s) => s,
             other => {
@@ -680,6 +710,7 @@ impl<'t> Builder<'t> {
                     "quote the key (\"{}\") or rename it; catalogue keys are field names",
                     truncate(text, 40)
                 ));
+                unsupported = true;
                 match other {
                     Value::Null => String::new(),
                     Value::Bool(_) | Value::Number(_) => other.to_string(),
@@ -694,6 +725,7 @@ impl<'t> Builder<'t> {
         let pointer = push_segment(&parent.ctx.pointer, &name);
         let record = parent.ctx.record;
         let duplicate = !merge
+            && !unsupported
             && matches!(&parent.container, Container::Map { map, .. } if map.contains_key(&name));
         if duplicate {
             let earlier = if record {
@@ -739,7 +771,7 @@ impl<'t> Builder<'t> {
                 name,
                 span,
                 merge,
-                duplicate,
+                ignored: duplicate || unsupported,
             });
         }
     }
@@ -762,7 +794,7 @@ impl<'t> Builder<'t> {
         let Some(k) = key.take() else {
             return;
         };
-        if k.duplicate {
+        if k.ignored {
             return;
         }
         parent.nodes += nodes;
@@ -891,7 +923,9 @@ impl<'t> Builder<'t> {
             spans: std::mem::take(&mut self.spans),
             span,
             ambiguous: std::mem::take(&mut self.ambiguous),
+            complete: !self.truncated,
         });
+        self.truncated = false;
         self.stack.clear();
         self.anchors.clear();
         self.expanded = 0;
@@ -925,6 +959,8 @@ fn syntax_help(info: &str) -> Option<&'static str> {
         Some("check that this line is indented like the other keys of its mapping")
     } else if info.contains("unclosed") || info.contains("end of stream") || info.contains("eof") {
         Some("a quote or bracket opened earlier is never closed")
+    } else if info.contains("flow mapping") || info.contains("flow sequence") {
+        Some("a `{` or `[` opened earlier is not closed here, or an entry lacks its `,`")
     } else if info.contains("anchor") || info.contains("alias") {
         Some(
             "an alias (`*name`) must refer to an anchor (`&name`) defined earlier in the same document",

@@ -147,8 +147,8 @@ impl Rule for SlaDefined {
                     )
                     .with_pointer(push_segment(base, part.as_str()))
                     .with_help(format!(
-                        "a {} service must define {}: add {}",
-                        category.id,
+                        "{} service must define {}: add {}",
+                        crate::catalogue::with_article(&category.id),
                         required_list(&category.requires),
                         example(part)
                     )),
