@@ -96,12 +96,19 @@ impl<'a> Adapter<'a> {
             span(&d.primary.location.span),
         )];
         let mut others: Vec<(FileId, Vec<LabeledSpan>)> = Vec::new();
+        let source = files.get(file);
+        let primary_line = source.line_of(d.primary.location.span.start);
         for r in &d.related {
             let l = LabeledSpan::new_with_span(
                 Some(neutralise(&r.message).into_owned()),
                 span(&r.location.span),
             );
-            if r.location.file == file {
+            // miette titles each snippet box with its first label's place: a related place
+            // well above the primary one goes in a box of its own after the primary box, so
+            // that the first `file:line:col` shown is always the finding's own.
+            let same_file = r.location.file == file;
+            let above = same_file && source.line_of(r.location.span.start) + 2 < primary_line;
+            if same_file && !above {
                 labels.push(l);
             } else if let Some((_, ls)) = others.iter_mut().find(|(f, _)| *f == r.location.file) {
                 ls.push(l);
