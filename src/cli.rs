@@ -47,6 +47,8 @@ pub enum Color {
 pub enum ListFormat {
     Human,
     Json,
+    /// The README's rules table.
+    Markdown,
 }
 
 #[derive(Debug, Subcommand)]
@@ -258,6 +260,7 @@ fn list_rules(format: ListFormat, out: &mut dyn Write) -> io::Result<u8> {
             serde_json::to_writer_pretty(&mut *out, &list).map_err(io::Error::other)?;
             writeln!(out)?;
         }
+        ListFormat::Markdown => out.write_all(rules_table().as_bytes())?,
         ListFormat::Human => {
             let width = REGISTRY
                 .iter()
@@ -315,4 +318,20 @@ fn print_schema(kind: Option<&str>, out: &mut dyn Write, err: &mut dyn Write) ->
     serde_json::to_writer_pretty(&mut *out, &schema).map_err(io::Error::other)?;
     writeln!(out)?;
     Ok(exit::OK)
+}
+
+/// The rules as a Markdown table: the README's table is this text, checked by a test.
+pub fn rules_table() -> String {
+    let mut t = String::from("| rule | default | stage | checks |\n| --- | --- | --- | --- |\n");
+    for r in REGISTRY {
+        let m = r.meta();
+        t.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            m.id,
+            m.default_severity.as_str(),
+            m.stage.as_str(),
+            m.summary.replace('|', "\\|")
+        ));
+    }
+    t
 }
