@@ -131,3 +131,59 @@ impl Summary {
         }
     }
 }
+
+/// A stable identity for a finding that survives edits elsewhere in its file: the file, the
+/// rule, the JSON pointer (or, without one, the text of the offending line) and a short
+/// hash of the offending text. Line numbers are left out on purpose. Used by baselines and
+/// SARIF `partialFingerprints`.
+pub fn fingerprint(d: &Diagnostic, files: &Files) -> Fingerprint {
+    let f = files.get(d.primary.location.file);
+    let text = f.slice(&d.primary.location.span);
+    let anchor = match &d.pointer {
+        Some(p) => p.clone(),
+        None => {
+            let line = f.line_of(d.primary.location.span.start);
+            f.slice(&(f.line_start(line)..f.line_end(line)))
+                .trim()
+                .to_owned()
+        }
+    };
+    Fingerprint {
+        file: f.path.clone(),
+        rule: d.rule.to_string(),
+        pointer: anchor,
+        hash: format!("{:016x}", fnv1a(text.as_bytes())),
+    }
+}
+
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+pub struct Fingerprint {
+    pub file: String,
+    pub rule: String,
+    pub pointer: String,
+    pub hash: String,
+}
+
+impl Fingerprint {
+    /// One opaque string, for SARIF.
+    pub fn digest(&self) -> String {
+        let joined = format!(
+            "{}\u{0}{}\u{0}{}\u{0}{}",
+            self.file, self.rule, self.pointer, self.hash
+        );
+        format!("{:016x}", fnv1a(joined.as_bytes()))
+    }
+}
+
+/// FNV-1a, 64 bits: small, stable across versions and platforms, and enough to tell
+/// findings apart (this is an identity, not a security boundary).
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}

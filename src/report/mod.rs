@@ -1,11 +1,11 @@
 //! Stage 7: reporters, the only code that writes. Each format is one small type behind
 //! [`Reporter`]; all of them read the same diagnostics and never see the engine.
 
-mod github;
+pub mod github;
 mod human;
 mod json;
-mod junit;
-mod sarif;
+pub mod junit;
+pub mod sarif;
 mod short;
 pub mod text;
 
@@ -67,7 +67,7 @@ pub fn machine(format: Format) -> Option<Box<dyn Reporter>> {
         Format::Json => Some(Box::new(json::Json)),
         Format::Sarif => Some(Box::new(sarif::Sarif)),
         Format::Github => Some(Box::new(github::Github)),
-        Format::Junit => Some(Box::new(junit::Junit)),
+        Format::Junit => Some(Box::new(junit::Junit::from_environment())),
     }
 }
 

@@ -128,15 +128,10 @@ impl Rule for AvailabilityExceedsDependencies {
                 .zip(&values)
                 .map(|(&p, t)| format!("{} {}%", graph.nodes[p].id(), t))
                 .collect();
-            let together = if parts.len() == 1 {
-                "allows"
-            } else {
-                "allow together"
-            };
-            let whose = if transitive {
-                "hard dependency chain"
-            } else {
-                "hard dependencies"
+            let (whose, together) = match (transitive, parts.len()) {
+                (true, _) => ("hard dependency chain", "allows"),
+                (false, 1) => ("hard dependency", "allows"),
+                (false, _) => ("hard dependencies", "allow together"),
             };
             let mut d = finding(
                 &META,
@@ -150,8 +145,13 @@ impl Rule for AvailabilityExceedsDependencies {
             )
             .with_pointer(TARGET)
             .with_help(format!(
-                "its hard dependencies allow at most {}%; lower the target, or make a \
-                 dependency soft if the service survives without it",
+                "its {whose} {} at most {}%; lower the target, or make a dependency soft if \
+                 the service survives without it",
+                if together == "allows" {
+                    "allows"
+                } else {
+                    "allow"
+                },
                 pct(&allowed)
             ));
             for (&p, t) in parts.iter().zip(&values) {
