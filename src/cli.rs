@@ -112,6 +112,12 @@ pub struct CheckArgs {
     /// Wrap human output at this width (default: the terminal's).
     #[arg(long, value_name = "COLUMNS")]
     pub width: Option<usize>,
+    /// Report only findings that this baseline file does not record.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+    /// Record today's findings in FILE (for `--baseline`) and exit 0.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 fn parse_rule_level(s: &str) -> Result<(String, Level), String> {
@@ -161,6 +167,7 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resul
         policy: args.policy,
         fail_on: args.fail_on,
         rule_levels: args.rules,
+        baseline: args.baseline.clone(),
     };
     let human = Human::new(HumanOptions {
         color: use_color(args.color, io::stdout().is_terminal()),
@@ -170,11 +177,39 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resul
         Ok(o) => o,
         Err(e) => return run_error(e, err, args.width),
     };
+    if let Some(path) = &args.write_baseline {
+        return match crate::baseline::write(path, &outcome.diagnostics, outcome.files()) {
+            Ok(n) => {
+                writeln!(
+                    out,
+                    "baseline of {n} finding{} written to {}",
+                    if n == 1 { "" } else { "s" },
+                    path.display()
+                )?;
+                Ok(exit::OK)
+            }
+            Err(e) => {
+                writeln!(
+                    err,
+                    "error: cannot write the baseline {}: {e}",
+                    path.display()
+                )?;
+                Ok(exit::ERROR)
+            }
+        };
+    }
     let report = Report {
         files: outcome.files(),
         diagnostics: &outcome.diagnostics,
         summary: outcome.summary,
     };
+    if outcome.baselined > 0 && !args.quiet && args.format == Format::Human {
+        writeln!(
+            err,
+            "{} known finding(s) hidden by the baseline",
+            outcome.baselined
+        )?;
+    }
     let code = if outcome.failed() {
         exit::FINDINGS
     } else {

@@ -39,6 +39,8 @@ pub struct CheckOptions {
     pub fail_on: Option<FailOn>,
     /// `--rule ID=LEVEL` overrides, strongest of all.
     pub rule_levels: Vec<(String, Level)>,
+    /// Hide the findings recorded in this baseline.
+    pub baseline: Option<PathBuf>,
 }
 
 /// A finished check: the catalogue, its findings in output order, and the verdict.
@@ -49,6 +51,8 @@ pub struct Outcome {
     pub summary: Summary,
     pub fail_on: FailOn,
     pub policy: Policy,
+    /// Findings hidden because the baseline knows them.
+    pub baselined: usize,
 }
 
 impl Outcome {
@@ -78,6 +82,12 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, RunError> {
             return Err(RunError::Usage(rules::unknown_rule_message(id)));
         }
     }
+    let levels = Levels::new(opts, &config, &policy)?;
+    let mut baseline = opts
+        .baseline
+        .as_deref()
+        .map(crate::baseline::Baseline::read)
+        .transpose()?;
     let limits = Limits {
         alias_nodes: config
             .limits
@@ -202,7 +212,7 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, RunError> {
             let mut out = Vec::new();
             for rule in REGISTRY {
                 if rule.meta().stage == rules::Stage::Entity
-                    && level_of(rule.meta().id, opts, &config, &policy) != Some(Level::Off)
+                    && !levels.off_everywhere(rule.meta().id)
                 {
                     rule.check_entity(&cx, e, &mut out);
                 }
@@ -212,19 +222,25 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, RunError> {
         .collect();
     diagnostics.extend(entity_findings);
     for rule in REGISTRY {
-        if rule.meta().stage == rules::Stage::Catalogue
-            && level_of(rule.meta().id, opts, &config, &policy) != Some(Level::Off)
-        {
+        if rule.meta().stage == rules::Stage::Catalogue && !levels.off_everywhere(rule.meta().id) {
             rule.check_catalogue(&cx, &mut diagnostics);
         }
     }
     drop(cx);
 
-    // 6. Severities, the reported files, order.
+    // 6. Suppression comments, severities, the baseline, the reported files, order.
+    let diagnostics = crate::suppress::apply(diagnostics, &catalogue.files, &|rule| {
+        !levels.off_everywhere(rule)
+    });
+    let paths: Vec<PathBuf> = catalogue
+        .files
+        .iter()
+        .map(|(_, f)| PathBuf::from(&f.path))
+        .collect();
     let mut diagnostics: Vec<Diagnostic> = diagnostics
         .into_iter()
         .filter_map(|mut d| {
-            match level_of(&d.rule, opts, &config, &policy) {
+            match levels.for_file(&d.rule, &paths[d.file().0 as usize]) {
                 Some(Level::Off) => return None,
                 Some(level) => d.severity = level.severity().unwrap_or(d.severity),
                 None => {}
@@ -232,6 +248,10 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, RunError> {
             Some(d)
         })
         .collect();
+    let baselined = match baseline.as_mut() {
+        Some(b) => b.filter(&mut diagnostics, &catalogue.files),
+        None => 0,
+    };
     if let Some(asked) = &reported {
         let keep: Vec<FileId> = catalogue
             .files
@@ -258,18 +278,73 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, RunError> {
         summary,
         fail_on,
         policy,
+        baselined,
     })
 }
 
-/// The configured level of a rule: command line, then config, then policy.
-fn level_of(rule: &str, opts: &CheckOptions, config: &Config, policy: &Policy) -> Option<Level> {
-    opts.rule_levels
-        .iter()
-        .rev()
-        .find(|(id, _)| id == rule)
-        .map(|(_, l)| *l)
-        .or_else(|| config.rules.get(rule).copied())
-        .or_else(|| policy.level(rule))
+/// Rule levels from every source, strongest first: command line, the config's per-path
+/// overrides (the last matching one wins), the config's `rules`, the policy.
+struct Levels<'a> {
+    cli: &'a [(String, Level)],
+    config: &'a Config,
+    policy: &'a Policy,
+    overrides: Vec<(Globs, &'a std::collections::BTreeMap<String, Level>)>,
+}
+
+impl<'a> Levels<'a> {
+    fn new(
+        opts: &'a CheckOptions,
+        config: &'a Config,
+        policy: &'a Policy,
+    ) -> Result<Self, RunError> {
+        let overrides = config
+            .overrides
+            .iter()
+            .map(|o| Ok((Globs::new(&config.dir, &o.files)?, &o.rules)))
+            .collect::<Result<_, RunError>>()?;
+        Ok(Self {
+            cli: &opts.rule_levels,
+            config,
+            policy,
+            overrides,
+        })
+    }
+
+    fn cli(&self, rule: &str) -> Option<Level> {
+        self.cli
+            .iter()
+            .rev()
+            .find(|(id, _)| id == rule)
+            .map(|(_, l)| *l)
+    }
+
+    fn global(&self, rule: &str) -> Option<Level> {
+        self.cli(rule)
+            .or_else(|| self.config.rules.get(rule).copied())
+            .or_else(|| self.policy.level(rule))
+    }
+
+    fn for_file(&self, rule: &str, path: &Path) -> Option<Level> {
+        self.cli(rule)
+            .or_else(|| {
+                self.overrides
+                    .iter()
+                    .rev()
+                    .find(|(globs, rules)| rules.contains_key(rule) && globs.matches(path))
+                    .and_then(|(_, rules)| rules.get(rule).copied())
+            })
+            .or_else(|| self.global(rule))
+    }
+
+    /// Whether a rule is off for every file, so that its checks need not run at all.
+    fn off_everywhere(&self, rule: &str) -> bool {
+        self.global(rule) == Some(Level::Off)
+            && (self.cli(rule).is_some()
+                || !self
+                    .overrides
+                    .iter()
+                    .any(|(_, r)| r.get(rule).is_some_and(|l| *l != Level::Off)))
+    }
 }
 
 fn resolve_config(opts: &CheckOptions) -> Result<Config, RunError> {

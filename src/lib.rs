@@ -6,6 +6,7 @@
 //! [`diagnostic`]s -> [`report`]ers -> exit code. [`engine`] runs the stages in order.
 //! Library code never prints: reporters write to the writer they are given.
 
+pub mod baseline;
 pub mod catalogue;
 pub mod cli;
 pub mod diagnostic;
@@ -19,3 +20,4 @@ pub mod rules;
 pub mod schema;
 pub mod source;
 pub mod suggest;
+pub mod suppress;

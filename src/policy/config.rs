@@ -46,6 +46,16 @@ struct ConfigFile {
     fail_on: Option<FailOn>,
     #[serde(default)]
     limits: LimitsConfig,
+    #[serde(default)]
+    overrides: Vec<Override>,
+}
+
+/// Rule levels for some files only: `overrides: [{files: ["legacy/**"], rules: {sla-defined: off}}]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Override {
+    pub files: Vec<String>,
+    pub rules: BTreeMap<String, Level>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -60,6 +70,7 @@ pub struct Config {
     pub rules: BTreeMap<String, Level>,
     pub fail_on: Option<FailOn>,
     pub limits: LimitsConfig,
+    pub overrides: Vec<Override>,
 }
 
 /// The nearest config file at or above `start`.
@@ -90,7 +101,13 @@ impl Config {
         let parsed: ConfigFile = serde_json::from_value(settings.value().clone())
             .map_err(|e| SettingsError::Io(format!("config {}: {e}", path.display())))?;
         let mut diagnostics = Vec::new();
-        for id in parsed.rules.keys() {
+        let override_ids = parsed.overrides.iter().enumerate().flat_map(|(i, o)| {
+            o.rules
+                .keys()
+                .map(move |id| (format!("/overrides/{i}/rules"), id))
+        });
+        let top_ids = parsed.rules.keys().map(|id| ("/rules".to_owned(), id));
+        for (base, id) in top_ids.chain(override_ids) {
             if rules::find(id).is_none() {
                 diagnostics.push(
                     Diagnostic::new(
@@ -98,7 +115,7 @@ impl Config {
                         Severity::Error,
                         rules::unknown_rule_message(id),
                         Label::new(
-                            settings.at_key(&crate::load::push_segment("/rules", id)),
+                            settings.at_key(&crate::load::push_segment(&base, id)),
                             "not a rule id",
                         ),
                     )
@@ -106,14 +123,21 @@ impl Config {
                 );
             }
         }
-        for (list, globs) in [("include", &parsed.include), ("exclude", &parsed.exclude)] {
+        let mut glob_lists = vec![
+            ("/include".to_owned(), &parsed.include),
+            ("/exclude".to_owned(), &parsed.exclude),
+        ];
+        for (i, o) in parsed.overrides.iter().enumerate() {
+            glob_lists.push((format!("/overrides/{i}/files"), &o.files));
+        }
+        for (list, globs) in glob_lists {
             for (i, g) in globs.iter().enumerate() {
                 if let Err(e) = globset::Glob::new(g) {
                     diagnostics.push(Diagnostic::new(
                         "schema",
                         Severity::Error,
                         format!("`{g}` is not a valid glob: {}", e.kind()),
-                        Label::new(settings.at(&format!("/{list}/{i}")), "invalid glob"),
+                        Label::new(settings.at(&format!("{list}/{i}")), "invalid glob"),
                     ));
                 }
             }
@@ -134,6 +158,7 @@ impl Config {
             rules: parsed.rules,
             fail_on: parsed.fail_on,
             limits: parsed.limits,
+            overrides: parsed.overrides,
         })
     }
 }

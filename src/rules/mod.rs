@@ -16,6 +16,7 @@ pub mod dependency_cycle;
 pub mod duplicate_key;
 pub mod empty_file;
 pub mod individual_owner;
+pub mod invalid_suppression;
 pub mod product_is_service;
 pub mod retired_dependency;
 pub mod schema;
@@ -26,6 +27,7 @@ pub mod unique_id;
 pub mod unknown_kind;
 pub mod unreadable_file;
 pub mod unresolved_reference;
+pub mod unused_suppression;
 pub mod yaml_ambiguous_value;
 pub mod yaml_limit;
 pub mod yaml_syntax;
@@ -46,6 +48,8 @@ pub enum Stage {
     Entity,
     /// Domain rules over the whole catalogue.
     Catalogue,
+    /// Applying suppression comments, after every rule.
+    Suppressions,
 }
 
 impl Stage {
@@ -55,6 +59,7 @@ impl Stage {
             Stage::Schema => "schema",
             Stage::Entity => "entity",
             Stage::Catalogue => "catalogue",
+            Stage::Suppressions => "suppressions",
         }
     }
 }
@@ -134,6 +139,8 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &availability_exceeds_dependencies::AvailabilityExceedsDependencies,
     &retired_dependency::RetiredDependency,
     &individual_owner::IndividualOwner,
+    &invalid_suppression::InvalidSuppression,
+    &unused_suppression::UnusedSuppression,
 ];
 
 /// The rule with this id.
