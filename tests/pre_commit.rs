@@ -1,0 +1,111 @@
+//! The pre-commit hook with the real `pre-commit` tool (installed by `.ci/run`): in a
+//! temporary git repository, a staged product references a service in an unstaged file
+//! that has problems of its own. The hook understands the whole catalogue (the reference
+//! resolves) and reports only the staged file.
+
+use std::path::Path;
+use std::process::Command;
+
+fn pre_commit(repo: &Path, file: &str) -> (bool, String) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let target = root.join("target");
+    let out = Command::new("pre-commit")
+        .current_dir(repo)
+        .args(["try-repo"])
+        .arg(root)
+        .args(["catalint", "--files", file])
+        // Reuse pre-commit's environments and cargo's build between runs.
+        .env("PRE_COMMIT_HOME", target.join("pre-commit-home"))
+        .env("CARGO_TARGET_DIR", target.join("pre-commit-build"))
+        .env("NO_COLOR", "1")
+        .env("GIT_AUTHOR_NAME", "catalint tests")
+        .env("GIT_AUTHOR_EMAIL", "tests@example.org")
+        .env("GIT_COMMITTER_NAME", "catalint tests")
+        .env("GIT_COMMITTER_EMAIL", "tests@example.org")
+        .output()
+        .expect("pre-commit runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+fn git(repo: &Path, args: &[&str]) {
+    let ok = Command::new("git")
+        .current_dir(repo)
+        .args(args)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+#[test]
+fn hook_reports_only_staged_files_but_understands_the_whole_catalogue() {
+    if Command::new("pre-commit")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!(
+            "SKIPPED: pre-commit is not installed (`pip install pre-commit`; .ci/run installs it)"
+        );
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if Command::new("git")
+        .current_dir(root)
+        .args(["ls-files", "--error-unmatch", ".pre-commit-hooks.yaml"])
+        .output()
+        .is_ok_and(|o| !o.status.success())
+    {
+        eprintln!("SKIPPED: .pre-commit-hooks.yaml is not committed, so pre-commit cannot see it");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    git(repo, &["init", "-q"]);
+    let fixtures = root.join("fixtures/rules/product-is-service/pass");
+    std::fs::create_dir_all(repo.join("services")).unwrap();
+    std::fs::create_dir_all(repo.join("products")).unwrap();
+    std::fs::copy(fixtures.join("teams.yaml"), repo.join("teams.yaml")).unwrap();
+    std::fs::copy(
+        fixtures.join("portal.yaml"),
+        repo.join("products/portal.yaml"),
+    )
+    .unwrap();
+    // The service the product names: unstaged, and broken in a way the hook must not report.
+    let svc = std::fs::read_to_string(fixtures.join("svc.yaml"))
+        .unwrap()
+        .replace("criticality: 2", "criticality: 9");
+    std::fs::write(repo.join("services/svc.yaml"), svc).unwrap();
+    std::fs::write(repo.join("catalint.yaml"), "include: [\"**/*.yaml\"]\n").unwrap();
+    git(repo, &["add", "products/portal.yaml", "catalint.yaml"]);
+
+    let (ok, out) = pre_commit(repo, "products/portal.yaml");
+    assert!(
+        ok,
+        "the staged product is fine and its service resolves:\n{out}"
+    );
+    assert!(out.contains("catalint") && out.contains("Passed"), "{out}");
+
+    let portal = repo.join("products/portal.yaml");
+    let text = std::fs::read_to_string(&portal)
+        .unwrap()
+        .replace("service: svc", "service: svx");
+    std::fs::write(&portal, text).unwrap();
+    git(repo, &["add", "products/portal.yaml"]);
+    let (ok, out) = pre_commit(repo, "products/portal.yaml");
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("product-is-service: product `portal` is delivered through `svx`"),
+        "{out}"
+    );
+    assert!(out.contains("products/portal.yaml:7:12"), "{out}");
+    assert!(
+        !out.contains("criticality"),
+        "the unstaged file's problems are not reported:\n{out}"
+    );
+}
