@@ -99,6 +99,9 @@ pub fn walk(paths: &[PathBuf], exclude: &Globs) -> Result<Vec<Found>, RunError> 
             continue;
         }
         let before = found.len();
+        let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.clone());
+        // Links are not followed by the walker (so a loop cannot trap it); each link is
+        // resolved here and taken only when it leads to a file inside the folder.
         let walker = ignore::WalkBuilder::new(root)
             .hidden(true)
             .git_ignore(true)
@@ -107,25 +110,38 @@ pub fn walk(paths: &[PathBuf], exclude: &Globs) -> Result<Vec<Found>, RunError> 
             .require_git(false)
             .ignore(false)
             .parents(true)
-            .follow_links(true)
+            .follow_links(false)
             .build();
         for entry in walker {
             match entry {
                 Ok(entry) => {
                     let path = entry.path();
-                    let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                    if is_file && is_catalogue_file(path) && !exclude.matches(path) {
+                    if exclude.matches(path) {
+                        continue;
+                    }
+                    if entry.path_is_symlink() {
+                        if let Some(f) = resolve_link(path, &canonical_root) {
+                            found.insert(f);
+                        }
+                        continue;
+                    }
+                    let Some(kind) = entry.file_type() else {
+                        continue;
+                    };
+                    if kind.is_file() && is_catalogue_file(path) {
+                        found.insert(Found::File(path.to_path_buf()));
+                    } else if !kind.is_file() && !kind.is_dir() && is_catalogue_file(path) {
+                        // A pipe, socket or device named like a catalogue file: reported
+                        // (never opened), not silently skipped.
                         found.insert(Found::File(path.to_path_buf()));
                     }
                 }
                 Err(err) => {
                     let path = error_path(&err).unwrap_or_else(|| root.clone());
-                    if is_catalogue_file(&path) || path.is_dir() || !path.exists() {
-                        found.insert(Found::Problem {
-                            path,
-                            message: walk_message(&err),
-                        });
-                    }
+                    found.insert(Found::Problem {
+                        path,
+                        message: walk_message(&err),
+                    });
                 }
             }
         }
@@ -153,6 +169,46 @@ pub fn walk_included(dir: &Path, include: &Globs, exclude: &Globs) -> Result<Vec
         )));
     }
     Ok(kept)
+}
+
+/// What a symbolic link met during a walk contributes: its file, when it leads to a
+/// catalogue file inside the folder; a problem, when it dangles, loops or leads outside;
+/// nothing, when it leads to a folder inside (the walk reaches that folder directly).
+fn resolve_link(link: &Path, root: &Path) -> Option<Found> {
+    let named_like_catalogue = is_catalogue_file(link);
+    let target = match std::fs::canonicalize(link) {
+        Ok(t) => t,
+        Err(e) => {
+            return named_like_catalogue.then(|| Found::Problem {
+                path: link.to_path_buf(),
+                message: format!("broken symbolic link ({e})"),
+            });
+        }
+    };
+    let inside = target.starts_with(root);
+    if target.is_dir() {
+        return (!inside).then(|| Found::Problem {
+            path: link.to_path_buf(),
+            message: format!(
+                "symbolic link to the folder `{}`, outside the catalogue folder; not followed",
+                target.display()
+            ),
+        });
+    }
+    if !named_like_catalogue {
+        return None;
+    }
+    if inside {
+        Some(Found::File(link.to_path_buf()))
+    } else {
+        Some(Found::Problem {
+            path: link.to_path_buf(),
+            message: format!(
+                "symbolic link to `{}`, outside the catalogue folder; not read",
+                target.display()
+            ),
+        })
+    }
 }
 
 fn error_path(err: &ignore::Error) -> Option<PathBuf> {

@@ -131,102 +131,16 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, RunError> {
     };
 
     // 2. Read and load, in parallel.
-    let loaded: Vec<(SourceFile, Option<load::Loaded>, Option<Problem>)> = found
+    let inputs: Vec<Input> = found
         .par_iter()
         .map(|f| read_and_load(f, file_size, &limits))
         .collect();
-    let mut files = Files::new();
-    let mut documents = Vec::new();
-    let mut diagnostics = Vec::new();
-    for (source, loaded, problem) in loaded {
-        let id = files.add(source);
-        if let Some(p) = problem {
-            diagnostics.push(p.into_diagnostic(id));
-        }
-        let Some(loaded) = loaded else { continue };
-        let any_document = loaded.documents.iter().any(|d| !d.value.is_null());
-        if !any_document && loaded.diagnostics.is_empty() {
-            diagnostics.push(
-                Diagnostic::new(
-                    rules::empty_file::META.id,
-                    rules::empty_file::META.default_severity,
-                    "the file holds no catalogue entity",
-                    Label::new(Location::new(id, 0..0), "empty, or only comments"),
-                )
-                .with_help("write the entity, or delete the file"),
-            );
-        }
-        diagnostics.extend(loaded.diagnostics.into_iter().map(|mut d| {
-            rebind(&mut d, id);
-            d
-        }));
-        documents.extend(
-            loaded
-                .documents
-                .into_iter()
-                .map(|doc| SourceDocument { file: id, doc }),
-        );
-    }
 
-    // 3. Index.
-    let (catalogue, index_findings) = Catalogue::build(files, documents);
-    diagnostics.extend(index_findings);
-
-    // 4. Schema validation (compiled once) and YAML 1.1 ambiguity.
+    // 3-5. Index, schemas, rules.
     let schemas = Schemas::new().map_err(RunError::Internal)?;
-    let entity_docs: std::collections::HashMap<usize, Kind> = catalogue
-        .entities
-        .iter()
-        .map(|e| (e.document, e.kind))
-        .collect();
-    let schema_findings: Vec<Diagnostic> = catalogue
-        .documents
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(i, source)| {
-            let mut out = Vec::new();
-            if let Some(&kind) = entity_docs.get(&i) {
-                let check = schema::SchemaCheck {
-                    compiled: schemas.get(kind),
-                    file: source.file,
-                    text: &catalogue.files.get(source.file).text,
-                    doc: &source.doc,
-                };
-                out = schema::check_document(&check, &|issue| {
-                    schema::owned_by_domain_rule(kind, issue)
-                });
-            }
-            let ambiguous = schema::ambiguity(source.file, &source.doc, &out);
-            out.extend(ambiguous);
-            out
-        })
-        .collect();
-    diagnostics.extend(schema_findings);
-
-    // 5. Rules: per entity, then catalogue-wide.
-    let cx = Context::new(&catalogue, &policy);
-    let entity_findings: Vec<Diagnostic> = (0..catalogue.entities.len())
-        .into_par_iter()
-        .flat_map_iter(|i| {
-            let e = catalogue.entity(i);
-            let mut out = Vec::new();
-            for rule in REGISTRY {
-                if rule.meta().stage == rules::Stage::Entity
-                    && !levels.off_everywhere(rule.meta().id)
-                {
-                    rule.check_entity(&cx, e, &mut out);
-                }
-            }
-            out
-        })
-        .collect();
-    diagnostics.extend(entity_findings);
-    for rule in REGISTRY {
-        if rule.meta().stage == rules::Stage::Catalogue && !levels.off_everywhere(rule.meta().id) {
-            rule.check_catalogue(&cx, &mut diagnostics);
-        }
-    }
-    drop(cx);
+    let (catalogue, diagnostics) = analyse(inputs, &schemas, &policy, &|rule| {
+        levels.off_everywhere(rule)
+    });
 
     // 6. Suppression comments, severities, the baseline, the reported files, order.
     let diagnostics = crate::suppress::apply(diagnostics, &catalogue.files, &|rule| {
@@ -280,6 +194,148 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, RunError> {
         policy,
         baselined,
     })
+}
+
+/// One file as read: its source and what loading it gave, or the problem that kept it from
+/// being read at all.
+pub struct Input {
+    source: SourceFile,
+    loaded: Option<load::Loaded>,
+    problem: Option<Problem>,
+}
+
+impl Input {
+    /// A file held in memory, loaded now.
+    pub fn from_text(name: &str, text: &str, limits: &Limits) -> Input {
+        Input {
+            source: SourceFile::new(name, text),
+            loaded: Some(load::load(FileId(0), text, limits)),
+            problem: None,
+        }
+    }
+}
+
+/// Stages 3 to 5 over files already read: build the index, validate schemas, run the rules
+/// (per entity in parallel, then catalogue-wide), skipping rules that `off` names. Returns
+/// the catalogue and its raw findings, before suppressions and severities.
+pub fn analyse(
+    inputs: Vec<Input>,
+    schemas: &Schemas,
+    policy: &Policy,
+    off: &(dyn Fn(&str) -> bool + Sync),
+) -> (Catalogue, Vec<Diagnostic>) {
+    let mut files = Files::new();
+    let mut documents = Vec::new();
+    let mut diagnostics = Vec::new();
+    for Input {
+        source,
+        loaded,
+        problem,
+    } in inputs
+    {
+        let id = files.add(source);
+        if let Some(p) = problem {
+            diagnostics.push(p.into_diagnostic(id));
+        }
+        let Some(loaded) = loaded else { continue };
+        let any_document = loaded.documents.iter().any(|d| !d.value.is_null());
+        if !any_document && loaded.diagnostics.is_empty() {
+            diagnostics.push(
+                Diagnostic::new(
+                    rules::empty_file::META.id,
+                    rules::empty_file::META.default_severity,
+                    "the file holds no catalogue entity",
+                    Label::new(Location::new(id, 0..0), "empty, or only comments"),
+                )
+                .with_help("write the entity, or delete the file"),
+            );
+        }
+        diagnostics.extend(loaded.diagnostics.into_iter().map(|mut d| {
+            rebind(&mut d, id);
+            d
+        }));
+        documents.extend(
+            loaded
+                .documents
+                .into_iter()
+                .map(|doc| SourceDocument { file: id, doc }),
+        );
+    }
+
+    // 3. Index.
+    let (catalogue, index_findings) = Catalogue::build(files, documents);
+    diagnostics.extend(index_findings);
+
+    // 4. Schema validation and YAML 1.1 ambiguity.
+    let entity_docs: std::collections::HashMap<usize, Kind> = catalogue
+        .entities
+        .iter()
+        .map(|e| (e.document, e.kind))
+        .collect();
+    let schema_findings: Vec<Diagnostic> = catalogue
+        .documents
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, source)| {
+            let mut out = Vec::new();
+            if let Some(&kind) = entity_docs.get(&i) {
+                let check = schema::SchemaCheck {
+                    compiled: schemas.get(kind),
+                    file: source.file,
+                    text: &catalogue.files.get(source.file).text,
+                    doc: &source.doc,
+                };
+                out = schema::check_document(&check, &|issue| {
+                    schema::owned_by_domain_rule(kind, issue)
+                });
+            }
+            let ambiguous = schema::ambiguity(source.file, &source.doc, &out);
+            out.extend(ambiguous);
+            out
+        })
+        .collect();
+    diagnostics.extend(schema_findings);
+
+    // 5. Rules: per entity, then catalogue-wide.
+    let cx = Context::new(&catalogue, policy);
+    let entity_findings: Vec<Diagnostic> = (0..catalogue.entities.len())
+        .into_par_iter()
+        .flat_map_iter(|i| {
+            let e = catalogue.entity(i);
+            let mut out = Vec::new();
+            for rule in REGISTRY {
+                if rule.meta().stage == rules::Stage::Entity && !off(rule.meta().id) {
+                    rule.check_entity(&cx, e, &mut out);
+                }
+            }
+            out
+        })
+        .collect();
+    diagnostics.extend(entity_findings);
+    for rule in REGISTRY {
+        if rule.meta().stage == rules::Stage::Catalogue && !off(rule.meta().id) {
+            rule.check_catalogue(&cx, &mut diagnostics);
+        }
+    }
+    drop(cx);
+    (catalogue, diagnostics)
+}
+
+/// Checks files held in memory under the given policy, with suppressions applied: the whole
+/// pipeline but discovery and reading, for fuzzing and mutation tests.
+pub fn check_texts(
+    files: &[(&str, &str)],
+    schemas: &Schemas,
+    policy: &Policy,
+) -> (Catalogue, Vec<Diagnostic>) {
+    let limits = Limits::default();
+    let inputs = files
+        .iter()
+        .map(|(name, text)| Input::from_text(name, text, &limits))
+        .collect();
+    let (catalogue, diagnostics) = analyse(inputs, schemas, policy, &|_| false);
+    let diagnostics = crate::suppress::apply(diagnostics, &catalogue.files, &|_| true);
+    (catalogue, diagnostics)
 }
 
 /// Rule levels from every source, strongest first: command line, the config's per-path
@@ -411,24 +467,33 @@ fn display_path(p: &Path) -> String {
         .unwrap_or_else(|| s.into_owned())
 }
 
-fn read_and_load(
-    found: &Found,
-    max_size: u64,
-    limits: &Limits,
-) -> (SourceFile, Option<load::Loaded>, Option<Problem>) {
+fn read_and_load(found: &Found, max_size: u64, limits: &Limits) -> Input {
     let path = found.path();
     let name = display_path(path);
+    let problem = |rule: &'static rules::RuleMeta,
+                   text: String,
+                   at: usize,
+                   message: String,
+                   label: &str,
+                   help: &str| Input {
+        source: SourceFile::new(name.clone(), text),
+        loaded: None,
+        problem: Some(Problem {
+            rule,
+            message,
+            label: label.into(),
+            at,
+            help: help.into(),
+        }),
+    };
     let unreadable = |message: String, help: &str| {
-        (
-            SourceFile::new(name.clone(), ""),
-            None,
-            Some(Problem {
-                rule: &rules::unreadable_file::META,
-                message,
-                label: "this file".into(),
-                at: 0,
-                help: help.into(),
-            }),
+        problem(
+            &rules::unreadable_file::META,
+            String::new(),
+            0,
+            message,
+            "this file",
+            help,
         )
     };
     if let Found::Problem { message, .. } = found {
@@ -441,29 +506,27 @@ fn read_and_load(
         Ok(m) if m.is_dir() => {
             return unreadable(
                 "a folder, not a file".into(),
-                "rename the folder so it does not end in .yaml",
+                "name the files inside it, or the folder itself without a trailing file name",
             );
         }
         Ok(m) if !m.is_file() => {
+            // Never opened: reading a FIFO or a device could block or never end.
             return unreadable(
-                "not a regular file (a device, socket or pipe)".into(),
+                "not a regular file (a pipe, socket or device)".into(),
                 "catalogue files are regular files; remove it from the catalogue",
             );
         }
         Ok(m) if m.len() > max_size => {
-            return (
-                SourceFile::new(name, ""),
-                None,
-                Some(Problem {
-                    rule: &rules::yaml_limit::META,
-                    message: format!(
-                        "the file is {} bytes, over the {max_size}-byte limit",
-                        m.len()
-                    ),
-                    label: "not read".into(),
-                    at: 0,
-                    help: "split the file, or raise `limits.fileSize` in catalint.yaml".into(),
-                }),
+            return problem(
+                &rules::yaml_limit::META,
+                String::new(),
+                0,
+                format!(
+                    "the file is {} bytes, over the {max_size}-byte limit",
+                    m.len()
+                ),
+                "not read",
+                "split the file, or raise `limits.fileSize` in catalint.yaml",
             );
         }
         Ok(_) => {}
@@ -483,28 +546,22 @@ fn read_and_load(
             );
         }
     };
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+    if let Some(encoding) = wide_encoding(&bytes) {
         return unreadable(
-            "the file is UTF-16 (or UTF-32) text; catalogue files are UTF-8".into(),
+            format!("the file is {encoding} text; catalogue files are UTF-8"),
             "re-save the file as UTF-8",
         );
     }
     if let Some(nul) = bytes.iter().position(|&b| b == 0) {
         let text = String::from_utf8_lossy(&bytes[..nul]).into_owned();
         let at = text.len();
-        return (
-            SourceFile::new(name, text),
-            None,
-            Some(Problem {
-                rule: &rules::unreadable_file::META,
-                message: format!(
-                    "the file holds a NUL byte at offset {nul}: it is binary, not YAML text"
-                ),
-                label: "NUL byte here".into(),
-                at,
-                help: "catalogue files are UTF-8 text; remove the file or the binary content"
-                    .into(),
-            }),
+        return problem(
+            &rules::unreadable_file::META,
+            text,
+            at,
+            format!("the file holds a NUL byte at offset {nul}: it is binary, not YAML text"),
+            "NUL byte here",
+            "catalogue files are UTF-8 text; remove the file or the binary content",
         );
     }
     let text = match String::from_utf8(bytes) {
@@ -512,19 +569,46 @@ fn read_and_load(
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            return (
-                SourceFile::new(name, text),
-                None,
-                Some(Problem {
-                    rule: &rules::unreadable_file::META,
-                    message: format!("the file is not valid UTF-8: invalid byte at offset {at}"),
-                    label: "invalid UTF-8 here".into(),
-                    at,
-                    help: "re-save the file as UTF-8".into(),
-                }),
+            return problem(
+                &rules::unreadable_file::META,
+                text,
+                at,
+                format!("the file is not valid UTF-8: invalid byte at offset {at}"),
+                "invalid UTF-8 here",
+                "re-save the file as UTF-8",
             );
         }
     };
-    let loaded = load::load(FileId(0), &text, limits);
-    (SourceFile::new(name, text), Some(loaded), None)
+    Input::from_text(&name, &text, limits)
+}
+
+/// UTF-16 and UTF-32, told by their byte order mark or, without one, by the NUL bytes that
+/// ASCII text in them is full of.
+fn wide_encoding(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0, 0, 0xFE, 0xFF, ..] | [0xFF, 0xFE, 0, 0, ..] => return Some("UTF-32"),
+        [0xFE, 0xFF, ..] | [0xFF, 0xFE, ..] => return Some("UTF-16"),
+        _ => {}
+    }
+    let sample = &bytes[..bytes.len().min(64) & !3];
+    if sample.len() >= 8 {
+        let nul = |skip: usize, step: usize| {
+            sample
+                .iter()
+                .skip(skip)
+                .step_by(step)
+                .filter(|&&b| b == 0)
+                .count()
+        };
+        let quarter = sample.len() / 4;
+        let half = sample.len() / 2;
+        // ASCII in UTF-32: three NULs in every four bytes; in UTF-16: one in every two.
+        if nul(0, 1) * 10 >= quarter * 3 * 9 {
+            return Some("UTF-32");
+        }
+        if nul(0, 2) * 10 >= half * 9 || nul(1, 2) * 10 >= half * 9 {
+            return Some("UTF-16");
+        }
+    }
+    None
 }

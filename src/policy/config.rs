@@ -142,6 +142,26 @@ impl Config {
                 }
             }
         }
+        let dir = path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        if let Some(policy) = &parsed.policy
+            && !stays_inside(&dir, policy)
+        {
+            diagnostics.push(
+                Diagnostic::new(
+                    "schema",
+                    Severity::Error,
+                    format!("the policy `{policy}` is outside the config's folder"),
+                    Label::new(settings.at("/policy"), "leads outside this folder"),
+                )
+                .with_help(
+                    "a config may only name files in its own folder tree; copy the policy in, \
+                     or pass it explicitly with --policy",
+                ),
+            );
+        }
         if !diagnostics.is_empty() {
             return Err(settings.invalid(diagnostics));
         }
@@ -160,5 +180,34 @@ impl Config {
             limits: parsed.limits,
             overrides: parsed.overrides,
         })
+    }
+}
+
+/// Whether `relative`, taken from `dir`, stays inside `dir` (no absolute paths, no `..`
+/// climbing out, no link leading out).
+fn stays_inside(dir: &Path, relative: &str) -> bool {
+    let rel = Path::new(relative);
+    if rel.is_absolute() {
+        return false;
+    }
+    let mut depth = 0i32;
+    for c in rel.components() {
+        match c {
+            std::path::Component::ParentDir => depth -= 1,
+            std::path::Component::Normal(_) => depth += 1,
+            std::path::Component::CurDir => {}
+            _ => return false,
+        }
+        if depth < 0 {
+            return false;
+        }
+    }
+    match (
+        std::fs::canonicalize(dir),
+        std::fs::canonicalize(dir.join(rel)),
+    ) {
+        (Ok(d), Ok(target)) => target.starts_with(d),
+        // A missing policy is reported when it is read, with its path.
+        _ => true,
     }
 }
