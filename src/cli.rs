@@ -11,7 +11,7 @@ use crate::error::RunError;
 use crate::policy::Level;
 use crate::policy::config::FailOn;
 use crate::report::{self, Format, Human, HumanOptions, Report, Reporter};
-use crate::rules::{self, REGISTRY};
+use crate::rules::REGISTRY;
 use crate::schema;
 
 /// Exit codes of the contract.
@@ -58,15 +58,19 @@ pub enum Command {
         after_help = "Examples:\n  catalint check                            the current folder (or the config's include)\n  catalint check catalogue/ --format json\n  catalint check --fail-on warning catalogue/\n  catalint check --rule agreement-type=off catalogue/"
     )]
     Check(CheckArgs),
-    /// List every rule with its default severity and summary.
+    /// List every rule (built-in, and the policy's custom rules) with its default severity.
     Rules {
         #[arg(long, value_enum, default_value_t = ListFormat::Human)]
         format: ListFormat,
+        #[command(flatten)]
+        settings: SettingsArgs,
     },
     /// Show a rule's documentation: what it checks, why, an example, how to fix.
     Explain {
-        /// A rule id, e.g. `single-category`.
+        /// A rule id, e.g. `single-category`, or a custom rule of the policy.
         rule: String,
+        #[command(flatten)]
+        settings: SettingsArgs,
     },
     /// Print a JSON Schema (draft 2020-12), for editors such as yaml-language-server.
     #[command(
@@ -76,6 +80,33 @@ pub enum Command {
         /// Service, Product, Team, Policy or Config.
         kind: Option<String>,
     },
+}
+
+/// Which config and policy apply (for commands that need the policy's custom rules).
+#[derive(Debug, clap::Args)]
+pub struct SettingsArgs {
+    /// Use this config file instead of looking for catalint.yaml in the current folder.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore any catalint.yaml.
+    #[arg(long)]
+    pub no_config: bool,
+    /// Use this policy file.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+}
+
+impl SettingsArgs {
+    fn load(&self) -> Result<crate::policy::Policy, RunError> {
+        let choice = if self.no_config {
+            ConfigChoice::None
+        } else {
+            self.config
+                .clone()
+                .map_or(ConfigChoice::Discover, ConfigChoice::File)
+        };
+        engine::load_settings(&choice, self.policy.as_deref(), None).map(|(_, p)| p)
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -141,8 +172,14 @@ fn parse_rule_level(s: &str) -> Result<(String, Level), String> {
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
     match cli.command {
         Command::Check(args) => check(args, out, err),
-        Command::Rules { format } => list_rules(format, out),
-        Command::Explain { rule } => explain(&rule, out, err),
+        Command::Rules { format, settings } => match settings.load() {
+            Ok(policy) => list_rules(format, &policy, out),
+            Err(e) => run_error(e, err, None),
+        },
+        Command::Explain { rule, settings } => match settings.load() {
+            Ok(policy) => explain(&rule, &policy, out, err),
+            Err(e) => run_error(e, err, None),
+        },
         Command::Schema { kind } => print_schema(kind.as_deref(), out, err),
     }
 }
@@ -198,10 +235,12 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resul
             }
         };
     }
+    let rulebook = outcome.policy.rulebook();
     let report = Report {
         files: outcome.files(),
         diagnostics: &outcome.diagnostics,
         summary: outcome.summary,
+        rules: &rulebook,
     };
     if outcome.baselined > 0 && !args.quiet && args.format == Format::Human {
         writeln!(
@@ -277,19 +316,27 @@ fn run_error(e: RunError, err: &mut dyn Write, width: Option<usize>) -> io::Resu
     Ok(exit::ERROR)
 }
 
-fn list_rules(format: ListFormat, out: &mut dyn Write) -> io::Result<u8> {
+fn list_rules(
+    format: ListFormat,
+    policy: &crate::policy::Policy,
+    out: &mut dyn Write,
+) -> io::Result<u8> {
+    let book = policy.rulebook();
     match format {
         ListFormat::Json => {
-            let list: Vec<serde_json::Value> = REGISTRY
+            let list: Vec<serde_json::Value> = book
                 .iter()
                 .map(|r| {
-                    let m = r.meta();
-                    serde_json::json!({
-                        "id": m.id,
-                        "severity": m.default_severity.as_str(),
-                        "stage": m.stage.as_str(),
-                        "summary": m.summary,
-                    })
+                    let mut v = serde_json::json!({
+                        "id": r.id,
+                        "severity": r.default_severity.as_str(),
+                        "stage": r.stage.as_str(),
+                        "summary": r.summary,
+                    });
+                    if let Some(o) = &r.origin {
+                        v["policy"] = serde_json::json!(o);
+                    }
+                    v
                 })
                 .collect();
             serde_json::to_writer_pretty(&mut *out, &list).map_err(io::Error::other)?;
@@ -297,19 +344,19 @@ fn list_rules(format: ListFormat, out: &mut dyn Write) -> io::Result<u8> {
         }
         ListFormat::Markdown => out.write_all(rules_table().as_bytes())?,
         ListFormat::Human => {
-            let width = REGISTRY
-                .iter()
-                .map(|r| r.meta().id.len())
-                .max()
-                .unwrap_or(0);
-            for r in REGISTRY {
-                let m = r.meta();
+            let width = book.iter().map(|r| r.id.len()).max().unwrap_or(0);
+            for r in &book {
+                let origin = r
+                    .origin
+                    .as_deref()
+                    .map(|o| format!(" (custom, from {o})"))
+                    .unwrap_or_default();
                 writeln!(
                     out,
-                    "{:width$}  {:7}  {}",
-                    m.id,
-                    m.default_severity.as_str(),
-                    m.summary
+                    "{:width$}  {:7}  {}{origin}",
+                    r.id,
+                    r.default_severity.as_str(),
+                    r.summary
                 )?;
             }
         }
@@ -317,21 +364,30 @@ fn list_rules(format: ListFormat, out: &mut dyn Write) -> io::Result<u8> {
     Ok(exit::OK)
 }
 
-fn explain(id: &str, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
-    let Some(rule) = rules::find(id) else {
-        writeln!(err, "error: {}", rules::unknown_rule_message(id))?;
+fn explain(
+    id: &str,
+    policy: &crate::policy::Policy,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<u8> {
+    let Some(rule) = policy.rulebook().into_iter().find(|r| r.id == id) else {
+        writeln!(err, "error: {}", policy.unknown_rule_message(id))?;
         return Ok(exit::ERROR);
     };
-    let m = rule.meta();
-    writeln!(out, "# {}\n", m.id)?;
+    writeln!(out, "# {}\n", rule.id)?;
+    let origin = rule
+        .origin
+        .as_deref()
+        .map(|o| format!(", custom rule from {o}"))
+        .unwrap_or_default();
     writeln!(
         out,
-        "{} (default severity: {}, checked at the {} stage)\n",
-        m.summary,
-        m.default_severity.as_str(),
-        m.stage.as_str()
+        "{} (default severity: {}, checked at the {} stage{origin})\n",
+        rule.summary,
+        rule.default_severity.as_str(),
+        rule.stage.as_str()
     )?;
-    out.write_all(m.doc.as_bytes())?;
+    out.write_all(rule.doc.as_bytes())?;
     Ok(exit::OK)
 }
 

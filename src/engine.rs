@@ -72,14 +72,10 @@ impl Outcome {
 
 /// Runs the whole pipeline.
 pub fn check(opts: &CheckOptions) -> Result<Outcome, RunError> {
-    let config = resolve_config(opts)?;
-    let policy = match opts.policy.as_deref().or(config.policy.as_deref()) {
-        Some(path) => Policy::from_file(path)?,
-        None => Policy::builtin()?,
-    };
+    let (config, policy) = load_settings(&opts.config, opts.policy.as_deref(), opts.paths.first())?;
     for (id, _) in &opts.rule_levels {
-        if rules::find(id).is_none() {
-            return Err(RunError::Usage(rules::unknown_rule_message(id)));
+        if !policy.knows(id) {
+            return Err(RunError::Usage(policy.unknown_rule_message(id)));
         }
     }
     let levels = Levels::new(opts, &config, &policy)?;
@@ -143,7 +139,7 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, RunError> {
     });
 
     // 6. Suppression comments, severities, the baseline, the reported files, order.
-    let diagnostics = crate::suppress::apply(diagnostics, &catalogue.files, &|rule| {
+    let diagnostics = crate::suppress::apply(diagnostics, &catalogue.files, &policy, &|rule| {
         !levels.off_everywhere(rule)
     });
     let paths: Vec<PathBuf> = catalogue
@@ -308,12 +304,22 @@ pub fn analyse(
                     rule.check_entity(&cx, e, &mut out);
                 }
             }
+            for rule in &policy.custom_rules {
+                if !off(&rule.def.id) {
+                    rule.check_entity(&cx, e, &mut out);
+                }
+            }
             out
         })
         .collect();
     diagnostics.extend(entity_findings);
     for rule in REGISTRY {
         if rule.meta().stage == rules::Stage::Catalogue && !off(rule.meta().id) {
+            rule.check_catalogue(&cx, &mut diagnostics);
+        }
+    }
+    for rule in &policy.custom_rules {
+        if !off(&rule.def.id) {
             rule.check_catalogue(&cx, &mut diagnostics);
         }
     }
@@ -334,7 +340,7 @@ pub fn check_texts(
         .map(|(name, text)| Input::from_text(name, text, &limits))
         .collect();
     let (catalogue, diagnostics) = analyse(inputs, schemas, policy, &|_| false);
-    let diagnostics = crate::suppress::apply(diagnostics, &catalogue.files, &|_| true);
+    let diagnostics = crate::suppress::apply(diagnostics, &catalogue.files, policy, &|_| true);
     (catalogue, diagnostics)
 }
 
@@ -403,26 +409,28 @@ impl<'a> Levels<'a> {
     }
 }
 
-fn resolve_config(opts: &CheckOptions) -> Result<Config, RunError> {
-    let path = match &opts.config {
+/// The config and the policy in force: `--policy` beats the config's `policy:`, which
+/// beats the built-in default. `start` is where config discovery begins.
+pub fn load_settings(
+    choice: &ConfigChoice,
+    policy: Option<&Path>,
+    start: Option<&PathBuf>,
+) -> Result<(Config, Policy), RunError> {
+    let path = match choice {
         ConfigChoice::None => None,
         ConfigChoice::File(p) => Some(p.clone()),
-        ConfigChoice::Discover => {
-            let start = opts
-                .paths
-                .first()
-                .cloned()
-                .unwrap_or_else(|| PathBuf::from("."));
-            config::discover(&start)
-        }
+        ConfigChoice::Discover => config::discover(start.map_or(Path::new("."), PathBuf::as_path)),
     };
-    match path {
-        Some(p) => Ok(Config::load(&p)?),
-        None => Ok(Config {
-            dir: PathBuf::from("."),
-            ..Config::default()
-        }),
-    }
+    let mut config = match path {
+        Some(p) => Config::load(&p)?,
+        None => Config::none(),
+    };
+    let policy = match policy.or(config.policy.as_deref()) {
+        Some(path) => Policy::from_file(path)?,
+        None => Policy::builtin()?,
+    };
+    config.check_rule_ids(&policy)?;
+    Ok((config, policy))
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {

@@ -13,6 +13,7 @@
 use std::ops::Range;
 
 use crate::diagnostic::{Diagnostic, Label};
+use crate::policy::Policy;
 use crate::rules::{self, invalid_suppression, unused_suppression};
 use crate::source::{FileId, Files, Location, SourceFile};
 
@@ -37,7 +38,12 @@ const NEXT_LINE: &str = "catalint-disable-next-line";
 const WHOLE_FILE: &str = "catalint-disable-file";
 
 /// Finds the suppression comments of one file; malformed ones become findings.
-fn scan(file: FileId, source: &SourceFile, out: &mut Vec<Diagnostic>) -> Vec<Entry> {
+fn scan(
+    file: FileId,
+    source: &SourceFile,
+    policy: &Policy,
+    out: &mut Vec<Diagnostic>,
+) -> Vec<Entry> {
     let text = &source.text;
     let mut entries = Vec::new();
     for line in 0..source.line_count() {
@@ -72,9 +78,9 @@ fn scan(file: FileId, source: &SourceFile, out: &mut Vec<Diagnostic>) -> Vec<Ent
             }
             any = true;
             let span = id_at..id_at + id.len();
-            if rules::find(id).is_none() {
-                let help = match crate::suggest::nearest(id, rules::ids()) {
-                    Some(n) => format!("did you mean `{n}`?"),
+            if !policy.knows(id) {
+                let help = match policy.unknown_rule_message(id).split_once("; ") {
+                    Some((_, hint)) => hint.to_owned(),
                     None => "`catalint rules` lists every rule id".to_owned(),
                 };
                 out.push(
@@ -129,13 +135,14 @@ fn next_code_line(source: &SourceFile, line: usize) -> usize {
 pub fn apply(
     diagnostics: Vec<Diagnostic>,
     files: &Files,
+    policy: &Policy,
     active: &dyn Fn(&str) -> bool,
 ) -> Vec<Diagnostic> {
     let mut extra = Vec::new();
     let mut entries: Vec<Entry> = Vec::new();
     for (id, source) in files.iter() {
         if source.text.contains("catalint-disable") {
-            entries.extend(scan(id, source, &mut extra));
+            entries.extend(scan(id, source, policy, &mut extra));
         }
     }
     if entries.is_empty() {

@@ -21,10 +21,12 @@ fn outcome() -> Outcome {
 
 fn render(format: Format) -> String {
     let o = outcome();
+    let rulebook = o.policy.rulebook();
     let report = Report {
         files: o.files(),
         diagnostics: &o.diagnostics,
         summary: o.summary,
+        rules: &rulebook,
     };
     let mut buf = Vec::new();
     match format {

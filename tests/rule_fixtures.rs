@@ -18,10 +18,12 @@ fn run(dir: &str) -> Outcome {
 }
 
 fn render(outcome: &Outcome, format: Format) -> String {
+    let rulebook = outcome.policy.rulebook();
     let report = Report {
         files: outcome.files(),
         diagnostics: &outcome.diagnostics,
         summary: outcome.summary,
+        rules: &rulebook,
     };
     let mut buf = Vec::new();
     match report::machine(format) {

@@ -10,7 +10,6 @@ use serde::Deserialize;
 use super::Level;
 use super::file::{self, SettingsError};
 use crate::diagnostic::{Diagnostic, Label, Severity};
-use crate::rules;
 
 /// File names searched for, in this order, in each folder.
 pub const CONFIG_NAMES: [&str; 2] = ["catalint.yaml", ".catalint.yaml"];
@@ -58,7 +57,7 @@ pub struct Override {
     pub rules: BTreeMap<String, Level>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Config {
     /// The config file, when there is one.
     pub path: Option<PathBuf>,
@@ -71,6 +70,8 @@ pub struct Config {
     pub fail_on: Option<FailOn>,
     pub limits: LimitsConfig,
     pub overrides: Vec<Override>,
+    /// The file as loaded, to point at rule ids that the policy turns out not to know.
+    settings: Option<file::Settings>,
 }
 
 /// The nearest config file at or above `start`.
@@ -95,34 +96,63 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 }
 
 impl Config {
+    /// No config file: paths resolve against the current folder.
+    pub fn none() -> Config {
+        Config {
+            dir: PathBuf::from("."),
+            ..Config::default()
+        }
+    }
+
+    /// Rule ids named in `rules:` and `overrides:` that the policy does not know: known
+    /// only once the policy (and its custom rules) is loaded.
+    pub fn check_rule_ids(&mut self, policy: &super::Policy) -> Result<(), SettingsError> {
+        let mut named: Vec<(String, &String)> = self
+            .rules
+            .keys()
+            .map(|id| ("/rules".to_owned(), id))
+            .collect();
+        for (i, o) in self.overrides.iter().enumerate() {
+            named.extend(
+                o.rules
+                    .keys()
+                    .map(|id| (format!("/overrides/{i}/rules"), id)),
+            );
+        }
+        let Some(settings) = &self.settings else {
+            return Ok(());
+        };
+        let diagnostics: Vec<Diagnostic> = named
+            .into_iter()
+            .filter(|(_, id)| !policy.knows(id))
+            .map(|(base, id)| {
+                Diagnostic::new(
+                    "schema",
+                    Severity::Error,
+                    policy.unknown_rule_message(id),
+                    Label::new(
+                        settings.at_key(&crate::load::push_segment(&base, id)),
+                        "not a rule id",
+                    ),
+                )
+                .with_help("`catalint rules` lists every rule id")
+            })
+            .collect();
+        if diagnostics.is_empty() {
+            return Ok(());
+        }
+        match self.settings.take() {
+            Some(s) => Err(s.invalid(diagnostics)),
+            None => Ok(()),
+        }
+    }
+
     pub fn load(path: &Path) -> Result<Config, SettingsError> {
         let schema = crate::schema::config().map_err(SettingsError::Io)?;
         let settings = file::read(path, &schema, "config")?;
         let parsed: ConfigFile = serde_json::from_value(settings.value().clone())
             .map_err(|e| SettingsError::Io(format!("config {}: {e}", path.display())))?;
         let mut diagnostics = Vec::new();
-        let override_ids = parsed.overrides.iter().enumerate().flat_map(|(i, o)| {
-            o.rules
-                .keys()
-                .map(move |id| (format!("/overrides/{i}/rules"), id))
-        });
-        let top_ids = parsed.rules.keys().map(|id| ("/rules".to_owned(), id));
-        for (base, id) in top_ids.chain(override_ids) {
-            if rules::find(id).is_none() {
-                diagnostics.push(
-                    Diagnostic::new(
-                        "schema",
-                        Severity::Error,
-                        rules::unknown_rule_message(id),
-                        Label::new(
-                            settings.at_key(&crate::load::push_segment(&base, id)),
-                            "not a rule id",
-                        ),
-                    )
-                    .with_help("`catalint rules` lists every rule id"),
-                );
-            }
-        }
         let mut glob_lists = vec![
             ("/include".to_owned(), &parsed.include),
             ("/exclude".to_owned(), &parsed.exclude),
@@ -147,7 +177,7 @@ impl Config {
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("."));
         if let Some(policy) = &parsed.policy
-            && !stays_inside(&dir, policy)
+            && !file::stays_inside(&dir, &dir.join(policy))
         {
             diagnostics.push(
                 Diagnostic::new(
@@ -179,35 +209,7 @@ impl Config {
             fail_on: parsed.fail_on,
             limits: parsed.limits,
             overrides: parsed.overrides,
+            settings: Some(settings),
         })
-    }
-}
-
-/// Whether `relative`, taken from `dir`, stays inside `dir` (no absolute paths, no `..`
-/// climbing out, no link leading out).
-fn stays_inside(dir: &Path, relative: &str) -> bool {
-    let rel = Path::new(relative);
-    if rel.is_absolute() {
-        return false;
-    }
-    let mut depth = 0i32;
-    for c in rel.components() {
-        match c {
-            std::path::Component::ParentDir => depth -= 1,
-            std::path::Component::Normal(_) => depth += 1,
-            std::path::Component::CurDir => {}
-            _ => return false,
-        }
-        if depth < 0 {
-            return false;
-        }
-    }
-    match (
-        std::fs::canonicalize(dir),
-        std::fs::canonicalize(dir.join(rel)),
-    ) {
-        (Ok(d), Ok(target)) => target.starts_with(d),
-        // A missing policy is reported when it is read, with its path.
-        _ => true,
     }
 }

@@ -24,6 +24,7 @@ pub enum SettingsError {
 }
 
 /// A settings file that loaded and matched its schema.
+#[derive(Debug)]
 pub struct Settings {
     pub files: Files,
     pub file: FileId,
@@ -115,4 +116,30 @@ pub fn parse(
         return Err(SettingsError::Invalid { files, diagnostics });
     }
     Ok(Settings { files, file, doc })
+}
+
+/// Whether `path` stays inside the folder `dir`: checked on the path as written (no
+/// absolute path, no `..` climbing out) and on the file it leads to (no link leading out).
+pub fn stays_inside(dir: &Path, path: &Path) -> bool {
+    let rel = match path.strip_prefix(dir) {
+        Ok(r) => r,
+        Err(_) => return false,
+    };
+    let mut depth = 0i32;
+    for c in rel.components() {
+        match c {
+            std::path::Component::ParentDir => depth -= 1,
+            std::path::Component::Normal(_) => depth += 1,
+            std::path::Component::CurDir => {}
+            _ => return false,
+        }
+        if depth < 0 {
+            return false;
+        }
+    }
+    match (std::fs::canonicalize(dir), std::fs::canonicalize(path)) {
+        (Ok(d), Ok(target)) => target.starts_with(d),
+        // A missing file is reported when it is read, with its path.
+        _ => true,
+    }
 }

@@ -5,13 +5,14 @@ pub mod config;
 pub mod file;
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Label, Severity};
-use crate::rules;
+use crate::rules::custom::{CustomRule, CustomRuleDef};
+use crate::rules::{self, RuleInfo};
 pub use file::SettingsError;
 
 /// The policy shipped with catalint, also embedded in the binary.
@@ -85,92 +86,267 @@ struct PolicyMeta {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct PolicySpec {
-    priorities: Vec<String>,
-    categories: Vec<Category>,
+    #[serde(default)]
+    extends: Option<Extends>,
+    #[serde(default)]
+    priorities: Option<Vec<String>>,
+    #[serde(default)]
+    categories: Option<Vec<Category>>,
     #[serde(default)]
     rules: BTreeMap<String, RuleSetting>,
+    #[serde(default)]
+    custom_rules: Vec<serde_json::Value>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Extends {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Extends {
+    fn entries(&self) -> Vec<(String, &str)> {
+        match self {
+            Extends::One(s) => vec![("/spec/extends".to_owned(), s.as_str())],
+            Extends::Many(v) => v
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (format!("/spec/extends/{i}"), s.as_str()))
+                .collect(),
+        }
+    }
+}
+
+/// The name that `extends:` uses for the built-in default policy.
+pub const BUILTIN: &str = "default";
+
+#[derive(Debug)]
 pub struct Policy {
     pub name: String,
-    /// The file it came from, or `built-in default`.
+    /// The file it came from, or `built-in default policy`.
     pub origin: String,
     pub priorities: Vec<String>,
     pub categories: Vec<Category>,
     pub rules: BTreeMap<String, RuleSetting>,
+    pub custom_rules: Vec<std::sync::Arc<CustomRule>>,
+}
+
+/// One policy file of an `extends` chain, parsed.
+struct Layer {
+    origin: String,
+    settings: file::Settings,
+    spec: PolicySpec,
+    name: String,
+}
+
+enum Source {
+    Builtin,
+    File(PathBuf),
+}
+
+fn invalid(
+    settings: &file::Settings,
+    pointer: &str,
+    message: String,
+    label: &str,
+    help: &str,
+) -> Diagnostic {
+    Diagnostic::new(
+        "schema",
+        Severity::Error,
+        message,
+        Label::new(settings.at(pointer), label),
+    )
+    .with_help(help)
 }
 
 impl Policy {
     /// The embedded default policy.
     pub fn builtin() -> Result<Policy, SettingsError> {
-        Self::parse("built-in default policy", DEFAULT_POLICY.to_owned())
+        Self::compose(Source::Builtin)
     }
 
+    /// A policy file, with everything it `extends`.
     pub fn from_file(path: &Path) -> Result<Policy, SettingsError> {
-        let schema = crate::schema::policy().map_err(SettingsError::Io)?;
-        let settings = file::read(path, &schema, "policy")?;
-        Self::from_settings(settings, path.display().to_string())
+        Self::compose(Source::File(path.to_path_buf()))
     }
 
-    fn parse(name: &str, text: String) -> Result<Policy, SettingsError> {
+    fn compose(source: Source) -> Result<Policy, SettingsError> {
         let schema = crate::schema::policy().map_err(SettingsError::Io)?;
-        let settings = file::parse(name, text, &schema, "policy")?;
-        Self::from_settings(settings, name.to_owned())
-    }
-
-    fn from_settings(settings: file::Settings, origin: String) -> Result<Policy, SettingsError> {
-        let parsed: PolicyFile = match serde_json::from_value(settings.value().clone()) {
-            Ok(p) => p,
-            Err(e) => return Err(SettingsError::Io(format!("policy {origin}: {e}"))),
+        let root = match &source {
+            Source::File(p) => Some(
+                p.parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| PathBuf::from(".")),
+            ),
+            Source::Builtin => None,
         };
-        let mut diagnostics = Vec::new();
-        for id in parsed.spec.rules.keys() {
-            if rules::find(id).is_none() {
-                diagnostics.push(
-                    Diagnostic::new(
-                        "schema",
-                        Severity::Error,
-                        rules::unknown_rule_message(id),
-                        Label::new(
-                            settings.at_key(&crate::load::push_segment("/spec/rules", id)),
-                            "not a rule id",
-                        ),
-                    )
-                    .with_help("`catalint rules` lists every rule id"),
-                );
-            }
-        }
-        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-        for (i, c) in parsed.spec.categories.iter().enumerate() {
-            if let Some(first) = seen.insert(&c.id, i) {
-                diagnostics.push(
-                    Diagnostic::new(
-                        "unique-id",
-                        Severity::Error,
-                        format!("category `{}` is defined twice", c.id),
-                        Label::new(
-                            settings.at(&format!("/spec/categories/{i}/id")),
-                            "defined again here",
-                        ),
-                    )
-                    .with_related(Label::new(
-                        settings.at(&format!("/spec/categories/{first}/id")),
-                        "first defined here",
+        let mut layers = Vec::new();
+        collect(
+            source,
+            &schema,
+            root.as_deref(),
+            &mut Vec::new(),
+            &mut layers,
+        )?;
+        Self::merge(layers)
+    }
+
+    /// Later layers override earlier ones: `priorities` and `categories` are replaced
+    /// whole, rule settings and custom rules per id.
+    fn merge(layers: Vec<Layer>) -> Result<Policy, SettingsError> {
+        let mut priorities = None;
+        let mut categories = None;
+        let mut rules_map: BTreeMap<String, RuleSetting> = BTreeMap::new();
+        let mut custom: Vec<std::sync::Arc<CustomRule>> = Vec::new();
+        let (mut name, mut origin) = (String::new(), String::new());
+        // Custom rules first, so that `rules:` settings may name them in any layer.
+        let mut all_custom: Vec<(usize, usize, CustomRuleDef)> = Vec::new();
+        for (li, layer) in layers.iter().enumerate() {
+            let mut diagnostics = Vec::new();
+            for (i, raw) in layer.spec.custom_rules.iter().enumerate() {
+                let at = format!("/spec/customRules/{i}");
+                match serde_json::from_value::<CustomRuleDef>(raw.clone()) {
+                    Ok(def) => {
+                        if rules::find(&def.id).is_some() {
+                            diagnostics.push(invalid(
+                                &layer.settings,
+                                &format!("{at}/id"),
+                                format!("custom rule `{}` has the id of a built-in rule", def.id),
+                                "already a built-in rule",
+                                "choose another id; to change a built-in rule's severity, use `rules:`",
+                            ));
+                        } else {
+                            all_custom.push((li, i, def));
+                        }
+                    }
+                    Err(e) => diagnostics.push(invalid(
+                        &layer.settings,
+                        &at,
+                        format!("invalid custom rule: {e}"),
+                        "here",
+                        "see `catalint schema Policy`",
                     )),
-                );
+                }
+            }
+            if !diagnostics.is_empty() {
+                return Err(layers
+                    .into_iter()
+                    .nth(li)
+                    .map_or(SettingsError::Io("policy".into()), |l| {
+                        l.settings.invalid(diagnostics)
+                    }));
             }
         }
-        if !diagnostics.is_empty() {
-            return Err(settings.invalid(diagnostics));
+        let mut compile_errors: Vec<(usize, Diagnostic)> = Vec::new();
+        for (li, i, def) in all_custom {
+            let layer = &layers[li];
+            match CustomRule::compile(def, layer.origin.clone()) {
+                Ok(rule) => {
+                    custom.retain(|r| r.def.id != rule.def.id);
+                    custom.push(std::sync::Arc::new(rule));
+                }
+                Err(errors) => {
+                    for (pointer, message) in errors {
+                        compile_errors.push((
+                            li,
+                            invalid(
+                                &layer.settings,
+                                &format!("/spec/customRules/{i}{pointer}"),
+                                format!("custom rule: {message}"),
+                                "here",
+                                "fix the rule's definition; `catalint schema Policy` describes it",
+                            ),
+                        ));
+                    }
+                }
+            }
         }
+        if let Some((li, _)) = compile_errors.first() {
+            let li = *li;
+            let diagnostics = compile_errors
+                .into_iter()
+                .filter(|(l, _)| *l == li)
+                .map(|(_, d)| d)
+                .collect();
+            return Err(layers
+                .into_iter()
+                .nth(li)
+                .map_or(SettingsError::Io("policy".into()), |l| {
+                    l.settings.invalid(diagnostics)
+                }));
+        }
+        let knows = |id: &str| rules::find(id).is_some() || custom.iter().any(|r| r.def.id == id);
+        let all_ids: Vec<String> = rules::ids()
+            .map(str::to_owned)
+            .chain(custom.iter().map(|r| r.def.id.clone()))
+            .collect();
+        for layer in layers {
+            let mut diagnostics = Vec::new();
+            for id in layer.spec.rules.keys() {
+                if !knows(id) {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            "schema",
+                            Severity::Error,
+                            unknown_rule(id, &all_ids),
+                            Label::new(
+                                layer
+                                    .settings
+                                    .at_key(&crate::load::push_segment("/spec/rules", id)),
+                                "not a rule id",
+                            ),
+                        )
+                        .with_help("`catalint rules` lists every rule id, custom rules included"),
+                    );
+                }
+            }
+            let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+            for (i, c) in layer.spec.categories.iter().flatten().enumerate() {
+                if let Some(first) = seen.insert(&c.id, i) {
+                    diagnostics.push(
+                        invalid(
+                            &layer.settings,
+                            &format!("/spec/categories/{i}/id"),
+                            format!("category `{}` is defined twice", c.id),
+                            "defined again here",
+                            "keep one definition",
+                        )
+                        .with_related(Label::new(
+                            layer.settings.at(&format!("/spec/categories/{first}/id")),
+                            "first defined here",
+                        )),
+                    );
+                }
+            }
+            if !diagnostics.is_empty() {
+                return Err(layer.settings.invalid(diagnostics));
+            }
+            if let Some(p) = layer.spec.priorities {
+                priorities = Some(p);
+            }
+            if let Some(c) = layer.spec.categories {
+                categories = Some(c);
+            }
+            rules_map.extend(layer.spec.rules);
+            name = layer.name;
+            origin = layer.origin;
+        }
+        let (Some(priorities), Some(categories)) = (priorities, categories) else {
+            return Err(SettingsError::Io(format!(
+                "policy {origin} defines no `priorities` or no `categories` (nor does any policy it extends); add them, or `extends: {BUILTIN}`"
+            )));
+        };
         Ok(Policy {
-            name: parsed.metadata.name,
+            name,
             origin,
-            priorities: parsed.spec.priorities,
-            categories: parsed.spec.categories,
-            rules: parsed.spec.rules,
+            priorities,
+            categories,
+            rules: rules_map,
+            custom_rules: custom,
         })
     }
 
@@ -192,6 +368,34 @@ impl Policy {
         }
     }
 
+    /// Every rule this policy knows: the built-in ones, then its custom rules.
+    pub fn rulebook(&self) -> Vec<RuleInfo> {
+        let mut book: Vec<RuleInfo> = rules::REGISTRY
+            .iter()
+            .map(|r| RuleInfo::from(r.meta()))
+            .collect();
+        book.extend(self.custom_rules.iter().map(|r| RuleInfo {
+            id: r.def.id.clone(),
+            default_severity: r.severity,
+            stage: rules::Stage::Custom,
+            summary: r.def.summary.clone(),
+            doc: r.doc(),
+            origin: Some(r.origin.clone()),
+        }));
+        book
+    }
+
+    /// Whether a rule id is built in or one of this policy's custom rules.
+    pub fn knows(&self, id: &str) -> bool {
+        rules::find(id).is_some() || self.custom_rules.iter().any(|r| r.def.id == id)
+    }
+
+    /// "unknown rule `x`; did you mean `y`?", over built-in and custom rules.
+    pub fn unknown_rule_message(&self, id: &str) -> String {
+        let ids: Vec<String> = self.rulebook().into_iter().map(|r| r.id).collect();
+        unknown_rule(id, &ids)
+    }
+
     /// The severity the policy sets for a rule, if it sets one.
     pub fn level(&self, rule: &str) -> Option<Level> {
         self.rules.get(rule).and_then(|r| r.severity)
@@ -205,4 +409,115 @@ impl Policy {
     pub fn priority_rank(&self, p: &str) -> Option<usize> {
         self.priorities.iter().position(|x| x == p)
     }
+}
+
+fn unknown_rule(id: &str, ids: &[String]) -> String {
+    match crate::suggest::nearest(id, ids.iter().map(String::as_str)) {
+        Some(n) => format!("unknown rule `{id}`; did you mean `{n}`?"),
+        None => format!("unknown rule `{id}`; `catalint rules` lists them"),
+    }
+}
+
+/// Reads one policy file and, first, everything it extends.
+fn collect(
+    source: Source,
+    schema: &crate::schema::Compiled,
+    root: Option<&Path>,
+    stack: &mut Vec<PathBuf>,
+    layers: &mut Vec<Layer>,
+) -> Result<(), SettingsError> {
+    let (settings, origin, dir) = match &source {
+        Source::Builtin => (
+            file::parse(
+                "built-in default policy",
+                DEFAULT_POLICY.to_owned(),
+                schema,
+                "policy",
+            )?,
+            "built-in default policy".to_owned(),
+            None,
+        ),
+        Source::File(path) => (
+            file::read(path, schema, "policy")?,
+            path.display().to_string(),
+            Some(
+                path.parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| PathBuf::from(".")),
+            ),
+        ),
+    };
+    let parsed: PolicyFile = serde_json::from_value(settings.value().clone())
+        .map_err(|e| SettingsError::Io(format!("policy {origin}: {e}")))?;
+    if let Some(extends) = &parsed.spec.extends {
+        for (pointer, entry) in extends.entries() {
+            let next = if entry == BUILTIN {
+                Source::Builtin
+            } else {
+                let (Some(dir), Some(root)) = (dir.as_deref(), root) else {
+                    return Err(SettingsError::Io(
+                        "the built-in policy extends nothing".into(),
+                    ));
+                };
+                let path = dir.join(entry);
+                if !file::stays_inside(root, &path) {
+                    let d = invalid(
+                        &settings,
+                        &pointer,
+                        format!("`{entry}` is outside the policy's folder"),
+                        "leads outside",
+                        "a policy may extend `default` or files in its own folder tree",
+                    );
+                    return Err(settings.invalid(vec![d]));
+                }
+                let canonical = std::fs::canonicalize(&path).map_err(|e| (e, path.clone()));
+                match canonical {
+                    Err((e, path)) => {
+                        let d = invalid(
+                            &settings,
+                            &pointer,
+                            format!("cannot read `{}`: {e}", path.display()),
+                            "extended here",
+                            "check the path; it is relative to this policy file",
+                        );
+                        return Err(settings.invalid(vec![d]));
+                    }
+                    Ok(c) if stack.contains(&c) => {
+                        let mut chain: Vec<String> =
+                            stack.iter().map(|p| p.display().to_string()).collect();
+                        chain.push(c.display().to_string());
+                        let d = invalid(
+                            &settings,
+                            &pointer,
+                            format!(
+                                "policies extend each other in a cycle: {}",
+                                chain.join(" -> ")
+                            ),
+                            "extends a policy that extends this one",
+                            "remove one of the `extends`",
+                        );
+                        return Err(settings.invalid(vec![d]));
+                    }
+                    Ok(_) => Source::File(path),
+                }
+            };
+            if let Source::File(p) = &source
+                && let Ok(c) = std::fs::canonicalize(p)
+            {
+                stack.push(c);
+            }
+            let nested = collect(next, schema, root, stack, layers);
+            if matches!(source, Source::File(_)) {
+                stack.pop();
+            }
+            nested?;
+        }
+    }
+    layers.push(Layer {
+        origin,
+        name: parsed.metadata.name,
+        spec: parsed.spec,
+        settings,
+    });
+    Ok(())
 }

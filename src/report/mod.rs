@@ -12,6 +12,7 @@ pub mod text;
 use std::io::{self, Write};
 
 use crate::diagnostic::{Diagnostic, Summary};
+use crate::rules::RuleInfo;
 use crate::source::{Files, LineCol};
 
 pub use human::{Human, HumanOptions};
@@ -38,6 +39,8 @@ pub struct Report<'a> {
     pub files: &'a Files,
     pub diagnostics: &'a [Diagnostic],
     pub summary: Summary,
+    /// Every rule in force, built-in and custom: SARIF describes them all.
+    pub rules: &'a [RuleInfo],
 }
 
 impl Report<'_> {

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::{Report, Reporter};
 use crate::diagnostic::{Diagnostic, Severity, fingerprint};
-use crate::rules::{REGISTRY, RuleMeta};
+use crate::rules::RuleInfo;
 use crate::source::Location;
 
 pub struct Sarif;
@@ -31,16 +31,20 @@ fn section(doc: &str, heading: &str) -> String {
         .to_owned()
 }
 
-fn rule(m: &RuleMeta) -> Value {
+fn rule(m: &RuleInfo) -> Value {
+    let mut properties = json!({"stage": m.stage.as_str()});
+    if let Some(origin) = &m.origin {
+        properties["policy"] = json!(origin);
+    }
     json!({
         "id": m.id,
         "name": m.id,
         "shortDescription": {"text": m.summary},
-        "fullDescription": {"text": section(m.doc, "## What it checks")},
+        "fullDescription": {"text": section(&m.doc, "## What it checks")},
         "help": {"text": m.doc, "markdown": m.doc},
         "helpUri": format!("{INFO_URI}#rules"),
         "defaultConfiguration": {"level": level(m.default_severity)},
-        "properties": {"stage": m.stage.as_str()},
+        "properties": properties,
     })
 }
 
@@ -72,7 +76,7 @@ fn physical(report: &Report<'_>, loc: &Location) -> Value {
 }
 
 fn result(report: &Report<'_>, d: &Diagnostic) -> Value {
-    let index = REGISTRY.iter().position(|r| r.meta().id == d.rule);
+    let index = report.rules.iter().position(|r| r.id == d.rule);
     let mut text = d.message.clone();
     if let Some(h) = &d.help {
         text.push_str("\nhelp: ");
@@ -122,7 +126,7 @@ impl Reporter for Sarif {
                     "name": "catalint",
                     "version": env!("CARGO_PKG_VERSION"),
                     "informationUri": INFO_URI,
-                    "rules": REGISTRY.iter().map(|r| rule(r.meta())).collect::<Vec<_>>(),
+                    "rules": report.rules.iter().map(rule).collect::<Vec<_>>(),
                 }},
                 "columnKind": "unicodeCodePoints",
                 "results": report.diagnostics.iter().map(|d| result(report, d)).collect::<Vec<_>>(),

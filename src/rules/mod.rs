@@ -12,6 +12,7 @@ use crate::policy::Policy;
 
 pub mod agreement_type;
 pub mod availability_exceeds_dependencies;
+pub mod custom;
 pub mod dependency_cycle;
 pub mod duplicate_key;
 pub mod empty_file;
@@ -50,6 +51,8 @@ pub enum Stage {
     Catalogue,
     /// Applying suppression comments, after every rule.
     Suppressions,
+    /// A policy's custom rule.
+    Custom,
 }
 
 impl Stage {
@@ -60,6 +63,7 @@ impl Stage {
             Stage::Entity => "entity",
             Stage::Catalogue => "catalogue",
             Stage::Suppressions => "suppressions",
+            Stage::Custom => "custom",
         }
     }
 }
@@ -74,6 +78,32 @@ pub struct RuleMeta {
     pub summary: &'static str,
     /// Markdown with the sections in [`DOC_SECTIONS`].
     pub doc: &'static str,
+}
+
+/// A rule as commands and reports show it: a built-in rule's metadata, or a policy's custom
+/// rule.
+#[derive(Debug, Clone)]
+pub struct RuleInfo {
+    pub id: String,
+    pub default_severity: Severity,
+    pub stage: Stage,
+    pub summary: String,
+    pub doc: String,
+    /// The policy file that defines a custom rule; `None` for built-in rules.
+    pub origin: Option<String>,
+}
+
+impl From<&RuleMeta> for RuleInfo {
+    fn from(m: &RuleMeta) -> Self {
+        RuleInfo {
+            id: m.id.to_owned(),
+            default_severity: m.default_severity,
+            stage: m.stage,
+            summary: m.summary.to_owned(),
+            doc: m.doc.to_owned(),
+            origin: None,
+        }
+    }
 }
 
 /// The sections every rule's documentation has, in this order.

@@ -412,17 +412,48 @@ fn value_help(
             _ => {}
         }
     }
-    if matches!(what, What::Enum)
-        && let (Value::String(s), Some((_, sch))) = (&issue.instance, schema)
-        && let Some(Value::Array(options)) = sch.get("enum")
+    if matches!(what, What::Enum | What::Const | What::NoBranch)
+        && let (Value::String(s), Some((root, sch))) = (&issue.instance, schema)
     {
-        let names: Vec<&str> = options.iter().filter_map(Value::as_str).collect();
+        let mut names = Vec::new();
+        string_options(root, sch, &mut names, 0);
         if let Some(n) = suggest::nearest(s, names.iter().copied()) {
             return Some(format!("did you mean `{n}`?"));
         }
-        return Some(format!("use {}", one_of(options)));
+        if let (What::Enum, Some(Value::Array(options))) = (what, sch.get("enum")) {
+            return Some(format!("use {}", one_of(options)));
+        }
     }
     None
+}
+
+/// The strings a schema allows by name (`enum`, `const`, through `$ref`, `oneOf`, `anyOf`
+/// and list `items`), for "did you mean".
+fn string_options<'s>(root: &'s Value, s: &'s Value, out: &mut Vec<&'s str>, depth: usize) {
+    if depth > 8 {
+        return;
+    }
+    if let Some(Value::Array(o)) = s.get("enum") {
+        out.extend(o.iter().filter_map(Value::as_str));
+    }
+    if let Some(Value::String(c)) = s.get("const") {
+        out.push(c);
+    }
+    if let Some(r) = s.get("$ref").and_then(Value::as_str)
+        && let Some(t) = super::describe::resolve_ref(root, r)
+    {
+        string_options(root, t, out, depth + 1);
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(Value::Array(branches)) = s.get(key) {
+            for b in branches {
+                string_options(root, b, out, depth + 1);
+            }
+        }
+    }
+    if let Some(items) = s.get("items") {
+        string_options(root, items, out, depth + 1);
+    }
 }
 
 /// Where a field missing from the mapping at `pointer` is reported: that mapping's key, or

@@ -9,6 +9,7 @@ mod errors;
 use serde_json::{Map, Value};
 
 use crate::catalogue::Kind;
+pub use describe::plain as plain_value;
 pub use errors::{Issue, SchemaCheck, ambiguity, check_document, display_path};
 
 const COMMON: &str = include_str!("../../schemas/common.schema.json");

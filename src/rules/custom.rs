@@ -1,0 +1,318 @@
+//! Custom rules: organisation-specific checks written as data in a policy file.
+//!
+//! ```yaml
+//! customRules:
+//!   - id: critical-needs-runbook
+//!     severity: error
+//!     summary: Criticality-1 services link a runbook
+//!     appliesTo:
+//!       kind: Service
+//!       where: {properties: {spec: {properties: {criticality: {const: 1}}}}}
+//!     require: {properties: {metadata: {required: [links], properties: {links: {required: [runbook]}}}}}
+//!     message: "criticality-1 service {id} has no runbook link"
+//! ```
+//!
+//! The selector (`where`) and the requirement (`require`) are JSON Schema fragments,
+//! validated by the same engine as the catalogue's schemas, so their failures land on the
+//! exact key or value like any `schema` finding. `references` reach across entities and
+//! `unique` across the catalogue, which JSON Schema alone cannot.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::Context;
+use crate::catalogue::{EntityRef, Kind};
+use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::schema::{Compiled, SchemaCheck, check_document};
+
+/// How a custom rule is written in a policy file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CustomRuleDef {
+    pub id: String,
+    #[serde(default)]
+    pub severity: Option<super::super::policy::Level>,
+    pub summary: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub applies_to: AppliesTo,
+    #[serde(default)]
+    pub require: Option<Value>,
+    #[serde(default)]
+    pub references: Vec<ReferenceDef>,
+    #[serde(default)]
+    pub unique: Vec<String>,
+    pub message: String,
+    #[serde(default)]
+    pub help: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppliesTo {
+    pub kind: KindSet,
+    #[serde(default, rename = "where")]
+    pub selector: Option<Value>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum KindSet {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl KindSet {
+    fn kinds(&self) -> Vec<Kind> {
+        match self {
+            KindSet::One(k) => Kind::parse(k).into_iter().collect(),
+            KindSet::Many(ks) => ks.iter().filter_map(|k| Kind::parse(k)).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferenceDef {
+    pub path: String,
+    pub kind: String,
+    #[serde(default, rename = "where")]
+    pub selector: Option<Value>,
+}
+
+/// A custom rule ready to run: its schema fragments compiled once.
+#[derive(Debug)]
+pub struct CustomRule {
+    pub def: CustomRuleDef,
+    /// The policy file it was defined in.
+    pub origin: String,
+    pub severity: Severity,
+    kinds: Vec<Kind>,
+    selector: Option<Compiled>,
+    require: Option<Compiled>,
+    references: Vec<(ReferenceDef, Kind, Option<Compiled>)>,
+}
+
+/// A problem with a custom rule's definition: the pointer (within the rule's entry) and why.
+pub type DefinitionError = (String, String);
+
+impl CustomRule {
+    pub fn compile(def: CustomRuleDef, origin: String) -> Result<CustomRule, Vec<DefinitionError>> {
+        let mut errors = Vec::new();
+        let compile = |pointer: &str,
+                       schema: &Option<Value>,
+                       errors: &mut Vec<DefinitionError>|
+         -> Option<Compiled> {
+            let s = schema.as_ref()?;
+            match Compiled::new(s.clone()) {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    errors.push((pointer.to_owned(), format!("not a valid JSON Schema: {e}")));
+                    None
+                }
+            }
+        };
+        let selector = compile("/appliesTo/where", &def.applies_to.selector, &mut errors);
+        let require = compile("/require", &def.require, &mut errors);
+        let mut references = Vec::new();
+        for (i, r) in def.references.iter().enumerate() {
+            let compiled = compile(&format!("/references/{i}/where"), &r.selector, &mut errors);
+            match Kind::parse(&r.kind) {
+                Some(k) => references.push((r.clone(), k, compiled)),
+                None => errors.push((
+                    format!("/references/{i}/kind"),
+                    format!("unknown kind `{}`", r.kind),
+                )),
+            }
+            if !r.path.starts_with('/') {
+                errors.push((
+                    format!("/references/{i}/path"),
+                    "a JSON pointer starts with `/`".into(),
+                ));
+            }
+        }
+        for (i, p) in def.unique.iter().enumerate() {
+            if !p.starts_with('/') {
+                errors.push((
+                    format!("/unique/{i}"),
+                    "a JSON pointer starts with `/`".into(),
+                ));
+            }
+        }
+        if def.require.is_none() && def.references.is_empty() && def.unique.is_empty() {
+            errors.push((
+                String::new(),
+                "a custom rule needs `require`, `references` or `unique`".into(),
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let severity = match def.severity {
+            Some(super::super::policy::Level::Warning) => Severity::Warning,
+            _ => Severity::Error,
+        };
+        Ok(CustomRule {
+            kinds: def.applies_to.kind.kinds(),
+            severity,
+            selector,
+            require,
+            references,
+            origin,
+            def,
+        })
+    }
+
+    /// The documentation `catalint explain` serves for this rule.
+    pub fn doc(&self) -> String {
+        let mut doc = format!("## What it checks\n{}\n", self.def.summary);
+        if let Some(d) = &self.def.description {
+            doc.push('\n');
+            doc.push_str(d.trim_end());
+            doc.push('\n');
+        }
+        doc.push_str(&format!(
+            "\nDefined in the policy `{}`; applies to {}.\n",
+            self.origin,
+            self.kinds
+                .iter()
+                .map(|k| k.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        if let Some(h) = &self.def.help {
+            doc.push_str(&format!("\n## How to fix\n{h}\n"));
+        }
+        doc
+    }
+
+    fn applies(&self, e: EntityRef<'_>) -> bool {
+        self.kinds.contains(&e.kind())
+            && self
+                .selector
+                .as_ref()
+                .is_none_or(|s| s.validator.is_valid(e.value()))
+    }
+
+    fn finding(&self, e: EntityRef<'_>, pointer: &str, primary: Label) -> Diagnostic {
+        let value = e
+            .get(pointer)
+            .map(crate::schema::plain_value)
+            .unwrap_or_default();
+        let message = self
+            .def
+            .message
+            .replace("{id}", e.id())
+            .replace("{kind}", e.kind().as_str())
+            .replace("{pointer}", pointer)
+            .replace("{value}", &value);
+        let mut d = Diagnostic::new(self.def.id.clone(), self.severity, message, primary)
+            .with_pointer(pointer);
+        d.help = self.def.help.clone();
+        d
+    }
+
+    /// `require` and `references` on one entity.
+    pub fn check_entity(&self, cx: &Context<'_>, e: EntityRef<'_>, out: &mut Vec<Diagnostic>) {
+        if !self.applies(e) {
+            return;
+        }
+        let text = &cx.catalogue.files.get(e.file()).text;
+        if let Some(require) = &self.require {
+            let check = SchemaCheck {
+                compiled: require,
+                file: e.file(),
+                text,
+                doc: &e.source.doc,
+            };
+            for found in check_document(&check, &|_| false) {
+                let pointer = found.pointer.clone().unwrap_or_default();
+                let mut d = self.finding(e, &pointer, found.primary);
+                d.related = found.related;
+                if d.help.is_none() {
+                    d.help = found.help;
+                }
+                out.push(d);
+            }
+        }
+        for (r, kind, selector) in &self.references {
+            let targets: Vec<(String, &str)> = match e.get(&r.path) {
+                Some(Value::String(s)) => vec![(r.path.clone(), s.as_str())],
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, v)| Some((format!("{}/{i}", r.path), v.as_str()?)))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            for (pointer, target_id) in targets {
+                let Some(target) = cx.catalogue.get_kind(target_id, *kind) else {
+                    out.push(self.finding(
+                        e,
+                        &pointer,
+                        Label::new(
+                            e.at_value(&pointer),
+                            format!("no {} has this id", kind.as_str()),
+                        ),
+                    ));
+                    continue;
+                };
+                let Some(selector) = selector else { continue };
+                let target_text = &cx.catalogue.files.get(target.file()).text;
+                let check = SchemaCheck {
+                    compiled: selector,
+                    file: target.file(),
+                    text: target_text,
+                    doc: &target.source.doc,
+                };
+                let failures = check_document(&check, &|_| false);
+                if let Some(first) = failures.first() {
+                    let mut d = self.finding(
+                        e,
+                        &pointer,
+                        Label::new(
+                            e.at_value(&pointer),
+                            format!("`{target_id}` does not qualify"),
+                        ),
+                    );
+                    d.related.push(Label::new(
+                        first.primary.location.clone(),
+                        first.message.clone(),
+                    ));
+                    out.push(d);
+                }
+            }
+        }
+    }
+
+    /// `unique` across the catalogue: one finding per repeat, at the later place.
+    pub fn check_catalogue(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for pointer in &self.def.unique {
+            let mut first: HashMap<String, EntityRef<'_>> = HashMap::new();
+            for e in cx.catalogue.iter().filter(|e| self.applies(*e)) {
+                let Some(v) = e.get(pointer) else { continue };
+                let key = v.to_string();
+                match first.get(&key) {
+                    Some(earlier) => {
+                        let d = self
+                            .finding(
+                                e,
+                                pointer,
+                                Label::new(e.at_value(pointer), "used again here"),
+                            )
+                            .with_related(Label::new(
+                                earlier.at_value(pointer),
+                                format!("first used by `{}`", earlier.id()),
+                            ));
+                        out.push(d);
+                    }
+                    None => {
+                        first.insert(key, e);
+                    }
+                }
+            }
+        }
+    }
+}
