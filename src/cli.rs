@@ -143,6 +143,9 @@ pub struct CheckArgs {
     /// Wrap human output at this width (default: the terminal's).
     #[arg(long, value_name = "COLUMNS")]
     pub width: Option<usize>,
+    /// Print how long each stage of the pipeline took, on stderr.
+    #[arg(long)]
+    pub timings: bool,
     /// Report only findings that this baseline file does not record.
     #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
     pub baseline: Option<PathBuf>,
@@ -214,6 +217,11 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resul
         Ok(o) => o,
         Err(e) => return run_error(e, err, args.width),
     };
+    if args.timings {
+        for (stage, d) in &outcome.timings.stages {
+            writeln!(err, "{:>8.1} ms  {stage}", d.as_secs_f64() * 1000.0)?;
+        }
+    }
     if let Some(path) = &args.write_baseline {
         return match crate::baseline::write(path, &outcome.diagnostics, outcome.files()) {
             Ok(n) => {
@@ -292,6 +300,9 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resul
         }
         None => human.report(&report, out)?,
     }
+    // The process is about to exit: the OS frees the catalogue faster than dropping it
+    // value by value (a tenth of the run on large catalogues).
+    std::mem::forget(outcome);
     Ok(code)
 }
 

@@ -53,6 +53,7 @@ pub struct Outcome {
     pub policy: Policy,
     /// Findings hidden because the baseline knows them.
     pub baselined: usize,
+    pub timings: Timings,
 }
 
 impl Outcome {
@@ -97,6 +98,7 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, RunError> {
     };
     let file_size = config.limits.file_size.unwrap_or(DEFAULT_FILE_SIZE);
 
+    let mut timings = Timings::default();
     // 1. Discover.
     let exclude = Globs::new(&config.dir, &config.exclude)?;
     let requested: Vec<PathBuf> = if opts.paths.is_empty() {
@@ -126,17 +128,23 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, RunError> {
         (all, asked)
     };
 
+    timings.mark("discover");
     // 2. Read and load, in parallel.
     let inputs: Vec<Input> = found
         .par_iter()
         .map(|f| read_and_load(f, file_size, &limits))
         .collect();
 
+    timings.mark("read and load");
     // 3-5. Index, schemas, rules.
     let schemas = Schemas::new().map_err(RunError::Internal)?;
-    let (catalogue, diagnostics) = analyse(inputs, &schemas, &policy, &|rule| {
-        levels.off_everywhere(rule)
-    });
+    let (catalogue, diagnostics) = analyse(
+        inputs,
+        &schemas,
+        &policy,
+        &|rule| levels.off_everywhere(rule),
+        &mut timings,
+    );
 
     // 6. Suppression comments, severities, the baseline, the reported files, order.
     let diagnostics = crate::suppress::apply(diagnostics, &catalogue.files, &policy, &|rule| {
@@ -181,6 +189,7 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, RunError> {
         None => (catalogue.files.len(), catalogue.entities.len()),
     };
     let summary = Summary::count(&diagnostics, file_count, entity_count);
+    timings.mark("suppressions, severities, order");
     let fail_on = opts.fail_on.or(config.fail_on).unwrap_or_default();
     Ok(Outcome {
         catalogue,
@@ -189,7 +198,33 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, RunError> {
         fail_on,
         policy,
         baselined,
+        timings,
     })
+}
+
+/// How long each stage took: `catalint check --timings` shows them.
+#[derive(Debug, Clone)]
+pub struct Timings {
+    pub stages: Vec<(&'static str, std::time::Duration)>,
+    last: std::time::Instant,
+}
+
+impl Default for Timings {
+    fn default() -> Self {
+        Self {
+            stages: Vec::new(),
+            last: std::time::Instant::now(),
+        }
+    }
+}
+
+impl Timings {
+    /// Records the time since the previous mark as `stage`'s.
+    fn mark(&mut self, stage: &'static str) {
+        let now = std::time::Instant::now();
+        self.stages.push((stage, now - self.last));
+        self.last = now;
+    }
 }
 
 /// One file as read: its source and what loading it gave, or the problem that kept it from
@@ -202,10 +237,12 @@ pub struct Input {
 
 impl Input {
     /// A file held in memory, loaded now.
-    pub fn from_text(name: &str, text: &str, limits: &Limits) -> Input {
+    pub fn from_text(name: &str, text: impl Into<std::sync::Arc<str>>, limits: &Limits) -> Input {
+        let source = SourceFile::new(name, text);
+        let loaded = load::load_fast(FileId(0), &source.text, limits);
         Input {
-            source: SourceFile::new(name, text),
-            loaded: Some(load::load(FileId(0), text, limits)),
+            source,
+            loaded: Some(loaded),
             problem: None,
         }
     }
@@ -219,6 +256,7 @@ pub fn analyse(
     schemas: &Schemas,
     policy: &Policy,
     off: &(dyn Fn(&str) -> bool + Sync),
+    timings: &mut Timings,
 ) -> (Catalogue, Vec<Diagnostic>) {
     let mut files = Files::new();
     let mut documents = Vec::new();
@@ -261,6 +299,7 @@ pub fn analyse(
     // 3. Index.
     let (catalogue, index_findings) = Catalogue::build(files, documents);
     diagnostics.extend(index_findings);
+    timings.mark("index");
 
     // 4. Schema validation and YAML 1.1 ambiguity.
     let entity_docs: std::collections::HashMap<usize, Kind> = catalogue
@@ -291,6 +330,7 @@ pub fn analyse(
         })
         .collect();
     diagnostics.extend(schema_findings);
+    timings.mark("schema");
 
     // 5. Rules: per entity, then catalogue-wide.
     let cx = Context::new(&catalogue, policy);
@@ -324,6 +364,7 @@ pub fn analyse(
         }
     }
     drop(cx);
+    timings.mark("rules");
     (catalogue, diagnostics)
 }
 
@@ -337,9 +378,10 @@ pub fn check_texts(
     let limits = Limits::default();
     let inputs = files
         .iter()
-        .map(|(name, text)| Input::from_text(name, text, &limits))
+        .map(|(name, text)| Input::from_text(name, *text, &limits))
         .collect();
-    let (catalogue, diagnostics) = analyse(inputs, schemas, policy, &|_| false);
+    let (catalogue, diagnostics) =
+        analyse(inputs, schemas, policy, &|_| false, &mut Timings::default());
     let diagnostics = crate::suppress::apply(diagnostics, &catalogue.files, policy, &|_| true);
     (catalogue, diagnostics)
 }
@@ -587,7 +629,7 @@ fn read_and_load(found: &Found, max_size: u64, limits: &Limits) -> Input {
             );
         }
     };
-    Input::from_text(&name, &text, limits)
+    Input::from_text(&name, text, limits)
 }
 
 /// UTF-16 and UTF-32, told by their byte order mark or, without one, by the NUL bytes that

@@ -98,7 +98,7 @@ impl<'c> EntityRef<'c> {
 
     /// The value at `pointer`, if present.
     pub fn get(&self, pointer: &str) -> Option<&'c Value> {
-        self.source.doc.value.pointer(pointer)
+        lookup(&self.source.doc.value, pointer)
     }
 
     pub fn str_at(&self, pointer: &str) -> Option<&'c str> {
@@ -108,7 +108,7 @@ impl<'c> EntityRef<'c> {
     /// Where the value at `pointer` is written (for an aliased value: the use site). A
     /// missing pointer falls back to the key of its nearest written ancestor.
     pub fn value_span(&self, pointer: &str) -> Range<usize> {
-        match self.source.doc.spans.resolve(pointer) {
+        match self.source.doc.spans().resolve(pointer) {
             Some(r) if r.exact => r.value,
             Some(r) => r.key.unwrap_or(r.value),
             None => self.source.doc.span.clone(),
@@ -117,7 +117,7 @@ impl<'c> EntityRef<'c> {
 
     /// The key of the entry at `pointer` (its value span for list items and the root).
     pub fn key_span(&self, pointer: &str) -> Range<usize> {
-        match self.source.doc.spans.resolve(pointer) {
+        match self.source.doc.spans().resolve(pointer) {
             Some(r) => r.key.unwrap_or(r.value),
             None => self.source.doc.span.clone(),
         }
@@ -149,7 +149,7 @@ impl<'c> EntityRef<'c> {
     pub fn written_at(&self, pointer: &str) -> Option<Location> {
         self.source
             .doc
-            .spans
+            .spans()
             .resolve(pointer)
             .and_then(|r| r.written_at)
             .map(|s| Location::new(self.file(), s))
@@ -249,7 +249,7 @@ fn classify(source: &SourceDocument) -> Result<Option<Kind>, Box<Diagnostic>> {
         return Ok(None);
     }
     let at = |pointer: &str| -> Location {
-        let span = match doc.spans.resolve(pointer) {
+        let span = match doc.spans().resolve(pointer) {
             Some(r) if r.exact => r.value,
             _ => doc.span.start..doc.span.start,
         };
@@ -375,4 +375,24 @@ pub fn with_article(word: &str) -> String {
         .next()
         .is_some_and(|c| "aeiouAEIOU".contains(c));
     format!("{} {word}", if vowel { "an" } else { "a" })
+}
+
+/// `Value::pointer` without its allocations: rules look up a handful of fields in every
+/// entity, and the pointers they use hold no escapes; escaped ones take the slow path.
+pub fn lookup<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value> {
+    if pointer.contains('~') {
+        return value.pointer(pointer);
+    }
+    if pointer.is_empty() {
+        return Some(value);
+    }
+    let mut cur = value;
+    for seg in pointer.strip_prefix('/')?.split('/') {
+        cur = match cur {
+            Value::Object(m) => m.get(seg)?,
+            Value::Array(a) => a.get(seg.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(cur)
 }

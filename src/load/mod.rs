@@ -11,6 +11,7 @@ pub mod spans;
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::{Arc, OnceLock};
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span, Tag};
 use serde_json::{Map, Value};
@@ -66,13 +67,78 @@ pub struct Document {
     /// 0-based position of the document in its file.
     pub index: usize,
     pub value: Value,
-    pub spans: SpanMap,
     /// Byte range of the document's root node.
     pub span: Range<usize>,
-    pub ambiguous: Vec<Ambiguous>,
     /// False when a limit cut parts of the document out: it is reported by `yaml-limit`
     /// and not validated further, so that the cut does not cascade into other findings.
     pub complete: bool,
+    details: Details,
+    /// Whether a plain scalar of the document is a YAML 1.1 trap (known without spans).
+    maybe_ambiguous: bool,
+}
+
+/// Where a document's values are written, and its YAML 1.1 traps: what findings need and
+/// a clean document never does.
+#[derive(Debug, Clone, Default)]
+pub struct Detail {
+    pub spans: SpanMap,
+    pub ambiguous: Vec<Ambiguous>,
+}
+
+static NO_DETAIL: std::sync::LazyLock<Detail> = std::sync::LazyLock::new(Detail::default);
+
+#[derive(Debug, Clone)]
+enum Details {
+    Built(Detail),
+    /// Built on first use, for every document of the file at once, by reading it again.
+    Lazy(Arc<FileDetails>),
+}
+
+#[derive(Debug)]
+struct FileDetails {
+    text: Arc<str>,
+    limits: Limits,
+    cell: OnceLock<Vec<Detail>>,
+}
+
+impl FileDetails {
+    fn get(&self, index: usize) -> &Detail {
+        self.cell
+            .get_or_init(|| {
+                load(FileId(0), &self.text, &self.limits)
+                    .documents
+                    .into_iter()
+                    .map(|d| match d.details {
+                        Details::Built(detail) => detail,
+                        Details::Lazy(_) => Detail::default(),
+                    })
+                    .collect()
+            })
+            .get(index)
+            .unwrap_or(&NO_DETAIL)
+    }
+}
+
+impl Document {
+    fn detail(&self) -> &Detail {
+        match &self.details {
+            Details::Built(d) => d,
+            Details::Lazy(file) => file.get(self.index),
+        }
+    }
+
+    /// Where each value of the document is written.
+    pub fn spans(&self) -> &SpanMap {
+        &self.detail().spans
+    }
+
+    /// The document's plain scalars that YAML 1.1 tools read differently.
+    pub fn ambiguous(&self) -> &[Ambiguous] {
+        if !self.maybe_ambiguous {
+            return &[];
+        }
+        &self.detail().ambiguous
+    }
 }
 
 /// What loading one file gives: its documents (those before a syntax error included) and
@@ -83,20 +149,50 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Loads every document of `text`. Never panics on any input.
+/// Loads every document of `text` with its spans. Never panics on any input.
 pub fn load(file: FileId, text: &str, limits: &Limits) -> Loaded {
+    let builder = run(file, text, limits, true);
+    Loaded {
+        documents: builder.docs,
+        diagnostics: builder.diags,
+    }
+}
+
+/// Loads every document of `text`, building values only: spans are built on first use
+/// (see [`Document::spans`]), so a clean file never pays for them. A file that gives any
+/// loader finding is loaded again at once with [`load`], so its findings have exact spans.
+pub fn load_fast(file: FileId, text: &Arc<str>, limits: &Limits) -> Loaded {
+    let mut builder = run(file, text, limits, false);
+    if builder.bail {
+        return load(file, text, limits);
+    }
+    let details = Arc::new(FileDetails {
+        text: Arc::clone(text),
+        limits: *limits,
+        cell: OnceLock::new(),
+    });
+    for doc in &mut builder.docs {
+        doc.details = Details::Lazy(Arc::clone(&details));
+    }
+    Loaded {
+        documents: builder.docs,
+        diagnostics: Vec::new(),
+    }
+}
+
+fn run<'t>(file: FileId, text: &'t str, limits: &Limits, full: bool) -> Builder<'t> {
     // A UTF-8 byte order mark is allowed by YAML; parse after it and shift offsets back.
     let (body, base) = match text.strip_prefix('\u{feff}') {
         Some(rest) => (rest, text.len() - rest.len()),
         None => (text, 0),
     };
-    let mut builder = Builder::new(file, body, base, *limits);
+    let mut builder = Builder::new(file, body, base, *limits, full);
     let mut parser = Parser::new_from_str(body);
     loop {
         match parser.next_event() {
             None => break,
             Some(Ok((event, span))) => {
-                if builder.event(event, span).is_break() {
+                if builder.event(event, span).is_break() || builder.bail {
                     break;
                 }
             }
@@ -106,10 +202,7 @@ pub fn load(file: FileId, text: &str, limits: &Limits) -> Loaded {
             }
         }
     }
-    Loaded {
-        documents: builder.docs,
-        diagnostics: builder.diags,
-    }
+    builder
 }
 
 /// Converts the parser's character indices to byte offsets. Events arrive in order, so a
@@ -244,12 +337,17 @@ struct Builder<'t> {
     skipping: usize,
     skip_ctx: Option<(NodeCtx, usize)>,
     doc_count: usize,
+    /// Whether spans are built (`load`) or not (`load_fast`).
+    full: bool,
+    /// Set in fast mode when a finding needs spans: the file is loaded again in full.
+    bail: bool,
+    maybe_ambiguous: bool,
 }
 
 use std::ops::ControlFlow;
 
 impl<'t> Builder<'t> {
-    fn new(file: FileId, text: &'t str, base: usize, limits: Limits) -> Self {
+    fn new(file: FileId, text: &'t str, base: usize, limits: Limits, full: bool) -> Self {
         Self {
             file,
             text,
@@ -268,6 +366,9 @@ impl<'t> Builder<'t> {
             skipping: 0,
             skip_ctx: None,
             doc_count: 0,
+            full,
+            bail: false,
+            maybe_ambiguous: false,
         }
     }
 
@@ -282,6 +383,7 @@ impl<'t> Builder<'t> {
         span: Range<usize>,
         label: impl Into<String>,
     ) -> &mut Diagnostic {
+        self.bail |= !self.full;
         let d = Diagnostic::new(
             rule,
             Severity::Error,
@@ -333,6 +435,7 @@ impl<'t> Builder<'t> {
     }
 
     fn syntax_error(&mut self, err: &ScanError) {
+        self.bail |= !self.full;
         let at = self.offsets.byte(err.marker().index());
         let end = self
             .text
@@ -396,7 +499,7 @@ impl<'t> Builder<'t> {
             Event::Scalar(text, style, anchor, tag) => {
                 let ctx = self.child_ctx();
                 let span = self.trim_properties(raw.clone());
-                let value = self.scalar(&text, style, tag.as_deref(), &span, &raw, &ctx);
+                let value = self.scalar(text, style, tag.as_deref(), &span, &raw, &ctx);
                 self.finish(value, span, anchor, 1, ctx);
             }
             Event::SequenceStart(anchor, ref tag) | Event::MappingStart(anchor, ref tag) => {
@@ -453,6 +556,20 @@ impl<'t> Builder<'t> {
     }
 
     fn child_ctx(&self) -> NodeCtx {
+        if !self.full {
+            // No pointers without spans: the role is all a node needs.
+            let role = match self.stack.last().map(|p| &p.container) {
+                None => Role::Root,
+                Some(Container::Seq(_)) => Role::Item,
+                Some(Container::Map { key: None, .. }) => Role::Key,
+                Some(Container::Map { key: Some(_), .. }) => Role::Value,
+            };
+            return NodeCtx {
+                pointer: String::new(),
+                record: false,
+                role,
+            };
+        }
         let Some(parent) = self.stack.last() else {
             return NodeCtx {
                 pointer: String::new(),
@@ -481,7 +598,7 @@ impl<'t> Builder<'t> {
 
     fn scalar(
         &mut self,
-        text: &str,
+        text: std::borrow::Cow<'_, str>,
         style: ScalarStyle,
         tag: Option<&Tag>,
         span: &Range<usize>,
@@ -490,29 +607,31 @@ impl<'t> Builder<'t> {
     ) -> Value {
         if let Some(tag) = tag {
             if tag.handle == "!" && tag.suffix.is_empty() {
-                return Value::String(text.to_owned());
+                return Value::String(text.into_owned());
             }
             if tag.is_yaml_core_schema() {
-                return self.core_tagged(text, &tag.suffix, span);
+                return self.core_tagged(&text, &tag.suffix, span);
             }
             self.unsupported_tag(tag, self.tag_span(raw));
         }
         if style != ScalarStyle::Plain {
-            return Value::String(text.to_owned());
+            return Value::String(text.into_owned());
         }
-        if ctx.record
-            && let Some(reading) = scalar::yaml11_reading(text)
-        {
-            self.ambiguous.push(Ambiguous {
-                pointer: ctx.pointer.clone(),
-                span: span.clone(),
-                text: text.to_owned(),
-                is_key: false,
-                yaml11: reading,
-            });
+        if let Some(reading) = scalar::yaml11_reading(&text) {
+            self.maybe_ambiguous = true;
+            if ctx.record {
+                self.ambiguous.push(Ambiguous {
+                    pointer: ctx.pointer.clone(),
+                    span: span.clone(),
+                    text: text.to_string(),
+                    is_key: false,
+                    yaml11: reading,
+                });
+            }
         }
-        match scalar::resolve_plain(text) {
+        match scalar::resolve_plain(&text) {
             scalar::Plain::Value(v) => v,
+            scalar::Plain::Text => Value::String(text.into_owned()),
             scalar::Plain::NonFinite(what) => {
                 self.finding(
                     ids::YAML_UNSUPPORTED,
@@ -722,11 +841,19 @@ impl<'t> Builder<'t> {
         let Some(parent) = self.stack.last() else {
             return;
         };
-        let pointer = push_segment(&parent.ctx.pointer, &name);
         let record = parent.ctx.record;
         let duplicate = !merge
             && !unsupported
             && matches!(&parent.container, Container::Map { map, .. } if map.contains_key(&name));
+        if !self.full {
+            self.bail |= duplicate;
+            self.maybe_ambiguous |= !merge && scalar::yaml11_reading(text).is_some();
+        }
+        let pointer = if self.full {
+            push_segment(&parent.ctx.pointer, &name)
+        } else {
+            String::new()
+        };
         if duplicate {
             let earlier = if record {
                 self.spans.get(&pointer).and_then(|n| n.key.clone())
@@ -917,15 +1044,20 @@ impl<'t> Builder<'t> {
             .root
             .take()
             .unwrap_or((Value::Null, end.start..end.start));
+        let maybe_ambiguous = self.maybe_ambiguous;
         self.docs.push(Document {
             index,
             value,
-            spans: std::mem::take(&mut self.spans),
             span,
-            ambiguous: std::mem::take(&mut self.ambiguous),
             complete: !self.truncated,
+            details: Details::Built(Detail {
+                spans: std::mem::take(&mut self.spans),
+                ambiguous: std::mem::take(&mut self.ambiguous),
+            }),
+            maybe_ambiguous,
         });
         self.truncated = false;
+        self.maybe_ambiguous = false;
         self.stack.clear();
         self.anchors.clear();
         self.expanded = 0;

@@ -7,6 +7,8 @@ use serde_json::{Number, Value};
 #[derive(Debug, Clone, PartialEq)]
 pub enum Plain {
     Value(Value),
+    /// A string: the scalar's own text (left to the caller, which owns it already).
+    Text,
     /// `.inf`, `-.inf`, `.nan`: floats that JSON cannot hold.
     NonFinite(&'static str),
 }
@@ -32,7 +34,7 @@ pub fn resolve_plain(s: &str) -> Plain {
     {
         return Plain::Value(Value::Number(n));
     }
-    Plain::Value(Value::String(s.to_owned()))
+    Plain::Text
 }
 
 fn resolve_int(s: &str) -> Option<Value> {
@@ -185,6 +187,7 @@ mod tests {
     fn v(s: &str) -> Value {
         match resolve_plain(s) {
             Plain::Value(v) => v,
+            Plain::Text => Value::String(s.to_owned()),
             Plain::NonFinite(w) => panic!("{s} is {w}"),
         }
     }

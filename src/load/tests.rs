@@ -9,14 +9,14 @@ fn load_str(text: &str) -> Loaded {
 /// The source text at the value span of `pointer` in document `doc`.
 fn value_at<'a>(text: &'a str, loaded: &Loaded, doc: usize, pointer: &str) -> &'a str {
     let r = loaded.documents[doc]
-        .spans
+        .spans()
         .resolve(pointer)
         .unwrap_or_else(|| panic!("no span for {pointer}"));
     &text[r.value]
 }
 
 fn key_at<'a>(text: &'a str, loaded: &Loaded, doc: usize, pointer: &str) -> &'a str {
-    let r = loaded.documents[doc].spans.resolve(pointer).unwrap();
+    let r = loaded.documents[doc].spans().resolve(pointer).unwrap();
     &text[r.key.expect("a key span")]
 }
 
@@ -45,7 +45,7 @@ fn nested_maps_and_lists_have_key_and_value_spans() {
 fn missing_pointer_resolves_to_nearest_ancestor() {
     let text = "spec:\n  a: 1\n";
     let l = load_str(text);
-    let r = l.documents[0].spans.resolve("/spec/category").unwrap();
+    let r = l.documents[0].spans().resolve("/spec/category").unwrap();
     assert!(!r.exact);
     assert_eq!(&text[r.key.unwrap()], "spec");
 }
@@ -100,7 +100,7 @@ fn aliases_resolve_and_point_at_use_site_with_anchor_written_at() {
     let l = load_str(text);
     assert!(l.diagnostics.is_empty());
     assert_eq!(l.documents[0].value["use"], json!({"x": 1, "y": [2]}));
-    let r = l.documents[0].spans.resolve("/use/y/0").unwrap();
+    let r = l.documents[0].spans().resolve("/use/y/0").unwrap();
     assert_eq!(&text[r.value], "*b");
     assert_eq!(&text[r.written_at.unwrap()], "2");
     // Anchor properties are not part of the value's span.
@@ -113,7 +113,7 @@ fn merge_keys_merge_without_overriding_explicit_keys() {
     let l = load_str(text);
     assert!(l.diagnostics.is_empty(), "{:?}", l.diagnostics);
     assert_eq!(l.documents[0].value["item"], json!({"b": 3, "a": 1}));
-    let r = l.documents[0].spans.resolve("/item/a").unwrap();
+    let r = l.documents[0].spans().resolve("/item/a").unwrap();
     assert_eq!(&text[r.value], "*d");
     assert_eq!(&text[r.key.unwrap()], "<<");
     assert_eq!(&text[r.written_at.unwrap()], "1");
@@ -147,7 +147,7 @@ fn non_ascii_before_offending_value() {
     let l = load_str(text);
     assert_eq!(value_at(text, &l, 0, "/criticality"), "high");
     let f = SourceFile::new("x", text);
-    let r = l.documents[0].spans.resolve("/criticality").unwrap();
+    let r = l.documents[0].spans().resolve("/criticality").unwrap();
     let lc = f.line_col(r.value.start);
     assert_eq!((lc.line, lc.column), (2, 14));
 }
@@ -169,7 +169,7 @@ fn yaml11_traps_are_recorded_not_converted() {
     assert_eq!(v["b"], json!(777));
     assert_eq!(v["d"], json!("18:00"));
     let amb: Vec<_> = l.documents[0]
-        .ambiguous
+        .ambiguous()
         .iter()
         .map(|a| (a.pointer.as_str(), a.yaml11.as_str(), a.is_key))
         .collect();

@@ -38,7 +38,7 @@ impl Settings {
 
     /// Where the value at `pointer` is written: for findings on settings.
     pub fn at(&self, pointer: &str) -> Location {
-        let span = match self.doc.spans.resolve(pointer) {
+        let span = match self.doc.spans().resolve(pointer) {
             Some(r) if r.exact => r.value,
             Some(r) => r.key.unwrap_or(r.value),
             None => self.doc.span.clone(),
@@ -47,7 +47,7 @@ impl Settings {
     }
 
     pub fn at_key(&self, pointer: &str) -> Location {
-        let span = match self.doc.spans.resolve(pointer) {
+        let span = match self.doc.spans().resolve(pointer) {
             Some(r) => r.key.unwrap_or(r.value),
             None => self.doc.span.clone(),
         };

@@ -68,6 +68,10 @@ enum What {
 /// Validates a document; `owned` tells which issues a domain rule reports instead.
 pub fn check_document(check: &SchemaCheck<'_>, owned: &dyn Fn(&Issue) -> bool) -> Vec<Diagnostic> {
     let root = &check.compiled.schema;
+    // Most documents are valid: answer them without collecting errors or reading spans.
+    if check.compiled.validator.is_valid(&check.doc.value) {
+        return Vec::new();
+    }
     let mut issues = Vec::new();
     for err in check.compiled.validator.iter_errors(&check.doc.value) {
         flatten(&err, &mut issues);
@@ -196,7 +200,7 @@ fn to_diagnostics(check: &SchemaCheck<'_>, root: &Value, issue: Issue) -> Vec<Di
     let loc = |span: Range<usize>| Location::new(check.file, span);
     let path = display_path(&issue.pointer);
     let schema_here = subschema(root, parent_of(&issue.eval));
-    let resolved = doc.spans.resolve(&issue.pointer);
+    let resolved = doc.spans().resolve(&issue.pointer);
     let value_span = match &resolved {
         Some(r) if r.exact => r.value.clone(),
         Some(r) => r.key.clone().unwrap_or_else(|| r.value.clone()),
@@ -205,7 +209,7 @@ fn to_diagnostics(check: &SchemaCheck<'_>, root: &Value, issue: Issue) -> Vec<Di
     let written_at = resolved.as_ref().and_then(|r| r.written_at.clone());
     let source = check.text.get(value_span.clone()).unwrap_or("");
     let ambiguous = doc
-        .ambiguous
+        .ambiguous()
         .iter()
         .find(|a| a.pointer == issue.pointer && !a.is_key);
 
@@ -249,7 +253,7 @@ fn to_diagnostics(check: &SchemaCheck<'_>, root: &Value, issue: Issue) -> Vec<Di
             for key in keys {
                 let pointer = push_segment(&issue.pointer, key);
                 let key_span = doc
-                    .spans
+                    .spans()
                     .resolve(&pointer)
                     .map_or_else(|| value_span.clone(), |r| r.key.unwrap_or(r.value));
                 let within = if issue.pointer.is_empty() {
@@ -263,7 +267,7 @@ fn to_diagnostics(check: &SchemaCheck<'_>, root: &Value, issue: Issue) -> Vec<Di
                     None => format!("remove it; allowed here: {}", allowed.join(", ")),
                 };
                 let help = match doc
-                    .ambiguous
+                    .ambiguous()
                     .iter()
                     .find(|a| a.is_key && a.pointer == pointer)
                 {
@@ -461,7 +465,7 @@ fn string_options<'s>(root: &'s Value, s: &'s Value, out: &mut Vec<&'s str>, dep
 fn missing_span(check: &SchemaCheck<'_>, pointer: &str) -> Range<usize> {
     let doc = check.doc;
     if !pointer.is_empty()
-        && let Some(r) = doc.spans.resolve(pointer)
+        && let Some(r) = doc.spans().resolve(pointer)
     {
         return r.key.unwrap_or(r.value);
     }
@@ -497,7 +501,7 @@ fn json_type(t: JsonType) -> &'static str {
 /// `yaml-ambiguous-value` warnings: YAML 1.1 traps that the schema accepted (a trap the
 /// schema rejects is already explained in that `schema` finding's help).
 pub fn ambiguity(file: FileId, doc: &Document, reported: &[Diagnostic]) -> Vec<Diagnostic> {
-    doc.ambiguous
+    doc.ambiguous()
         .iter()
         .filter(|a| {
             !reported
