@@ -18,7 +18,7 @@ use crate::schema::{self, Schemas};
 use crate::source::{FileId, Files, Location, SourceFile};
 
 /// Bytes in one file beyond which it is not read (`limits.fileSize`).
-pub const DEFAULT_FILE_SIZE: u64 = 16 * 1024 * 1024;
+pub const DEFAULT_FILE_SIZE: u64 = 64 * 1024 * 1024;
 
 /// Which config file applies.
 #[derive(Debug, Clone, Default)]
@@ -353,16 +353,26 @@ pub fn analyse(
         })
         .collect();
     diagnostics.extend(entity_findings);
-    for rule in REGISTRY {
-        if rule.meta().stage == rules::Stage::Catalogue && !off(rule.meta().id) {
-            rule.check_catalogue(&cx, &mut diagnostics);
-        }
-    }
-    for rule in &policy.custom_rules {
-        if !off(&rule.def.id) {
-            rule.check_catalogue(&cx, &mut diagnostics);
-        }
-    }
+    // Catalogue-wide rules are independent of each other: run them side by side.
+    let builtin = REGISTRY
+        .par_iter()
+        .filter(|r| r.meta().stage == rules::Stage::Catalogue && !off(r.meta().id))
+        .flat_map_iter(|rule| {
+            let mut out = Vec::new();
+            rule.check_catalogue(&cx, &mut out);
+            out
+        });
+    let custom = policy
+        .custom_rules
+        .par_iter()
+        .filter(|r| !off(&r.def.id))
+        .flat_map_iter(|rule| {
+            let mut out = Vec::new();
+            rule.check_catalogue(&cx, &mut out);
+            out
+        });
+    let wide: Vec<Diagnostic> = builtin.chain(custom).collect();
+    diagnostics.extend(wide);
     drop(cx);
     timings.mark("rules");
     (catalogue, diagnostics)

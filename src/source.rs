@@ -38,18 +38,17 @@ pub struct SourceFile {
     /// The path as the user named it or as discovery joined it (`catalogue/services/a.yaml`).
     pub path: String,
     pub text: Arc<str>,
-    line_starts: Vec<usize>,
+    /// Built on first use: only files with findings are ever shown by line.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
     display: std::sync::OnceLock<Option<String>>,
 }
 
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
-        let text = text.into();
-        let line_starts = line_starts(&text);
         Self {
             path: path.into(),
-            text,
-            line_starts,
+            text: text.into(),
+            line_starts: std::sync::OnceLock::new(),
             display: std::sync::OnceLock::new(),
         }
     }
@@ -78,23 +77,24 @@ impl SourceFile {
             .unwrap_or(&self.text)
     }
 
+    fn starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| line_starts(&self.text))
+    }
+
     /// Number of lines (a final line without a break counts; an empty file has one line).
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.starts().len()
     }
 
     /// Byte offset where the 0-based line `line` starts.
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts
-            .get(line)
-            .copied()
-            .unwrap_or(self.text.len())
+        self.starts().get(line).copied().unwrap_or(self.text.len())
     }
 
     /// Byte offset where the 0-based line `line` ends, line break excluded.
     pub fn line_end(&self, line: usize) -> usize {
         let next = self
-            .line_starts
+            .starts()
             .get(line + 1)
             .copied()
             .unwrap_or(self.text.len());
@@ -120,7 +120,7 @@ impl SourceFile {
 
     /// 0-based line holding byte `offset`.
     pub fn line_of(&self, offset: usize) -> usize {
-        match self.line_starts.binary_search(&offset) {
+        match self.starts().binary_search(&offset) {
             Ok(line) => line,
             Err(next) => next.saturating_sub(1),
         }

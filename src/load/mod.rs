@@ -44,7 +44,7 @@ impl Default for Limits {
         Self {
             alias_nodes: 100_000,
             depth: 128,
-            documents: 10_000,
+            documents: 100_000,
         }
     }
 }
@@ -94,28 +94,43 @@ enum Details {
     Lazy(Arc<FileDetails>),
 }
 
+/// The spans of a file's documents, each built on first use by reading that document's
+/// text again: documents do not share anchors, so each one parses on its own, and a file of
+/// 20,000 documents with findings in some is re-read only where they are, in parallel.
 #[derive(Debug)]
 struct FileDetails {
     text: Arc<str>,
     limits: Limits,
-    cell: OnceLock<Vec<Detail>>,
+    documents: Vec<(Range<usize>, OnceLock<Detail>)>,
 }
 
 impl FileDetails {
     fn get(&self, index: usize) -> &Detail {
-        self.cell
-            .get_or_init(|| {
-                load(FileId(0), &self.text, &self.limits)
-                    .documents
-                    .into_iter()
-                    .map(|d| match d.details {
-                        Details::Built(detail) => detail,
-                        Details::Lazy(_) => Detail::default(),
-                    })
-                    .collect()
-            })
-            .get(index)
-            .unwrap_or(&NO_DETAIL)
+        let Some((span, cell)) = self.documents.get(index) else {
+            return &NO_DETAIL;
+        };
+        cell.get_or_init(|| {
+            let bom = if self.text.starts_with('\u{feff}') {
+                3
+            } else {
+                0
+            };
+            // From the start of the root's line, so that its indentation is kept.
+            let start = self.text[..span.start.min(self.text.len())]
+                .rfind(['\n', '\r'])
+                .map_or(0, |i| i + 1)
+                .max(bom);
+            let end = span.end.clamp(start, self.text.len());
+            let Some(slice) = self.text.get(start..end) else {
+                return Detail::default();
+            };
+            let mut builder = Builder::new(FileId(0), slice, start, self.limits, true);
+            parse_into(&mut builder, slice);
+            match builder.docs.into_iter().next().map(|d| d.details) {
+                Some(Details::Built(detail)) => detail,
+                _ => Detail::default(),
+            }
+        })
     }
 }
 
@@ -169,7 +184,11 @@ pub fn load_fast(file: FileId, text: &Arc<str>, limits: &Limits) -> Loaded {
     let details = Arc::new(FileDetails {
         text: Arc::clone(text),
         limits: *limits,
-        cell: OnceLock::new(),
+        documents: builder
+            .docs
+            .iter()
+            .map(|d| (d.span.clone(), OnceLock::new()))
+            .collect(),
     });
     for doc in &mut builder.docs {
         doc.details = Details::Lazy(Arc::clone(&details));
@@ -187,6 +206,11 @@ fn run<'t>(file: FileId, text: &'t str, limits: &Limits, full: bool) -> Builder<
         None => (text, 0),
     };
     let mut builder = Builder::new(file, body, base, *limits, full);
+    parse_into(&mut builder, body);
+    builder
+}
+
+fn parse_into(builder: &mut Builder<'_>, body: &str) {
     let mut parser = Parser::new_from_str(body);
     loop {
         match parser.next_event() {
@@ -202,7 +226,6 @@ fn run<'t>(file: FileId, text: &'t str, limits: &Limits, full: bool) -> Builder<
             }
         }
     }
-    builder
 }
 
 /// Converts the parser's character indices to byte offsets. Events arrive in order, so a

@@ -82,9 +82,26 @@ impl Rule for AvailabilityExceedsDependencies {
         let transitive =
             cx.policy.option(META.id, "scope").and_then(Value::as_str) == Some("transitive");
         let graph = cx.hard_graph();
-        let targets: Vec<Option<Decimal>> = graph.nodes.iter().map(|n| target(n.value())).collect();
+        // Exact decimals are only needed near the boundary: a float estimate settles the
+        // clear cases (the product of a few floats is off by ~1e-13, far below the 1e-9
+        // margin), and the exact arithmetic decides the rest.
+        let estimates: Vec<Option<f64>> = graph
+            .nodes
+            .iter()
+            .map(|n| crate::catalogue::lookup(n.value(), TARGET).and_then(Value::as_f64))
+            .collect();
+        let exact: Vec<std::sync::OnceLock<Option<Decimal>>> = (0..graph.nodes.len())
+            .map(|_| std::sync::OnceLock::new())
+            .collect();
+        let targets = |i: usize| {
+            exact[i]
+                .get_or_init(|| target(graph.nodes[i].value()))
+                .as_ref()
+        };
         for (v, node) in graph.nodes.iter().enumerate() {
-            let Some(own) = &targets[v] else { continue };
+            let Some(own_estimate) = estimates[v] else {
+                continue;
+            };
             if graph.edges[v].is_empty() {
                 continue;
             }
@@ -110,11 +127,22 @@ impl Rule for AvailabilityExceedsDependencies {
             if hard_declared > graph.edges[v].len() {
                 continue;
             }
-            let Some(values) = parts
+            let Some(estimate) = parts
                 .iter()
-                .map(|&p| targets[p].as_ref())
-                .collect::<Option<Vec<_>>>()
+                .try_fold(100.0, |acc, &p| estimates[p].map(|t| acc * t / 100.0))
             else {
+                continue;
+            };
+            if own_estimate < estimate - 1e-9 {
+                continue;
+            }
+            let (Some(own), Some(values)) = (
+                targets(v),
+                parts
+                    .iter()
+                    .map(|&p| targets(p))
+                    .collect::<Option<Vec<_>>>(),
+            ) else {
                 continue;
             };
             let Some(allowed) = Decimal::product_of_percents(values.iter().copied()) else {

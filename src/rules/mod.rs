@@ -119,7 +119,15 @@ pub struct Context<'a> {
     pub catalogue: &'a Catalogue,
     pub policy: &'a Policy,
     graph: std::sync::OnceLock<graph::Graph<'a>>,
+    ids: std::sync::OnceLock<IdsByLength<'a>>,
 }
+
+/// Entity ids by kind and length: "did you mean" looks only at ids of about the right
+/// length, so a misspelt reference costs a handful of comparisons, not one per entity.
+type IdsByLength<'a> = std::collections::HashMap<(crate::catalogue::Kind, usize), Vec<&'a str>>;
+
+/// At most this many candidates are compared for one suggestion (large catalogues).
+const SUGGESTION_BUDGET: usize = 2_000;
 
 impl<'a> Context<'a> {
     pub fn new(catalogue: &'a Catalogue, policy: &'a Policy) -> Self {
@@ -127,7 +135,31 @@ impl<'a> Context<'a> {
             catalogue,
             policy,
             graph: std::sync::OnceLock::new(),
+            ids: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The id of an entity of `kind` closest to `input`, if one is close enough to be a typo.
+    pub fn nearest_id(&self, input: &str, kind: crate::catalogue::Kind) -> Option<&'a str> {
+        let index = self.ids.get_or_init(|| {
+            let mut map: IdsByLength<'a> = std::collections::HashMap::new();
+            for e in self.catalogue.iter() {
+                if e.entity.id.is_some() {
+                    map.entry((e.kind(), e.id().chars().count()))
+                        .or_default()
+                        .push(e.id());
+                }
+            }
+            map
+        });
+        let len = input.chars().count();
+        let reach = (len / 3).max(1) + 1;
+        let candidates = (len.saturating_sub(reach)..=len + reach)
+            .filter_map(|l| index.get(&(kind, l)))
+            .flatten()
+            .copied()
+            .take(SUGGESTION_BUDGET);
+        crate::suggest::nearest(input, candidates)
     }
 
     /// The hard-dependency graph, built on first use and shared by the rules that need it.

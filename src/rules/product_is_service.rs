@@ -5,7 +5,6 @@ use serde_json::Value;
 use super::{Context, Rule, RuleMeta, Stage, finding};
 use crate::catalogue::{EntityRef, Kind, clip};
 use crate::diagnostic::{Diagnostic, Label, Severity};
-use crate::suggest;
 
 pub static META: RuleMeta = RuleMeta {
     id: "product-is-service",
@@ -66,10 +65,6 @@ impl Rule for ProductIsService {
     }
 }
 
-fn service_ids<'c>(cx: &Context<'c>) -> impl Iterator<Item = &'c str> {
-    cx.catalogue.of_kind(Kind::Service).map(|s| s.id())
-}
-
 fn check_product(cx: &Context<'_>, e: EntityRef<'_>, out: &mut Vec<Diagnostic>) {
     if !e.get("/spec").is_some_and(Value::is_object) {
         return;
@@ -101,7 +96,7 @@ fn check_product(cx: &Context<'_>, e: EntityRef<'_>, out: &mut Vec<Diagnostic>) 
         Some(_) => return, // a wrong type is a `schema` finding
     };
     let Some(target) = cx.catalogue.get(service_id) else {
-        let help = match suggest::nearest(service_id, service_ids(cx)) {
+        let help = match cx.nearest_id(service_id, Kind::Service) {
             Some(n) => format!("did you mean `{n}`? otherwise define the service `{service_id}`"),
             None => format!(
                 "define the Service `{service_id}`, or name the service that delivers this product"
@@ -171,8 +166,7 @@ fn check_service(cx: &Context<'_>, e: EntityRef<'_>, out: &mut Vec<Diagnostic>) 
     };
     let id = e.id();
     let Some(product) = cx.catalogue.get(product_id) else {
-        let names = cx.catalogue.of_kind(Kind::Product).map(|p| p.id());
-        let help = match suggest::nearest(product_id, names) {
+        let help = match cx.nearest_id(product_id, Kind::Product) {
             Some(n) => {
                 format!("did you mean `{n}`? otherwise define the product or remove `product:`")
             }

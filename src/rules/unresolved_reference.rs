@@ -111,8 +111,7 @@ fn reference(
             );
         }
         None => {
-            let names = cx.catalogue.of_kind(want).map(|t| t.id());
-            let help = match suggest::nearest(target_id, names) {
+            let help = match cx.nearest_id(target_id, want) {
                 Some(n) => format!(
                     "did you mean `{n}`? otherwise define {} `{target_id}`",
                     want.article()

@@ -9,8 +9,8 @@ pub static META: RuleMeta = RuleMeta {
     stage: Stage::Load,
     summary: "the file stays within the input limits (size, nesting, documents, alias expansion)",
     doc: r#"## What it checks
-That a file stays within catalint's input limits: file size (16 MiB), nesting depth (128),
-documents per file (10,000) and the values that aliases may add to one document (100,000).
+That a file stays within catalint's input limits: file size (64 MiB), nesting depth (128),
+documents per file (100,000) and the values that aliases may add to one document (100,000).
 Each limit can be changed under `limits:` in `catalint.yaml`.
 
 ## Why it matters
