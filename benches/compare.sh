@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Whole-process timings of catalint against schema-only validators on the same generated
+# catalogue and the same JSON Schema, with hyperfine. Not part of CI; see README, Performance.
+#
+#   bash benches/compare.sh            # 10,000 services + 2,000 products
+#   SERVICES=100000 PRODUCTS=20000 RUNS=3 bash benches/compare.sh
+#
+# Needs: hyperfine (apt-get install hyperfine), and for the peers, whichever are installed:
+#   boon (cargo install boon-cli), ajv (npm install -g ajv-cli ajv-formats),
+#   check-jsonschema (pip install check-jsonschema). Missing peers are skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SERVICES=${SERVICES:-10000}
+PRODUCTS=${PRODUCTS:-2000}
+RUNS=${RUNS:-5}
+# Peers to leave out, e.g. SKIP="check-jsonschema" (it takes most of a minute per run).
+SKIP=${SKIP:-}
+have() { command -v "$1" >/dev/null && [[ " $SKIP " != *" $1 "* ]]; }
+WORK=${WORK:-$(mktemp -d)}
+echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
+
+cargo build --release --quiet --bin catalint --example gen-catalogue
+CATALINT=target/release/catalint
+GEN=target/release/examples/gen-catalogue
+
+echo "== generating $SERVICES services + $PRODUCTS products in $WORK"
+$GEN --services "$SERVICES" --products "$PRODUCTS" --teams 2 --seed 1 --out "$WORK/clean"
+$GEN --services "$SERVICES" --products "$PRODUCTS" --teams 2 --seed 7 --defect-rate 0.05 --out "$WORK/broken"
+
+# The schema the peers validate services against: catalint's own, self-contained.
+$CATALINT schema Service > "$WORK/service.schema.json"
+# Peers validate one kind at a time: give them the service files (the bulk of the data).
+SERVICE_FILES="$WORK/clean/services"
+
+cmds=()
+names=()
+cmds+=("$CATALINT check --no-config $WORK/clean")
+names+=("catalint (every rule, whole catalogue)")
+if have boon; then
+  cmds+=("boon -q $WORK/service.schema.json $SERVICE_FILES/*.yaml > /dev/null")
+  names+=("boon (schema only, services)")
+fi
+if have ajv; then
+  cmds+=("ajv validate --spec=draft2020 -c ajv-formats --strict=false -s $WORK/service.schema.json -d '$SERVICE_FILES/*.yaml'")
+  names+=("ajv-cli (schema only, services)")
+fi
+if have check-jsonschema; then
+  cmds+=("check-jsonschema --schemafile $WORK/service.schema.json $SERVICE_FILES/*.yaml")
+  names+=("check-jsonschema (schema only, services)")
+fi
+
+args=()
+for i in "${!cmds[@]}"; do
+  args+=(-n "${names[$i]}" "${cmds[$i]}")
+done
+echo "== clean catalogue"
+# Through a shell: the peers take their files as a glob.
+hyperfine -i --warmup 1 --runs "$RUNS" --export-markdown "$WORK/clean.md" "${args[@]}"
+
+echo "== 5% of files broken, JSON report"
+hyperfine -N -i --warmup 1 --runs "$RUNS" "$CATALINT check --no-config --format json $WORK/broken"
+
+echo "== one file reported inside the catalogue (pre-commit)"
+printf 'include: ["**/*.yaml"]\n' > "$WORK/clean/catalint.yaml"
+hyperfine -N -i --warmup 1 --runs "$RUNS" "$CATALINT check --config $WORK/clean/catalint.yaml $WORK/clean/services/svc-1.yaml"
+
+echo "== peak memory"
+/usr/bin/time -f "catalint: %e s, %M KB peak" "$CATALINT" check --no-config "$WORK/clean" >/dev/null || true
+echo "results in $WORK"
