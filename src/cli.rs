@@ -82,30 +82,35 @@ pub enum Command {
     },
 }
 
-/// Which config and policy apply (for commands that need the policy's custom rules).
+/// Which config and policy apply.
 #[derive(Debug, clap::Args)]
 pub struct SettingsArgs {
-    /// Use this config file instead of looking for catalint.yaml in the current folder.
+    /// Use this config file instead of looking for catalint.yaml (in the first path's folder
+    /// and its ancestors, or the current folder's).
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,
     /// Ignore any catalint.yaml.
     #[arg(long)]
     pub no_config: bool,
-    /// Use this policy file.
+    /// Use this policy file (beats the config's `policy`).
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
 }
 
 impl SettingsArgs {
-    fn load(&self) -> Result<crate::policy::Policy, RunError> {
-        let choice = if self.no_config {
+    fn choice(&self) -> ConfigChoice {
+        if self.no_config {
             ConfigChoice::None
         } else {
             self.config
                 .clone()
                 .map_or(ConfigChoice::Discover, ConfigChoice::File)
-        };
-        engine::load_settings(&choice, self.policy.as_deref(), None).map(|(_, p)| p)
+        }
+    }
+
+    /// The policy in force, for commands that list or explain rules.
+    fn load(&self) -> Result<crate::policy::Policy, RunError> {
+        engine::load_settings(&self.choice(), self.policy.as_deref(), None).map(|(_, p)| p)
     }
 }
 
@@ -122,15 +127,8 @@ pub struct CheckArgs {
     /// Print findings only, no summary line.
     #[arg(long, short = 'q')]
     pub quiet: bool,
-    /// Use this config file instead of looking for catalint.yaml.
-    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
-    pub config: Option<PathBuf>,
-    /// Ignore any catalint.yaml.
-    #[arg(long)]
-    pub no_config: bool,
-    /// Use this policy file (beats the config's `policy`).
-    #[arg(long, value_name = "FILE")]
-    pub policy: Option<PathBuf>,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
     /// The severity that fails the run (exit 1).
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
@@ -198,13 +196,8 @@ fn use_color(choice: Color, terminal: bool) -> bool {
 fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
     let opts = CheckOptions {
         paths: args.paths,
-        config: if args.no_config {
-            ConfigChoice::None
-        } else {
-            args.config
-                .map_or(ConfigChoice::Discover, ConfigChoice::File)
-        },
-        policy: args.policy,
+        config: args.settings.choice(),
+        policy: args.settings.policy.clone(),
         fail_on: args.fail_on,
         rule_levels: args.rules,
         baseline: args.baseline.clone(),

@@ -2,24 +2,9 @@
 //! a panic, a hang or a silent pass.
 
 use std::fs;
-use std::path::Path;
 
-use assert_cmd::Command;
-
-fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("catalint")
-        .unwrap()
-        .current_dir(dir)
-        .args(args)
-        .timeout(std::time::Duration::from_secs(60))
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
+mod common;
+use common::run;
 
 /// `check --format short --no-config` on a folder holding `files`.
 fn short(files: &[(&str, &[u8])]) -> (i32, String) {
