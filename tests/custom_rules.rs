@@ -197,6 +197,23 @@ spec:
 ";
 const TEAM: &str = "apiVersion: catalogue/v1\nkind: Team\nmetadata: {id: ops, name: Ops}\nspec: {email: ops@example.org}\n";
 
+/// `check --format short` of the two catalogue files under `policy.yaml`.
+fn check_with_policy(dir: &Path) -> (i32, String, String) {
+    run(
+        dir,
+        &[
+            "check",
+            "--no-config",
+            "--policy",
+            "policy.yaml",
+            "--format",
+            "short",
+            "team.yaml",
+            "web.yaml",
+        ],
+    )
+}
+
 fn catalogue_with(policy: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("team.yaml"), TEAM).unwrap();
@@ -213,19 +230,7 @@ fn selectors_requirements_and_placeholders() {
         "{HEAD}  extends: default\n  customRules:\n    - id: pipeline-criticality\n      summary: s\n      appliesTo:\n        kind: Service\n        where: {{properties: {{spec: {{properties: {{lifecycle: {{const: pipeline}}}}}}}}}}\n      require: {{properties: {{spec: {{properties: {{criticality: {{maximum: 2}}}}}}}}}}\n      message: \"{{kind}} {{id}}: {{pointer}} is {{value}}\"\n"
     );
     let dir = catalogue_with(&policy);
-    let (code, out, _) = run(
-        dir.path(),
-        &[
-            "check",
-            "--no-config",
-            "--policy",
-            "policy.yaml",
-            "--format",
-            "short",
-            "team.yaml",
-            "web.yaml",
-        ],
-    );
+    let (code, out, _) = check_with_policy(dir.path());
     assert_eq!(code, 1);
     assert_eq!(
         out,
@@ -240,19 +245,7 @@ fn selectors_requirements_and_placeholders() {
         ),
     )
     .unwrap();
-    let (code, out, _) = run(
-        dir.path(),
-        &[
-            "check",
-            "--no-config",
-            "--policy",
-            "policy.yaml",
-            "--format",
-            "short",
-            "team.yaml",
-            "web.yaml",
-        ],
-    );
+    let (code, out, _) = check_with_policy(dir.path());
     assert_eq!((code, out.as_str()), (0, ""));
 }
 

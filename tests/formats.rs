@@ -6,45 +6,12 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use catalint::engine::{self, CheckOptions, ConfigChoice, Outcome};
-use catalint::report::junit::Junit;
-use catalint::report::{self, Format, Human, HumanOptions, Report, Reporter};
+mod common;
 
-fn outcome() -> Outcome {
-    let opts = CheckOptions {
-        paths: vec![PathBuf::from("fixtures/report")],
-        config: ConfigChoice::None,
-        ..CheckOptions::default()
-    };
-    engine::check(&opts).unwrap()
-}
+use catalint::report::Format;
 
 fn render(format: Format) -> String {
-    let o = outcome();
-    let rulebook = o.policy.rulebook();
-    let report = Report {
-        files: o.files(),
-        diagnostics: &o.diagnostics,
-        summary: o.summary,
-        rules: &rulebook,
-    };
-    let mut buf = Vec::new();
-    match format {
-        Format::Human => Human::new(HumanOptions {
-            color: false,
-            width: Some(100),
-        })
-        .report(&report, &mut buf),
-        // A fixed stamp, so that the snapshot is stable.
-        Format::Junit => Junit {
-            timestamp: "2026-11-26T12:00:00".into(),
-            hostname: "ci".into(),
-        }
-        .report(&report, &mut buf),
-        f => report::machine(f).unwrap().report(&report, &mut buf),
-    }
-    .unwrap();
-    String::from_utf8(buf).unwrap()
+    common::render(&common::check_dir("fixtures/report"), format)
 }
 
 fn corpora() -> Option<PathBuf> {

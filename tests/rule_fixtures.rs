@@ -2,41 +2,11 @@
 //! `fixtures/rules/<id>/fail/` gives findings of that rule only, pinned by snapshots of
 //! the human output (no colour, fixed width) and of the JSON report.
 
-use std::path::PathBuf;
+mod common;
 
-use catalint::engine::{self, CheckOptions, ConfigChoice, Outcome};
-use catalint::report::{self, Format, Human, HumanOptions, Report, Reporter};
+use catalint::report::Format;
 use catalint::rules::REGISTRY;
-
-fn run(dir: &str) -> Outcome {
-    let opts = CheckOptions {
-        paths: vec![PathBuf::from(dir)],
-        config: ConfigChoice::None,
-        ..CheckOptions::default()
-    };
-    engine::check(&opts).unwrap_or_else(|e| panic!("{dir}: {e}"))
-}
-
-fn render(outcome: &Outcome, format: Format) -> String {
-    let rulebook = outcome.policy.rulebook();
-    let report = Report {
-        files: outcome.files(),
-        diagnostics: &outcome.diagnostics,
-        summary: outcome.summary,
-        rules: &rulebook,
-    };
-    let mut buf = Vec::new();
-    match report::machine(format) {
-        Some(r) => r.report(&report, &mut buf).unwrap(),
-        None => Human::new(HumanOptions {
-            color: false,
-            width: Some(100),
-        })
-        .report(&report, &mut buf)
-        .unwrap(),
-    }
-    String::from_utf8(buf).unwrap()
-}
+use common::{check_dir as run, render};
 
 #[test]
 fn pass_fixtures_have_no_findings() {
