@@ -5,10 +5,8 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use serde_json::Value;
-
 use crate::diagnostic::{Diagnostic, Label, Severity};
-use crate::load::Document;
+use crate::load::{Document, Node, View};
 use crate::source::{FileId, Files, Location};
 
 pub const API_VERSION: &str = "catalogue/v1";
@@ -88,8 +86,8 @@ impl<'c> EntityRef<'c> {
         self.entity.id.as_deref().unwrap_or("")
     }
 
-    pub fn value(&self) -> &'c Value {
-        &self.source.doc.value
+    pub fn value(&self) -> Node<'c> {
+        self.source.doc.value.root()
     }
 
     pub fn file(&self) -> FileId {
@@ -97,12 +95,12 @@ impl<'c> EntityRef<'c> {
     }
 
     /// The value at `pointer`, if present.
-    pub fn get(&self, pointer: &str) -> Option<&'c Value> {
-        lookup(&self.source.doc.value, pointer)
+    pub fn get(&self, pointer: &str) -> Option<Node<'c>> {
+        self.value().pointer(pointer)
     }
 
     pub fn str_at(&self, pointer: &str) -> Option<&'c str> {
-        self.get(pointer).and_then(Value::as_str)
+        self.get(pointer).and_then(Node::as_str)
     }
 
     /// Where the value at `pointer` is written (for an aliased value: the use site). A
@@ -213,7 +211,7 @@ impl Catalogue {
                         .doc
                         .value
                         .pointer("/metadata/id")
-                        .and_then(Value::as_str)
+                        .and_then(Node::as_str)
                         .map(str::to_owned);
                     entities.push(Entity {
                         kind,
@@ -255,12 +253,12 @@ fn classify(source: &SourceDocument) -> Result<Option<Kind>, Box<Diagnostic>> {
         };
         Location::new(source.file, span)
     };
-    let map = match &doc.value {
-        Value::Null => return Ok(None),
-        Value::Object(map) => map,
+    let map = match doc.value.root().view() {
+        View::Null => return Ok(None),
+        View::Object(map) => map,
         other => {
             let what = match other {
-                Value::Array(_) => "a list",
+                View::Array(_) => "a list",
                 _ => "a single value",
             };
             return Err(Box::new(
@@ -290,11 +288,11 @@ fn classify(source: &SourceDocument) -> Result<Option<Kind>, Box<Diagnostic>> {
             .with_help(help),
         )
     };
-    match map.get("apiVersion") {
-        Some(Value::String(v)) if v == API_VERSION => {}
+    match map.get("apiVersion").map(Node::view) {
+        Some(View::String(v)) if v == API_VERSION => {}
         Some(v) => {
             return Err(unknown(
-                format!("unknown apiVersion {}", show(v)),
+                format!("unknown apiVersion {}", show_view(&v)),
                 "/apiVersion",
                 "not a version catalint knows",
                 format!("write `apiVersion: {API_VERSION}`"),
@@ -309,8 +307,8 @@ fn classify(source: &SourceDocument) -> Result<Option<Kind>, Box<Diagnostic>> {
             ));
         }
     }
-    match map.get("kind") {
-        Some(Value::String(k)) => match Kind::parse(k) {
+    match map.get("kind").map(Node::view) {
+        Some(View::String(k)) => match Kind::parse(k) {
             Some(kind) => Ok(Some(kind)),
             None => {
                 let near = crate::suggest::nearest(k, Kind::ALL.iter().map(|k| k.as_str()));
@@ -329,7 +327,7 @@ fn classify(source: &SourceDocument) -> Result<Option<Kind>, Box<Diagnostic>> {
             }
         },
         Some(v) => Err(unknown(
-            format!("`kind` must be a string, found {}", show(v)),
+            format!("`kind` must be a string, found {}", show_view(&v)),
             "/kind",
             "not a kind",
             "write `kind: Service`, `kind: Product` or `kind: Team`".into(),
@@ -344,16 +342,25 @@ fn classify(source: &SourceDocument) -> Result<Option<Kind>, Box<Diagnostic>> {
 }
 
 /// A short, human rendering of a value for messages: `the string "x"`, `the number 4`.
-pub fn show(v: &Value) -> String {
+pub fn show(v: Node<'_>) -> String {
+    show_view(&v.view())
+}
+
+/// [`show`] for a JSON value (what schema errors carry).
+pub fn show_json(v: &serde_json::Value) -> String {
+    show(crate::load::Tree::from_value(v).root())
+}
+
+fn show_view(v: &View<'_>) -> String {
     match v {
-        Value::Null => "an empty value (null)".into(),
-        Value::Bool(b) => format!("the boolean `{b}`"),
-        Value::Number(n) => format!("the number `{n}`"),
-        Value::String(s) if s.is_empty() => "an empty string".into(),
-        Value::String(s) => format!("the string `{}`", clip(s, 60)),
-        Value::Array(a) if a.is_empty() => "an empty list".into(),
-        Value::Array(_) => "a list".into(),
-        Value::Object(_) => "a mapping".into(),
+        View::Null => "an empty value (null)".into(),
+        View::Bool(b) => format!("the boolean `{b}`"),
+        View::Number(n) => format!("the number `{n}`"),
+        View::String("") => "an empty string".into(),
+        View::String(s) => format!("the string `{}`", clip(s, 60)),
+        View::Array(a) if a.is_empty() => "an empty list".into(),
+        View::Array(_) => "a list".into(),
+        View::Object(_) => "a mapping".into(),
     }
 }
 
@@ -375,24 +382,4 @@ pub fn with_article(word: &str) -> String {
         .next()
         .is_some_and(|c| "aeiouAEIOU".contains(c));
     format!("{} {word}", if vowel { "an" } else { "a" })
-}
-
-/// `Value::pointer` without its allocations: rules look up a handful of fields in every
-/// entity, and the pointers they use hold no escapes; escaped ones take the slow path.
-pub fn lookup<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value> {
-    if pointer.contains('~') {
-        return value.pointer(pointer);
-    }
-    if pointer.is_empty() {
-        return Some(value);
-    }
-    let mut cur = value;
-    for seg in pointer.strip_prefix('/')?.split('/') {
-        cur = match cur {
-            Value::Object(m) => m.get(seg)?,
-            Value::Array(a) => a.get(seg.parse::<usize>().ok()?)?,
-            _ => return None,
-        };
-    }
-    Some(cur)
 }

@@ -8,17 +8,20 @@
 
 pub mod scalar;
 pub mod spans;
+pub mod tree;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span, Tag};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::source::{FileId, Location};
 pub use spans::{NodeSpan, Resolved, SpanMap, escape_segment, push_segment};
+pub use tree::{Items, Members, Node, Tree, View};
+use tree::{KeyRef, NodeId, ScalarKind, TreeBuilder};
 
 /// Rule ids of the findings the loader makes.
 pub mod ids {
@@ -66,7 +69,7 @@ pub struct Ambiguous {
 pub struct Document {
     /// 0-based position of the document in its file.
     pub index: usize,
-    pub value: Value,
+    pub value: Tree,
     /// Byte range of the document's root node.
     pub span: Range<usize>,
     /// False when a limit cut parts of the document out: it is reported by `yaml-limit`
@@ -279,14 +282,14 @@ impl<'t> Offsets<'t> {
 
 #[derive(Debug)]
 struct Anchor {
-    value: Value,
+    value: NodeId,
     pointer: String,
     nodes: usize,
 }
 
 #[derive(Debug)]
 struct PendingKey {
-    name: String,
+    name: KeyRef,
     span: Range<usize>,
     merge: bool,
     /// A repeated or non-string key: its entry is reported and left out of the value.
@@ -295,7 +298,7 @@ struct PendingKey {
 
 #[derive(Debug)]
 struct MergeSource {
-    value: Value,
+    value: NodeId,
     /// Where the merged mapping was written (an anchor's pointer, or the inline value's).
     origin: String,
     use_span: Range<usize>,
@@ -304,13 +307,21 @@ struct MergeSource {
 
 #[derive(Debug)]
 enum Container {
-    Seq(Vec<Value>),
+    /// Items so far: `Builder::items[start..]`.
+    Seq { start: usize },
+    /// Entries so far: `Builder::members[start..]`.
     Map {
-        map: Map<String, Value>,
+        start: usize,
         key: Option<PendingKey>,
         merges: Vec<MergeSource>,
+        /// The keys, once the mapping is large enough that scanning them for duplicates
+        /// would be quadratic.
+        seen: Option<HashSet<Box<str>>>,
     },
 }
+
+/// Entries a mapping may hold before duplicate keys are found by hashing, not scanning.
+const SCAN_KEYS: usize = 16;
 
 #[derive(Debug)]
 struct Frame {
@@ -349,7 +360,11 @@ struct Builder<'t> {
     docs: Vec<Document>,
     // The document being built.
     stack: Vec<Frame>,
-    root: Option<(Value, Range<usize>)>,
+    tree: TreeBuilder,
+    /// Children of the open lists and mappings, innermost last.
+    items: Vec<NodeId>,
+    members: Vec<(KeyRef, NodeId)>,
+    root: Option<(NodeId, Range<usize>)>,
     spans: SpanMap,
     anchors: HashMap<usize, Anchor>,
     ambiguous: Vec<Ambiguous>,
@@ -380,6 +395,9 @@ impl<'t> Builder<'t> {
             diags: Vec::new(),
             docs: Vec::new(),
             stack: Vec::new(),
+            tree: TreeBuilder::default(),
+            items: Vec::new(),
+            members: Vec::new(),
             root: None,
             spans: SpanMap::default(),
             anchors: HashMap::new(),
@@ -488,7 +506,8 @@ impl<'t> Builder<'t> {
                     if self.skipping == 0
                         && let Some((ctx, start)) = self.skip_ctx.take()
                     {
-                        self.finish(Value::Null, start..raw.end, 0, 1, ctx);
+                        let null = self.tree.null();
+                        self.finish(null, start..raw.end, 0, 1, ctx);
                     }
                 }
                 _ => {}
@@ -553,12 +572,15 @@ impl<'t> Builder<'t> {
                 }
                 let container = if is_map {
                     Container::Map {
-                        map: Map::new(),
+                        start: self.members.len(),
                         key: None,
                         merges: Vec::new(),
+                        seen: None,
                     }
                 } else {
-                    Container::Seq(Vec::new())
+                    Container::Seq {
+                        start: self.items.len(),
+                    }
                 };
                 self.stack.push(Frame {
                     container,
@@ -583,7 +605,7 @@ impl<'t> Builder<'t> {
             // No pointers without spans: the role is all a node needs.
             let role = match self.stack.last().map(|p| &p.container) {
                 None => Role::Root,
-                Some(Container::Seq(_)) => Role::Item,
+                Some(Container::Seq { .. }) => Role::Item,
                 Some(Container::Map { key: None, .. }) => Role::Key,
                 Some(Container::Map { key: Some(_), .. }) => Role::Value,
             };
@@ -601,8 +623,8 @@ impl<'t> Builder<'t> {
             };
         };
         match &parent.container {
-            Container::Seq(items) => NodeCtx {
-                pointer: push_segment(&parent.ctx.pointer, &items.len().to_string()),
+            Container::Seq { start } => NodeCtx {
+                pointer: push_segment(&parent.ctx.pointer, &(self.items.len() - start).to_string()),
                 record: parent.ctx.record,
                 role: Role::Item,
             },
@@ -612,7 +634,7 @@ impl<'t> Builder<'t> {
                 role: Role::Key,
             },
             Container::Map { key: Some(k), .. } => NodeCtx {
-                pointer: push_segment(&parent.ctx.pointer, &k.name),
+                pointer: push_segment(&parent.ctx.pointer, self.tree.key_str(k.name)),
                 record: parent.ctx.record && !k.ignored,
                 role: Role::Value,
             },
@@ -627,18 +649,19 @@ impl<'t> Builder<'t> {
         span: &Range<usize>,
         raw: &Range<usize>,
         ctx: &NodeCtx,
-    ) -> Value {
+    ) -> NodeId {
         if let Some(tag) = tag {
             if tag.handle == "!" && tag.suffix.is_empty() {
-                return Value::String(text.into_owned());
+                return self.tree.string(&text);
             }
             if tag.is_yaml_core_schema() {
-                return self.core_tagged(&text, &tag.suffix, span);
+                let v = self.core_tagged(&text, &tag.suffix, span);
+                return self.tree.scalar(&v);
             }
             self.unsupported_tag(tag, self.tag_span(raw));
         }
         if style != ScalarStyle::Plain {
-            return Value::String(text.into_owned());
+            return self.tree.string(&text);
         }
         if let Some(reading) = scalar::yaml11_reading(&text) {
             self.maybe_ambiguous = true;
@@ -653,8 +676,8 @@ impl<'t> Builder<'t> {
             }
         }
         match scalar::resolve_plain(&text) {
-            scalar::Plain::Value(v) => v,
-            scalar::Plain::Text => Value::String(text.into_owned()),
+            scalar::Plain::Value(v) => self.tree.scalar(&v),
+            scalar::Plain::Text => self.tree.string(&text),
             scalar::Plain::NonFinite(what) => {
                 self.finding(
                     ids::YAML_UNSUPPORTED,
@@ -665,7 +688,7 @@ impl<'t> Builder<'t> {
                 .help = Some(format!(
                     "write a finite number, or quote it (\"{text}\") if you meant text"
                 ));
-                Value::Null
+                self.tree.null()
             }
         }
     }
@@ -733,13 +756,15 @@ impl<'t> Builder<'t> {
                 span.clone(),
                 "no anchor of this name is defined before this point",
             );
-            self.finish(Value::Null, span, 0, 1, ctx);
+            let null = self.tree.null();
+            self.finish(null, span, 0, 1, ctx);
             return;
         };
         if self.expanded.saturating_add(anchor.nodes) > self.limits.alias_nodes {
             if self.truncated {
                 // One finding per document: the first alias over the limit.
-                self.finish(Value::Null, span, 0, 1, ctx);
+                let null = self.tree.null();
+                self.finish(null, span, 0, 1, ctx);
                 return;
             }
             self.truncated = true;
@@ -755,10 +780,12 @@ impl<'t> Builder<'t> {
                  write the values out, or raise `limits.aliasNodes` in catalint.yaml"
                     .into(),
             );
-            self.finish(Value::Null, span, 0, 1, ctx);
+            let null = self.tree.null();
+            self.finish(null, span, 0, 1, ctx);
             return;
         }
-        let value = anchor.value.clone();
+        // The alias shares the anchor's node: trees are read-only once built.
+        let value = anchor.value;
         let nodes = anchor.nodes;
         let origin = anchor.pointer.clone();
         self.expanded += nodes;
@@ -767,7 +794,7 @@ impl<'t> Builder<'t> {
 
     fn finish(
         &mut self,
-        value: Value,
+        value: NodeId,
         span: Range<usize>,
         anchor: usize,
         nodes: usize,
@@ -778,7 +805,7 @@ impl<'t> Builder<'t> {
 
     fn finish_with_origin(
         &mut self,
-        value: Value,
+        value: NodeId,
         span: Range<usize>,
         anchor: usize,
         nodes: usize,
@@ -789,7 +816,7 @@ impl<'t> Builder<'t> {
             self.anchors.insert(
                 anchor,
                 Anchor {
-                    value: value.clone(),
+                    value,
                     pointer: ctx.pointer.clone(),
                     nodes,
                 },
@@ -821,26 +848,28 @@ impl<'t> Builder<'t> {
                 if let Some(parent) = self.stack.last_mut() {
                     parent.end = parent.end.max(span.end);
                     parent.nodes += nodes;
-                    if let Container::Seq(items) = &mut parent.container {
-                        items.push(value);
+                    if let Container::Seq { .. } = parent.container {
+                        self.items.push(value);
                     }
                 }
             }
-            Role::Key => self.key(value, span),
+            // An anchored or aliased key's node may be used again: it stays in the tree.
+            Role::Key => self.key(value, span, anchor != 0 || origin.is_some()),
             Role::Value => self.value(value, span, nodes, ctx, origin),
         }
     }
 
-    fn key(&mut self, value: Value, span: Range<usize>) {
+    fn key(&mut self, value: NodeId, span: Range<usize>, shared: bool) {
         let text = self.src(&span);
         let mut unsupported = false;
-        let name = match value {
-            Value::String(s) => s,
-            other => {
-                let (what, shown) = match &other {
-                    Value::Object(_) | Value::Array(_) => ("a mapping or list", text.to_owned()),
-                    Value::Null => ("empty (null)", "~".to_owned()),
-                    _ => ("not a string", other.to_string()),
+        let name = match self.tree.take_string(value, shared) {
+            Some(key) => key,
+            None => {
+                let kind = self.tree.view_of(value);
+                let (what, shown) = match &kind {
+                    ScalarKind::Container => ("a mapping or list", text.to_owned()),
+                    ScalarKind::Null => ("empty (null)", "~".to_owned()),
+                    ScalarKind::Other(s) | ScalarKind::String(s) => ("not a string", s.clone()),
                 };
                 self.finding(
                     ids::YAML_UNSUPPORTED,
@@ -853,27 +882,26 @@ impl<'t> Builder<'t> {
                     truncate(text, 40)
                 ));
                 unsupported = true;
-                match other {
-                    Value::Null => String::new(),
-                    Value::Bool(_) | Value::Number(_) => other.to_string(),
-                    _ => text.to_owned(),
+                match kind {
+                    ScalarKind::Null => self.tree.key(""),
+                    ScalarKind::Other(s) | ScalarKind::String(s) => self.tree.key(&s),
+                    ScalarKind::Container => self.tree.key(text),
                 }
             }
         };
-        let merge = name == "<<" && text == "<<";
+        let name_str = self.tree.key_str(name);
+        let merge = name_str == "<<" && text == "<<";
         let Some(parent) = self.stack.last() else {
             return;
         };
         let record = parent.ctx.record;
-        let duplicate = !merge
-            && !unsupported
-            && matches!(&parent.container, Container::Map { map, .. } if map.contains_key(&name));
+        let duplicate = !merge && !unsupported && self.has_key(parent, name_str);
         if !self.full {
             self.bail |= duplicate;
             self.maybe_ambiguous |= !merge && scalar::yaml11_reading(text).is_some();
         }
         let pointer = if self.full {
-            push_segment(&parent.ctx.pointer, &name)
+            push_segment(&parent.ctx.pointer, name_str)
         } else {
             String::new()
         };
@@ -886,7 +914,7 @@ impl<'t> Builder<'t> {
             let mut d = Diagnostic::new(
                 ids::DUPLICATE_KEY,
                 Severity::Error,
-                format!("key `{name}` appears twice in the same mapping"),
+                format!("key `{name_str}` appears twice in the same mapping"),
                 Label::new(
                     self.loc(span.clone()),
                     "repeated here; this entry is ignored",
@@ -894,7 +922,7 @@ impl<'t> Builder<'t> {
             )
             .with_pointer(pointer.clone())
             .with_help(format!(
-                "YAML tools disagree on which `{name}` wins; keep one entry and delete the other"
+                "YAML tools disagree on which `{name_str}` wins; keep one entry and delete the other"
             ));
             if let Some(earlier) = earlier {
                 d.related
@@ -926,9 +954,49 @@ impl<'t> Builder<'t> {
         }
     }
 
+    /// Whether the mapping of `frame` already holds `name`.
+    fn has_key(&self, frame: &Frame, name: &str) -> bool {
+        match &frame.container {
+            Container::Map {
+                seen: Some(seen), ..
+            } => seen.contains(name),
+            Container::Map { start, .. } => self.members[*start..]
+                .iter()
+                .any(|&(k, _)| self.tree.key_str(k) == name),
+            Container::Seq { .. } => false,
+        }
+    }
+
+    /// Adds an entry to the innermost mapping.
+    fn insert_member(&mut self, key: KeyRef, value: NodeId) {
+        self.members.push((key, value));
+        let Some(Frame {
+            container: Container::Map { start, seen, .. },
+            ..
+        }) = self.stack.last_mut()
+        else {
+            return;
+        };
+        let entries = &self.members[*start..];
+        match seen {
+            Some(seen) => {
+                seen.insert(self.tree.key_str(key).into());
+            }
+            None if entries.len() > SCAN_KEYS => {
+                *seen = Some(
+                    entries
+                        .iter()
+                        .map(|&(k, _)| self.tree.key_str(k).into())
+                        .collect(),
+                );
+            }
+            None => {}
+        }
+    }
+
     fn value(
         &mut self,
-        value: Value,
+        value: NodeId,
         span: Range<usize>,
         nodes: usize,
         ctx: NodeCtx,
@@ -938,7 +1006,7 @@ impl<'t> Builder<'t> {
             return;
         };
         parent.end = parent.end.max(span.end);
-        let Container::Map { map, key, merges } = &mut parent.container else {
+        let Container::Map { key, .. } = &mut parent.container else {
             return;
         };
         let Some(k) = key.take() else {
@@ -959,14 +1027,20 @@ impl<'t> Builder<'t> {
             );
         }
         if k.merge {
-            merges.push(MergeSource {
-                value,
-                origin: origin.unwrap_or(ctx.pointer),
-                use_span: span,
-                key_span: k.span,
-            });
+            if let Some(Frame {
+                container: Container::Map { merges, .. },
+                ..
+            }) = self.stack.last_mut()
+            {
+                merges.push(MergeSource {
+                    value,
+                    origin: origin.unwrap_or(ctx.pointer),
+                    use_span: span,
+                    key_span: k.span,
+                });
+            }
         } else {
-            map.insert(k.name, value);
+            self.insert_member(k.name, value);
         }
     }
 
@@ -984,70 +1058,102 @@ impl<'t> Builder<'t> {
             end = end.max(end_event.end);
         }
         let value = match container {
-            Container::Seq(items) => Value::Array(items),
+            Container::Seq { start } => {
+                let start = start.min(self.items.len());
+                let id = self.tree.array(&self.items[start..]);
+                self.items.truncate(start);
+                id
+            }
             Container::Map {
-                mut map, merges, ..
+                start,
+                merges,
+                seen,
+                ..
             } => {
-                for source in merges {
-                    self.merge(&mut map, &ctx, source);
+                let start = start.min(self.members.len());
+                if !merges.is_empty() {
+                    // Merged entries join this mapping's: put its frame back while they
+                    // are added, so that duplicates are checked against it.
+                    self.stack.push(Frame {
+                        container: Container::Map {
+                            start,
+                            key: None,
+                            merges: Vec::new(),
+                            seen,
+                        },
+                        ctx: ctx.clone(),
+                        start: 0,
+                        end: 0,
+                        anchor: 0,
+                        nodes: 0,
+                    });
+                    for source in merges {
+                        self.merge(&ctx, source);
+                    }
+                    self.stack.pop();
                 }
-                Value::Object(map)
+                let id = self.tree.object(&self.members[start..]);
+                self.members.truncate(start);
+                id
             }
         };
         self.finish(value, start..end, anchor, nodes, ctx);
     }
 
-    /// Applies a `<<` merge: keys written in the mapping win over merged ones, and earlier
-    /// sources win over later ones (YAML merge-key semantics).
-    fn merge(&mut self, map: &mut Map<String, Value>, ctx: &NodeCtx, source: MergeSource) {
+    /// Applies a `<<` merge to the innermost mapping: keys written in the mapping win over
+    /// merged ones, and earlier sources win over later ones (YAML merge-key semantics).
+    fn merge(&mut self, ctx: &NodeCtx, source: MergeSource) {
         let MergeSource {
             value,
             origin,
             use_span,
             key_span,
         } = source;
-        let mut sources: Vec<(Map<String, Value>, String)> = Vec::new();
-        match value {
-            Value::Object(m) => sources.push((m, origin)),
-            Value::Array(items) => {
-                for (i, item) in items.into_iter().enumerate() {
-                    let item_ptr = push_segment(&origin, &i.to_string());
-                    let item_origin = self
-                        .spans
-                        .get(&item_ptr)
-                        .and_then(|n| n.origin.as_deref().map(str::to_owned))
-                        .unwrap_or(item_ptr);
-                    match item {
-                        Value::Object(m) => sources.push((m, item_origin)),
-                        _ => {
-                            self.bad_merge(use_span.clone());
-                            return;
-                        }
+        let mut sources: Vec<(Vec<(KeyRef, NodeId)>, String)> = Vec::new();
+        if let Some(members) = self.tree.object_members(value) {
+            sources.push((members, origin));
+        } else if let Some(items) = self.tree.array_items(value) {
+            for (i, item) in items.into_iter().enumerate() {
+                let item_ptr = push_segment(&origin, &i.to_string());
+                let item_origin = self
+                    .spans
+                    .get(&item_ptr)
+                    .and_then(|n| n.origin.as_deref().map(str::to_owned))
+                    .unwrap_or(item_ptr);
+                match self.tree.object_members(item) {
+                    Some(members) => sources.push((members, item_origin)),
+                    None => {
+                        self.bad_merge(use_span.clone());
+                        return;
                     }
                 }
             }
-            _ => {
-                self.bad_merge(use_span);
-                return;
-            }
+        } else {
+            self.bad_merge(use_span);
+            return;
         }
-        for (source, origin) in sources {
-            for (k, v) in source {
-                if map.contains_key(&k) {
+        for (members, origin) in sources {
+            for (k, v) in members {
+                let name = self.tree.key_str(k);
+                let Some(frame) = self.stack.last() else {
+                    return;
+                };
+                if self.has_key(frame, name) {
                     continue;
                 }
                 if ctx.record {
-                    let pointer = push_segment(&ctx.pointer, &k);
+                    let pointer = push_segment(&ctx.pointer, name);
+                    let origin = push_segment(&origin, name);
                     self.spans.insert(
                         &pointer,
                         NodeSpan {
                             key: Some(key_span.clone()),
                             value: use_span.clone(),
-                            origin: Some(push_segment(&origin, &k).into()),
+                            origin: Some(origin.into()),
                         },
                     );
                 }
-                map.insert(k, v);
+                self.insert_member(k, v);
             }
         }
     }
@@ -1063,10 +1169,11 @@ impl<'t> Builder<'t> {
 
     fn end_document(&mut self, end: Range<usize>) {
         let index = self.docs.len();
-        let (value, span) = self
-            .root
-            .take()
-            .unwrap_or((Value::Null, end.start..end.start));
+        let (root, span) = match self.root.take() {
+            Some(root) => root,
+            None => (self.tree.null(), end.start..end.start),
+        };
+        let value = self.tree.finish(root);
         let maybe_ambiguous = self.maybe_ambiguous;
         self.docs.push(Document {
             index,
@@ -1082,6 +1189,8 @@ impl<'t> Builder<'t> {
         self.truncated = false;
         self.maybe_ambiguous = false;
         self.stack.clear();
+        self.items.clear();
+        self.members.clear();
         self.anchors.clear();
         self.expanded = 0;
     }

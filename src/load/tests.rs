@@ -30,7 +30,7 @@ fn nested_maps_and_lists_have_key_and_value_spans() {
     let l = load_str(text);
     assert!(l.diagnostics.is_empty(), "{:?}", l.diagnostics);
     assert_eq!(
-        l.documents[0].value,
+        l.documents[0].value.root().to_value(),
         json!({"a": {"b": [1, {"c": "x y"}], "d": [{"e": 5, "f": "q"}]}})
     );
     assert_eq!(value_at(text, &l, 0, "/a/b/1/c"), "\"x y\"");
@@ -55,7 +55,7 @@ fn multi_document_files_keep_each_document() {
     let text = "a: 1\n---\nb: 2\n...\n---\nc: [3]\n";
     let l = load_str(text);
     assert_eq!(l.documents.len(), 3);
-    assert_eq!(l.documents[2].value, json!({"c": [3]}));
+    assert_eq!(l.documents[2].value.root().to_value(), json!({"c": [3]}));
     assert_eq!(value_at(text, &l, 2, "/c/0"), "3");
     assert_eq!(l.documents[1].index, 1);
 }
@@ -87,7 +87,7 @@ fn duplicate_keys_are_findings_with_both_places_and_first_wins() {
     );
     assert_eq!(d.pointer.as_deref(), Some("/spec/category"));
     assert_eq!(
-        l.documents[0].value,
+        l.documents[0].value.root().to_value(),
         json!({"spec": {"category": "business"}})
     );
     // The ignored value does not overwrite the spans of the kept one.
@@ -99,7 +99,10 @@ fn aliases_resolve_and_point_at_use_site_with_anchor_written_at() {
     let text = "base: &b\n  x: 1\n  y: [2]\nuse: *b\n";
     let l = load_str(text);
     assert!(l.diagnostics.is_empty());
-    assert_eq!(l.documents[0].value["use"], json!({"x": 1, "y": [2]}));
+    assert_eq!(
+        l.documents[0].value.root().to_value()["use"],
+        json!({"x": 1, "y": [2]})
+    );
     let r = l.documents[0].spans().resolve("/use/y/0").unwrap();
     assert_eq!(&text[r.value], "*b");
     assert_eq!(&text[r.written_at.unwrap()], "2");
@@ -112,7 +115,10 @@ fn merge_keys_merge_without_overriding_explicit_keys() {
     let text = "defaults: &d\n  a: 1\n  b: 2\nitem:\n  <<: *d\n  b: 3\n";
     let l = load_str(text);
     assert!(l.diagnostics.is_empty(), "{:?}", l.diagnostics);
-    assert_eq!(l.documents[0].value["item"], json!({"b": 3, "a": 1}));
+    assert_eq!(
+        l.documents[0].value.root().to_value()["item"],
+        json!({"b": 3, "a": 1})
+    );
     let r = l.documents[0].spans().resolve("/item/a").unwrap();
     assert_eq!(&text[r.value], "*d");
     assert_eq!(&text[r.key.unwrap()], "<<");
@@ -124,7 +130,10 @@ fn merge_keys_merge_without_overriding_explicit_keys() {
 fn merge_list_earlier_source_wins() {
     let text = "a: &a {x: 1}\nb: &b {x: 2, y: 2}\nc:\n  <<: [*a, *b]\n";
     let l = load_str(text);
-    assert_eq!(l.documents[0].value["c"], json!({"x": 1, "y": 2}));
+    assert_eq!(
+        l.documents[0].value.root().to_value()["c"],
+        json!({"x": 1, "y": 2})
+    );
 }
 
 #[test]
@@ -156,7 +165,7 @@ fn non_ascii_before_offending_value() {
 fn bom_is_skipped_and_offsets_stay_true() {
     let text = "\u{feff}a: b\n";
     let l = load_str(text);
-    assert_eq!(l.documents[0].value, json!({"a": "b"}));
+    assert_eq!(l.documents[0].value.root().to_value(), json!({"a": "b"}));
     assert_eq!(value_at(text, &l, 0, "/a"), "b");
 }
 
@@ -164,7 +173,7 @@ fn bom_is_skipped_and_offsets_stay_true() {
 fn yaml11_traps_are_recorded_not_converted() {
     let text = "a: no\nb: 0777\nc: \"no\"\nd: 18:00\non: 1\n";
     let l = load_str(text);
-    let v = &l.documents[0].value;
+    let v = &l.documents[0].value.root().to_value();
     assert_eq!(v["a"], json!("no"));
     assert_eq!(v["b"], json!(777));
     assert_eq!(v["d"], json!("18:00"));
@@ -224,7 +233,45 @@ fn non_string_keys_custom_tags_and_non_finite_numbers_are_findings() {
     assert_eq!(rules(&l), ["yaml-unsupported"]);
     let l = load_str("a: !!str 5\nb: !!int 7\n");
     assert!(l.diagnostics.is_empty());
-    assert_eq!(l.documents[0].value, json!({"a": "5", "b": 7}));
+    assert_eq!(
+        l.documents[0].value.root().to_value(),
+        json!({"a": "5", "b": 7})
+    );
     let l = load_str("? [a]\n: b\n");
     assert_eq!(rules(&l), ["yaml-unsupported"]);
+}
+
+#[test]
+fn anchored_and_aliased_keys_keep_their_values() {
+    // A key's node is dropped from the tree unless an anchor or alias may use it again.
+    let cases = [
+        ("&a k: *a\n", json!({"k": "k"})),
+        ("{&a k: 1, *a : 2}\n", json!({"k": 1})),
+        (
+            "x: &a k\ny: {*a : v, w: *a}\n",
+            json!({"x": "k", "y": {"k": "v", "w": "k"}}),
+        ),
+        ("- &a k\n- {*a : [*a]}\n", json!(["k", {"k": ["k"]}])),
+    ];
+    for (text, want) in cases {
+        for fast in [false, true] {
+            let l = if fast {
+                load_fast(FileId(0), &Arc::from(text), &Limits::default())
+            } else {
+                load_str(text)
+            };
+            assert_eq!(l.documents[0].value.root().to_value(), want, "{text:?}");
+        }
+    }
+}
+
+#[test]
+fn a_mapping_with_many_keys_finds_duplicates_by_hashing() {
+    let mut text: String = (0..100).map(|i| format!("k{i}: {i}\n")).collect();
+    text.push_str("k7: again\nk99: again\n");
+    let l = load_str(&text);
+    assert_eq!(rules(&l), ["duplicate-key", "duplicate-key"]);
+    let v = l.documents[0].value.root().to_value();
+    assert_eq!(v["k7"], json!(7));
+    assert_eq!(v.as_object().map(|m| m.len()), Some(100));
 }

@@ -32,8 +32,9 @@ pub struct Settings {
 }
 
 impl Settings {
-    pub fn value(&self) -> &Value {
-        &self.doc.value
+    /// The settings as JSON, for `serde` to read into typed settings.
+    pub fn value(&self) -> Value {
+        self.doc.value.root().to_value()
     }
 
     /// Where the value at `pointer` is written: for findings on settings.

@@ -5,6 +5,8 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
+use crate::load::Node;
+
 use super::graph::Graph;
 use super::percent::Decimal;
 use super::{Context, Rule, RuleMeta, Stage, finding};
@@ -58,10 +60,8 @@ pub struct AvailabilityExceedsDependencies;
 
 const TARGET: &str = "/spec/serviceLevels/availability/target";
 
-fn target(v: &Value) -> Option<Decimal> {
-    v.pointer(TARGET)?
-        .as_number()
-        .and_then(Decimal::from_number)
+fn target(v: Node<'_>) -> Option<Decimal> {
+    Decimal::from_number(&v.pointer(TARGET)?.as_number()?)
 }
 
 /// A percentage for messages: exact up to six decimals.
@@ -88,7 +88,7 @@ impl Rule for AvailabilityExceedsDependencies {
         let estimates: Vec<Option<f64>> = graph
             .nodes
             .iter()
-            .map(|n| crate::catalogue::lookup(n.value(), TARGET).and_then(Value::as_f64))
+            .map(|n| n.get(TARGET).and_then(Node::as_f64))
             .collect();
         let exact: Vec<std::sync::OnceLock<Option<Decimal>>> = (0..graph.nodes.len())
             .map(|_| std::sync::OnceLock::new())
@@ -117,12 +117,11 @@ impl Rule for AvailabilityExceedsDependencies {
             };
             // Unresolved hard dependencies are left out of the graph; skip the service
             // rather than judge it on part of its dependencies.
-            let hard_declared = match node.get("/spec/dependencies") {
-                Some(Value::Array(d)) => d
-                    .iter()
-                    .filter(|x| x.get("kind").and_then(Value::as_str) == Some("hard"))
+            let hard_declared = match node.get("/spec/dependencies").and_then(Node::as_array) {
+                Some(d) => d
+                    .filter(|x| x.get("kind").and_then(Node::as_str) == Some("hard"))
                     .count(),
-                _ => 0,
+                None => 0,
             };
             if hard_declared > graph.edges[v].len() {
                 continue;

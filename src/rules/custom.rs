@@ -25,6 +25,7 @@ use serde_json::Value;
 use super::Context;
 use crate::catalogue::{EntityRef, Kind};
 use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::load::{Node, View};
 use crate::schema::{Compiled, SchemaCheck, check_document};
 
 /// How a custom rule is written in a policy file.
@@ -199,7 +200,10 @@ impl CustomRule {
     fn finding(&self, e: EntityRef<'_>, pointer: &str, primary: Label) -> Diagnostic {
         let value = e
             .get(pointer)
-            .map(crate::schema::plain_value)
+            .map(|v| match v.as_str() {
+                Some(s) => s.to_owned(),
+                None => v.to_string(),
+            })
             .unwrap_or_default();
         let message = self
             .def
@@ -238,10 +242,9 @@ impl CustomRule {
             }
         }
         for (r, kind, selector) in &self.references {
-            let targets: Vec<(String, &str)> = match e.get(&r.path) {
-                Some(Value::String(s)) => vec![(r.path.clone(), s.as_str())],
-                Some(Value::Array(items)) => items
-                    .iter()
+            let targets: Vec<(String, &str)> = match e.get(&r.path).map(Node::view) {
+                Some(View::String(s)) => vec![(r.path.clone(), s)],
+                Some(View::Array(items)) => items
                     .enumerate()
                     .filter_map(|(i, v)| Some((format!("{}/{i}", r.path), v.as_str()?)))
                     .collect(),

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use serde_json::Value;
+use crate::load::Node;
 
 use crate::catalogue::{Catalogue, EntityRef, Kind};
 
@@ -29,12 +29,12 @@ impl<'c> Graph<'c> {
         let edges = nodes
             .iter()
             .map(|s| {
-                let Some(Value::Array(deps)) = s.get("/spec/dependencies") else {
+                let Some(deps) = s.get("/spec/dependencies").and_then(Node::as_array) else {
                     return Vec::new();
                 };
                 deps.iter()
                     .enumerate()
-                    .filter(|(_, d)| d.get("kind").and_then(Value::as_str) == Some("hard"))
+                    .filter(|(_, d)| d.get("kind").and_then(Node::as_str) == Some("hard"))
                     .filter_map(|(i, d)| {
                         let target = d.get("service")?.as_str()?;
                         index.get(target).map(|&t| (t, i))

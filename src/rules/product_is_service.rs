@@ -1,6 +1,6 @@
 //! `product-is-service`: a product is also a service; a service is not always a product.
 
-use serde_json::Value;
+use crate::load::{Node, View};
 
 use super::{Context, Rule, RuleMeta, Stage, finding};
 use crate::catalogue::{EntityRef, Kind, clip};
@@ -66,13 +66,13 @@ impl Rule for ProductIsService {
 }
 
 fn check_product(cx: &Context<'_>, e: EntityRef<'_>, out: &mut Vec<Diagnostic>) {
-    if !e.get("/spec").is_some_and(Value::is_object) {
+    if !e.get("/spec").is_some_and(Node::is_object) {
         return;
     }
     let id = e.id();
     let ptr = "/spec/service";
-    let service_id = match e.get(ptr) {
-        None | Some(Value::Null) => {
+    let service_id = match e.get(ptr).map(Node::view) {
+        None | Some(View::Null) => {
             let at = if e.get(ptr).is_some() {
                 e.at_value(ptr)
             } else {
@@ -92,7 +92,7 @@ fn check_product(cx: &Context<'_>, e: EntityRef<'_>, out: &mut Vec<Diagnostic>) 
             );
             return;
         }
-        Some(Value::String(s)) => s.as_str(),
+        Some(View::String(s)) => s,
         Some(_) => return, // a wrong type is a `schema` finding
     };
     let Some(target) = cx.catalogue.get(service_id) else {

@@ -1,6 +1,6 @@
 //! `retired-dependency`: live services do not depend on retired or deprecated ones.
 
-use serde_json::Value;
+use crate::load::Node;
 
 use super::{Context, Rule, RuleMeta, Stage, finding};
 use crate::catalogue::{EntityRef, Kind};
@@ -55,11 +55,11 @@ impl Rule for RetiredDependency {
         if e.kind() != Kind::Service || e.str_at("/spec/lifecycle") != Some("live") {
             return;
         }
-        let Some(Value::Array(deps)) = e.get("/spec/dependencies") else {
+        let Some(deps) = e.get("/spec/dependencies").and_then(Node::as_array) else {
             return;
         };
         for (i, dep) in deps.iter().enumerate() {
-            let Some(target_id) = dep.get("service").and_then(Value::as_str) else {
+            let Some(target_id) = dep.get("service").and_then(Node::as_str) else {
                 continue;
             };
             let Some(target) = cx.catalogue.get_kind(target_id, Kind::Service) else {
@@ -70,7 +70,7 @@ impl Rule for RetiredDependency {
                 Some("deprecated") => (Severity::Warning, "deprecated"),
                 _ => continue,
             };
-            let kind = dep.get("kind").and_then(Value::as_str).unwrap_or("hard");
+            let kind = dep.get("kind").and_then(Node::as_str).unwrap_or("hard");
             let ptr = format!("/spec/dependencies/{i}/service");
             let mut d = finding(
                 &META,

@@ -1,6 +1,6 @@
 //! `single-category`: every service has exactly one category of the policy.
 
-use serde_json::Value;
+use crate::load::{Node, View};
 
 use super::{Context, Rule, RuleMeta, Stage, finding};
 use crate::catalogue::{EntityRef, Kind, clip};
@@ -50,7 +50,7 @@ impl Rule for SingleCategory {
     }
 
     fn check_entity(&self, cx: &Context<'_>, e: EntityRef<'_>, out: &mut Vec<Diagnostic>) {
-        if e.kind() != Kind::Service || !e.get("/spec").is_some_and(Value::is_object) {
+        if e.kind() != Kind::Service || !e.get("/spec").is_some_and(Node::is_object) {
             return;
         }
         let policy = cx.policy;
@@ -60,7 +60,7 @@ impl Rule for SingleCategory {
             policy.category_list()
         );
         let ptr = "/spec/category";
-        let d = match e.get(ptr) {
+        let d = match e.get(ptr).map(|v| (v, v.view())) {
             None => finding(
                 &META,
                 format!("service `{id}` has no category"),
@@ -70,7 +70,7 @@ impl Rule for SingleCategory {
                 "add `category:` with one of {}",
                 policy.category_list()
             )),
-            Some(Value::Array(items)) => {
+            Some((_, View::Array(items))) => {
                 let label = match items.len() {
                     0 => "an empty list; a service belongs to exactly one category".to_owned(),
                     _ => "a list; a service belongs to exactly one category".to_owned(),
@@ -81,27 +81,25 @@ impl Rule for SingleCategory {
                     2 => format!("service `{id}` has two categories"),
                     n => format!("service `{id}` has {n} categories"),
                 };
-                let help = match items.as_slice() {
-                    [Value::String(one)] => {
-                        format!("write it as a single value: `category: {one}`")
-                    }
+                let help = match (items.len(), items.get(0).and_then(Node::as_str)) {
+                    (1, Some(one)) => format!("write it as a single value: `category: {one}`"),
                     _ => choose,
                 };
                 finding(&META, message, Label::new(e.at_value(ptr), label)).with_help(help)
             }
-            Some(Value::String(s)) if s.trim().is_empty() => finding(
+            Some((_, View::String(s))) if s.trim().is_empty() => finding(
                 &META,
                 format!("service `{id}` has an empty category"),
                 Label::new(e.at_value(ptr), "empty"),
             )
             .with_help(choose),
-            Some(Value::Null) => finding(
+            Some((_, View::Null)) => finding(
                 &META,
                 format!("service `{id}` has an empty category"),
                 Label::new(e.at_value(ptr), "nothing is written here"),
             )
             .with_help(choose),
-            Some(Value::String(s)) => {
+            Some((_, View::String(s))) => {
                 if policy.category(s).is_some() {
                     return;
                 }
@@ -119,7 +117,7 @@ impl Rule for SingleCategory {
                 )
                 .with_help(help)
             }
-            Some(other) => finding(
+            Some((other, _)) => finding(
                 &META,
                 format!("service `{id}` has a category that is not a name"),
                 Label::new(

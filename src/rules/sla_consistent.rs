@@ -1,6 +1,6 @@
 //! `sla-consistent`: incident targets make sense together.
 
-use serde_json::Value;
+use crate::load::Node;
 
 use super::duration::minutes;
 use super::{Context, Rule, RuleMeta, Stage, finding};
@@ -65,14 +65,17 @@ impl Rule for SlaConsistent {
         if e.kind() != Kind::Service {
             return;
         }
-        let Some(Value::Array(entries)) = e.get("/spec/serviceLevels/incident") else {
+        let Some(entries) = e
+            .get("/spec/serviceLevels/incident")
+            .and_then(Node::as_array)
+        else {
             return;
         };
         let id = e.id();
         let at = |i: usize, field: &str| format!("/spec/serviceLevels/incident/{i}/{field}");
         let mut targets: Vec<Target<'_>> = Vec::new();
         for (index, entry) in entries.iter().enumerate() {
-            let Some(priority) = entry.get("priority").and_then(Value::as_str) else {
+            let Some(priority) = entry.get("priority").and_then(Node::as_str) else {
                 continue;
             };
             let Some(rank) = cx.policy.priority_rank(priority) else {
@@ -141,7 +144,7 @@ impl Rule for SlaConsistent {
     }
 }
 
-fn duration<'a>(entry: &'a Value, field: &str) -> Option<(u64, &'a str)> {
+fn duration<'a>(entry: Node<'a>, field: &str) -> Option<(u64, &'a str)> {
     let s = entry.get(field)?.as_str()?;
     Some((minutes(s)?, s))
 }

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use serde_json::Value;
+use crate::load::{Items, Node};
 
 use super::{Context, Rule, RuleMeta, Stage, finding};
 use crate::catalogue::{EntityRef, Kind};
@@ -87,7 +87,7 @@ impl Rule for SlaDefined {
     }
 
     fn check_entity(&self, cx: &Context<'_>, e: EntityRef<'_>, out: &mut Vec<Diagnostic>) {
-        if e.kind() != Kind::Service || !e.get("/spec").is_some_and(Value::is_object) {
+        if e.kind() != Kind::Service || !e.get("/spec").is_some_and(Node::is_object) {
             return;
         }
         let id = e.id();
@@ -156,7 +156,7 @@ impl Rule for SlaDefined {
             }
         }
         if category.requires.contains(&SlaPart::Incident)
-            && let Some(Value::Array(entries)) = levels.get("incident")
+            && let Some(entries) = levels.get("incident").and_then(Node::as_array)
         {
             check_priorities(cx, e, entries, out);
         }
@@ -174,14 +174,14 @@ fn required_list(parts: &[SlaPart]) -> String {
 fn check_priorities(
     cx: &Context<'_>,
     e: EntityRef<'_>,
-    entries: &[Value],
+    entries: Items<'_>,
     out: &mut Vec<Diagnostic>,
 ) {
     let id = e.id();
     let base = "/spec/serviceLevels/incident";
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for (i, entry) in entries.iter().enumerate() {
-        let Some(p) = entry.get("priority").and_then(Value::as_str) else {
+        let Some(p) = entry.get("priority").and_then(Node::as_str) else {
             continue;
         };
         let ptr = format!("{base}/{i}/priority");

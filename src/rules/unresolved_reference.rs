@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use serde_json::Value;
+use crate::load::Node;
 
 use super::{Context, Rule, RuleMeta, Stage, finding};
 use crate::catalogue::{EntityRef, Kind, clip};
@@ -63,7 +63,7 @@ impl Rule for UnresolvedReference {
                     "support group",
                     out,
                 );
-                if let Some(Value::Array(deps)) = e.get("/spec/dependencies") {
+                if let Some(deps) = e.get("/spec/dependencies").and_then(Node::as_array) {
                     for i in 0..deps.len() {
                         let ptr = format!("/spec/dependencies/{i}/service");
                         reference(cx, e, &ptr, Kind::Service, "dependency", out);
@@ -138,15 +138,18 @@ fn reference(
 }
 
 fn offerings(e: EntityRef<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(Value::Array(requests)) = e.get("/spec/serviceLevels/requests") else {
+    let Some(requests) = e
+        .get("/spec/serviceLevels/requests")
+        .and_then(Node::as_array)
+    else {
         return;
     };
-    let names: HashSet<&str> = match e.get("/spec/offerings") {
-        Some(Value::Array(o)) => o.iter().filter_map(|x| x.get("name")?.as_str()).collect(),
-        _ => HashSet::new(),
+    let names: HashSet<&str> = match e.get("/spec/offerings").and_then(Node::as_array) {
+        Some(o) => o.filter_map(|x| x.get("name")?.as_str()).collect(),
+        None => HashSet::new(),
     };
     for (i, r) in requests.iter().enumerate() {
-        let Some(offering) = r.get("offering").and_then(Value::as_str) else {
+        let Some(offering) = r.get("offering").and_then(Node::as_str) else {
             continue;
         };
         if names.contains(offering) {

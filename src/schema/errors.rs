@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::Compiled;
 use super::describe::{expectation, one_of, plain, property_hint, property_names, subschema};
-use crate::catalogue::{clip, show};
+use crate::catalogue::{clip, show, show_json};
 use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::load::{Ambiguous, Document, push_segment};
 use crate::source::{FileId, Location};
@@ -69,11 +69,11 @@ enum What {
 pub fn check_document(check: &SchemaCheck<'_>, owned: &dyn Fn(&Issue) -> bool) -> Vec<Diagnostic> {
     let root = &check.compiled.schema;
     // Most documents are valid: answer them without collecting errors or reading spans.
-    if check.compiled.validator.is_valid(&check.doc.value) {
+    if check.compiled.validator.is_valid(check.doc.value.root()) {
         return Vec::new();
     }
     let mut issues = Vec::new();
-    for err in check.compiled.validator.iter_errors(&check.doc.value) {
+    for err in check.compiled.validator.iter_errors(check.doc.value.root()) {
         flatten(&err, &mut issues);
     }
     // Several keywords can fail on the same place (type and pattern); keep the first.
@@ -292,7 +292,7 @@ fn to_diagnostics(check: &SchemaCheck<'_>, root: &Value, issue: Issue) -> Vec<Di
         what => {
             let expected =
                 schema_here.map_or_else(|| "a valid value".to_owned(), |s| expectation(root, s));
-            let found = show(&issue.instance);
+            let found = show_json(&issue.instance);
             let (message, label) = match what {
                 What::NotEmpty => (format!("`{path}` must not be empty"), "empty".to_owned()),
                 What::MinItems(n) => (
@@ -386,7 +386,7 @@ fn value_help(
         return Some(format!(
             "YAML 1.2 reads unquoted `{}` as {}, while YAML 1.1 tools read it as {}; {fix}",
             a.text,
-            show(&issue.instance),
+            show_json(&issue.instance),
             a.yaml11
         ));
     }
@@ -513,7 +513,7 @@ pub fn ambiguity(file: FileId, doc: &Document, reported: &[Diagnostic]) -> Vec<D
             let reading = if a.is_key {
                 format!("the string \"{}\"", a.text)
             } else {
-                match &doc.value.pointer(&a.pointer) {
+                match doc.value.pointer(&a.pointer) {
                     Some(v) => show(v),
                     None => format!("\"{}\"", a.text),
                 }

@@ -5,12 +5,14 @@
 
 mod describe;
 mod errors;
+mod instance;
 
 use serde_json::{Map, Value};
 
 use crate::catalogue::Kind;
 pub use describe::plain as plain_value;
 pub use errors::{Issue, SchemaCheck, ambiguity, check_document, display_path};
+pub use instance::Arena;
 
 const COMMON: &str = include_str!("../../schemas/common.schema.json");
 const SERVICE: &str = include_str!("../../schemas/service.schema.json");
@@ -22,7 +24,7 @@ const CONFIG: &str = include_str!("../../schemas/config.schema.json");
 /// A schema and its compiled validator.
 pub struct Compiled {
     pub schema: Value,
-    pub validator: jsonschema::Validator,
+    pub validator: jsonschema::Validator<Arena>,
 }
 
 impl std::fmt::Debug for Compiled {
@@ -34,7 +36,7 @@ impl std::fmt::Debug for Compiled {
 impl Compiled {
     /// Compiles a schema with remote references off: nothing is ever fetched.
     pub fn new(schema: Value) -> Result<Self, String> {
-        let validator = jsonschema::options()
+        let validator = jsonschema::options_for::<Arena>()
             .with_draft(jsonschema::Draft::Draft202012)
             .build(&schema)
             .map_err(|e| e.to_string())?;

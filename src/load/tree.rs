@@ -1,0 +1,737 @@
+//! A loaded document's value in a compact form: one arena per document.
+//!
+//! `serde_json::Value` costs about 12 KB for a 930-byte service (an allocation per string,
+//! an ordered hash map per mapping); a catalogue of 120,000 entities held that way needs
+//! gigabytes, and zeroing fresh pages for them was a third of the run. Here a document is
+//! four exact-size allocations: 16-byte slots, the list items, the mapping members, and
+//! one buffer holding every string. Aliases point at the anchor's slot instead of copying
+//! it. Schema validation reads this form directly (`schema::instance`), so no
+//! `serde_json::Value` is ever built for a catalogue document, except on the cold paths
+//! that show a value in a message.
+
+use std::fmt;
+
+use serde_json::{Map, Number, Value};
+
+/// Index of a slot in its tree.
+pub type NodeId = u32;
+
+/// A piece of a tree's string buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Str {
+    start: u32,
+    len: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Member {
+    key: Str,
+    value: NodeId,
+}
+
+/// A number as `serde_json::Number` holds it, but `Copy`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Num {
+    PosInt(u64),
+    NegInt(i64),
+    Float(f64),
+}
+
+impl Num {
+    fn of(n: &Number) -> Num {
+        if let Some(u) = n.as_u64() {
+            Num::PosInt(u)
+        } else if let Some(i) = n.as_i64() {
+            Num::NegInt(i)
+        } else {
+            Num::Float(n.as_f64().unwrap_or(0.0))
+        }
+    }
+
+    fn number(self) -> Number {
+        match self {
+            Num::PosInt(u) => Number::from(u),
+            Num::NegInt(i) => Number::from(i),
+            // Only finite floats are stored (the loader refuses `.inf` and `.nan`).
+            Num::Float(f) => Number::from_f64(f).unwrap_or_else(|| Number::from(0)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) enum Slot {
+    #[default]
+    Null,
+    Bool(bool),
+    Number(Num),
+    String(Str),
+    /// A range of [`Tree::items`].
+    Array {
+        start: u32,
+        len: u32,
+    },
+    /// A range of [`Tree::members`].
+    Object {
+        start: u32,
+        len: u32,
+    },
+}
+
+/// One document's value.
+#[derive(Clone, Default)]
+pub struct Tree {
+    slots: Box<[Slot]>,
+    items: Box<[NodeId]>,
+    members: Box<[Member]>,
+    text: Box<str>,
+    root: NodeId,
+}
+
+impl fmt::Debug for Tree {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.root().to_value(), f)
+    }
+}
+
+impl Tree {
+    /// A tree holding `null`: the value of an empty document.
+    pub fn null() -> Self {
+        Self {
+            slots: Box::new([Slot::Null]),
+            ..Self::default()
+        }
+    }
+
+    /// A tree holding one string (for property names validated as values).
+    pub fn string(s: &str) -> Self {
+        let mut b = TreeBuilder::default();
+        let id = b.string(s);
+        b.finish(id)
+    }
+
+    /// Builds a tree from a JSON value (tests, and values that come from JSON).
+    pub fn from_value(value: &Value) -> Self {
+        let mut b = TreeBuilder::default();
+        let id = b.value(value);
+        b.finish(id)
+    }
+
+    pub fn root(&self) -> Node<'_> {
+        Node {
+            tree: self,
+            id: self.root,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        self.root().is_null()
+    }
+
+    /// The value at a JSON pointer (`/spec/category`), if present.
+    pub fn pointer(&self, pointer: &str) -> Option<Node<'_>> {
+        self.root().pointer(pointer)
+    }
+
+    /// Bytes held by this tree (for the memory accounting in benchmarks and tests).
+    pub fn heap_bytes(&self) -> usize {
+        std::mem::size_of_val(&*self.slots)
+            + std::mem::size_of_val(&*self.items)
+            + std::mem::size_of_val(&*self.members)
+            + self.text.len()
+    }
+
+    fn slot(&self, id: NodeId) -> Slot {
+        self.slots.get(id as usize).copied().unwrap_or(Slot::Null)
+    }
+
+    fn str(&self, s: Str) -> &str {
+        let start = s.start as usize;
+        self.text.get(start..start + s.len as usize).unwrap_or("")
+    }
+}
+
+/// A value inside a [`Tree`]: a cheap, copyable handle.
+#[derive(Clone, Copy)]
+pub struct Node<'a> {
+    tree: &'a Tree,
+    id: NodeId,
+}
+
+/// What a node holds, for `match`.
+#[derive(Debug, Clone)]
+pub enum View<'a> {
+    Null,
+    Bool(bool),
+    Number(Number),
+    String(&'a str),
+    Array(Items<'a>),
+    Object(Members<'a>),
+}
+
+impl fmt::Debug for Node<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.to_value(), f)
+    }
+}
+
+impl fmt::Display for Node<'_> {
+    /// The value as JSON text.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.to_value(), f)
+    }
+}
+
+impl PartialEq for Node<'_> {
+    /// Structural equality, as JSON values (numbers compared as `serde_json` does).
+    fn eq(&self, other: &Self) -> bool {
+        match (self.view(), other.view()) {
+            (View::Null, View::Null) => true,
+            (View::Bool(a), View::Bool(b)) => a == b,
+            (View::Number(a), View::Number(b)) => a == b,
+            (View::String(a), View::String(b)) => a == b,
+            (View::Array(a), View::Array(b)) => a.len() == b.len() && a.zip(b).all(|(x, y)| x == y),
+            (View::Object(a), View::Object(b)) => {
+                a.len() == b.len() && a.into_iter().all(|(k, v)| b.get(k) == Some(v))
+            }
+            _ => false,
+        }
+    }
+}
+
+impl<'a> Node<'a> {
+    pub fn view(self) -> View<'a> {
+        match self.tree.slot(self.id) {
+            Slot::Null => View::Null,
+            Slot::Bool(b) => View::Bool(b),
+            Slot::Number(n) => View::Number(n.number()),
+            Slot::String(s) => View::String(self.tree.str(s)),
+            Slot::Array { start, len } => View::Array(Items {
+                tree: self.tree,
+                next: start,
+                end: start.saturating_add(len),
+            }),
+            Slot::Object { start, len } => View::Object(Members {
+                tree: self.tree,
+                next: start,
+                end: start.saturating_add(len),
+            }),
+        }
+    }
+
+    /// Identifies the node within its tree (aliases of one anchor share it).
+    pub fn id(self) -> NodeId {
+        self.id
+    }
+
+    /// The address of the tree, which with [`Node::id`] tells nodes of one run apart.
+    pub fn tree_address(self) -> usize {
+        std::ptr::from_ref(self.tree) as usize
+    }
+
+    pub fn as_str(self) -> Option<&'a str> {
+        match self.view() {
+            View::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_number(self) -> Option<Number> {
+        match self.tree.slot(self.id) {
+            Slot::Number(n) => Some(n.number()),
+            _ => None,
+        }
+    }
+
+    pub fn as_f64(self) -> Option<f64> {
+        match self.tree.slot(self.id) {
+            Slot::Number(Num::PosInt(u)) => Some(u as f64),
+            Slot::Number(Num::NegInt(i)) => Some(i as f64),
+            Slot::Number(Num::Float(f)) => Some(f),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(self) -> Option<bool> {
+        match self.tree.slot(self.id) {
+            Slot::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    pub fn as_array(self) -> Option<Items<'a>> {
+        match self.view() {
+            View::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn as_object(self) -> Option<Members<'a>> {
+        match self.view() {
+            View::Object(members) => Some(members),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(self) -> bool {
+        matches!(self.tree.slot(self.id), Slot::Null)
+    }
+
+    pub fn is_string(self) -> bool {
+        matches!(self.tree.slot(self.id), Slot::String(_))
+    }
+
+    pub fn is_object(self) -> bool {
+        matches!(self.tree.slot(self.id), Slot::Object { .. })
+    }
+
+    pub fn is_array(self) -> bool {
+        matches!(self.tree.slot(self.id), Slot::Array { .. })
+    }
+
+    /// The member `key` of a mapping.
+    pub fn get(self, key: &str) -> Option<Node<'a>> {
+        self.as_object()?.get(key)
+    }
+
+    /// The value at a JSON pointer, `~0`/`~1` escapes included.
+    pub fn pointer(self, pointer: &str) -> Option<Node<'a>> {
+        if pointer.is_empty() {
+            return Some(self);
+        }
+        let mut cur = self;
+        for seg in pointer.strip_prefix('/')?.split('/') {
+            let unescaped;
+            let seg = if seg.contains('~') {
+                unescaped = seg.replace("~1", "/").replace("~0", "~");
+                unescaped.as_str()
+            } else {
+                seg
+            };
+            cur = match cur.view() {
+                View::Object(m) => m.get(seg)?,
+                View::Array(a) => {
+                    // JSON pointer indices have no sign and no leading zeros.
+                    if seg.starts_with('+') || (seg.len() > 1 && seg.starts_with('0')) {
+                        return None;
+                    }
+                    a.get(seg.parse::<usize>().ok()?)?
+                }
+                _ => return None,
+            };
+        }
+        Some(cur)
+    }
+
+    /// The same value as a `serde_json::Value`: for settings, messages and tests, never
+    /// on the hot path.
+    pub fn to_value(self) -> Value {
+        match self.view() {
+            View::Null => Value::Null,
+            View::Bool(b) => Value::Bool(b),
+            View::Number(n) => Value::Number(n),
+            View::String(s) => Value::String(s.to_owned()),
+            View::Array(items) => Value::Array(items.map(Node::to_value).collect()),
+            View::Object(members) => {
+                let mut map = Map::with_capacity(members.len());
+                for (k, v) in members {
+                    map.insert(k.to_owned(), v.to_value());
+                }
+                Value::Object(map)
+            }
+        }
+    }
+}
+
+/// The items of a list, in order.
+#[derive(Clone, Copy)]
+pub struct Items<'a> {
+    tree: &'a Tree,
+    next: u32,
+    end: u32,
+}
+
+impl fmt::Debug for Items<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(*self).finish()
+    }
+}
+
+impl<'a> Items<'a> {
+    /// The items from the first (a fresh copy of the iterator).
+    pub fn iter(&self) -> Items<'a> {
+        *self
+    }
+
+    pub fn get(&self, index: usize) -> Option<Node<'a>> {
+        let i = (self.next as usize).checked_add(index)?;
+        if i >= self.end as usize {
+            return None;
+        }
+        let id = *self.tree.items.get(i)?;
+        Some(Node {
+            tree: self.tree,
+            id,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.end.saturating_sub(self.next) as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.next >= self.end
+    }
+}
+
+impl<'a> Iterator for Items<'a> {
+    type Item = Node<'a>;
+
+    fn next(&mut self) -> Option<Node<'a>> {
+        let node = self.get(0)?;
+        self.next += 1;
+        Some(node)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.end.saturating_sub(self.next) as usize;
+        (n, Some(n))
+    }
+}
+
+impl ExactSizeIterator for Items<'_> {}
+
+/// The entries of a mapping, in the order they are written.
+#[derive(Clone, Copy)]
+pub struct Members<'a> {
+    tree: &'a Tree,
+    next: u32,
+    end: u32,
+}
+
+impl fmt::Debug for Members<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(*self).finish()
+    }
+}
+
+impl<'a> Members<'a> {
+    /// The entries from the first (a fresh copy of the iterator).
+    pub fn iter(&self) -> Members<'a> {
+        *self
+    }
+
+    fn slice(&self) -> &'a [Member] {
+        self.tree
+            .members
+            .get(self.next as usize..self.end as usize)
+            .unwrap_or(&[])
+    }
+
+    /// The entry `key`. A linear scan: catalogue mappings hold a handful of keys, and
+    /// comparing a few short strings beats hashing them.
+    pub fn get(&self, key: &str) -> Option<Node<'a>> {
+        self.slice()
+            .iter()
+            .find(|m| self.tree.str(m.key) == key)
+            .map(|m| Node {
+                tree: self.tree,
+                id: m.value,
+            })
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    pub fn keys(self) -> impl Iterator<Item = &'a str> {
+        self.map(|(k, _)| k)
+    }
+
+    pub fn len(&self) -> usize {
+        self.end.saturating_sub(self.next) as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.next >= self.end
+    }
+}
+
+impl<'a> Iterator for Members<'a> {
+    type Item = (&'a str, Node<'a>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let m = *self.slice().first()?;
+        self.next += 1;
+        Some((
+            self.tree.str(m.key),
+            Node {
+                tree: self.tree,
+                id: m.value,
+            },
+        ))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.end.saturating_sub(self.next) as usize;
+        (n, Some(n))
+    }
+}
+
+impl ExactSizeIterator for Members<'_> {}
+
+/// A key of a mapping being built: its text in the tree's buffer.
+pub type KeyRef = Str;
+
+/// Builds one tree. Containers are written bottom-up: a list or mapping is closed after its
+/// children, so its items and members land contiguously when it ends. The builder's
+/// buffers are reused from one document to the next; each finished tree gets exact-size
+/// copies.
+#[derive(Debug, Default)]
+pub struct TreeBuilder {
+    slots: Vec<Slot>,
+    items: Vec<NodeId>,
+    members: Vec<Member>,
+    text: String,
+}
+
+/// Converts an index to the 32-bit form the tree stores. Files are capped well below 4 GiB
+/// (`limits.fileSize`) and every node, item or member needs at least one byte of text or
+/// one alias expansion (capped by `limits.aliasNodes`), so saturating never happens in
+/// practice; it keeps a hostile configuration from wrapping around.
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl TreeBuilder {
+    fn push(&mut self, slot: Slot) -> NodeId {
+        self.slots.push(slot);
+        to_u32(self.slots.len() - 1)
+    }
+
+    fn intern(&mut self, s: &str) -> Str {
+        let start = to_u32(self.text.len());
+        self.text.push_str(s);
+        Str {
+            start,
+            len: to_u32(s.len()),
+        }
+    }
+
+    pub fn null(&mut self) -> NodeId {
+        self.push(Slot::Null)
+    }
+
+    pub fn bool(&mut self, b: bool) -> NodeId {
+        self.push(Slot::Bool(b))
+    }
+
+    pub fn number(&mut self, n: &Number) -> NodeId {
+        self.push(Slot::Number(Num::of(n)))
+    }
+
+    pub fn string(&mut self, s: &str) -> NodeId {
+        let s = self.intern(s);
+        self.push(Slot::String(s))
+    }
+
+    /// A scalar as the loader resolved it.
+    pub fn scalar(&mut self, v: &Value) -> NodeId {
+        match v {
+            Value::Null => self.null(),
+            Value::Bool(b) => self.bool(*b),
+            Value::Number(n) => self.number(n),
+            Value::String(s) => self.string(s),
+            other => self.value(other),
+        }
+    }
+
+    /// Copies a whole JSON value in.
+    pub fn value(&mut self, v: &Value) -> NodeId {
+        match v {
+            Value::Array(items) => {
+                let ids: Vec<NodeId> = items.iter().map(|i| self.value(i)).collect();
+                self.array(&ids)
+            }
+            Value::Object(map) => {
+                let members: Vec<(KeyRef, NodeId)> = map
+                    .iter()
+                    .map(|(k, v)| {
+                        let key = self.key(k);
+                        (key, self.value(v))
+                    })
+                    .collect();
+                self.object(&members)
+            }
+            scalar => self.scalar(scalar),
+        }
+    }
+
+    /// Stores a mapping key's text.
+    pub fn key(&mut self, s: &str) -> KeyRef {
+        self.intern(s)
+    }
+
+    pub fn key_str(&self, key: KeyRef) -> &str {
+        let start = key.start as usize;
+        self.text.get(start..start + key.len as usize).unwrap_or("")
+    }
+
+    pub fn array(&mut self, ids: &[NodeId]) -> NodeId {
+        let start = to_u32(self.items.len());
+        self.items.extend_from_slice(ids);
+        self.push(Slot::Array {
+            start,
+            len: to_u32(ids.len()),
+        })
+    }
+
+    pub fn object(&mut self, members: &[(KeyRef, NodeId)]) -> NodeId {
+        let start = to_u32(self.members.len());
+        self.members
+            .extend(members.iter().map(|&(key, value)| Member { key, value }));
+        self.push(Slot::Object {
+            start,
+            len: to_u32(members.len()),
+        })
+    }
+
+    /// The members of a mapping already built (for merge keys), or `None` for any other
+    /// value.
+    pub fn object_members(&self, id: NodeId) -> Option<Vec<(KeyRef, NodeId)>> {
+        match self.slots.get(id as usize)? {
+            Slot::Object { start, len } => Some(
+                self.members
+                    .get(*start as usize..(*start + *len) as usize)?
+                    .iter()
+                    .map(|m| (m.key, m.value))
+                    .collect(),
+            ),
+            _ => None,
+        }
+    }
+
+    /// The items of a list already built (for merge keys), or `None` for any other value.
+    pub fn array_items(&self, id: NodeId) -> Option<Vec<NodeId>> {
+        match self.slots.get(id as usize)? {
+            Slot::Array { start, len } => Some(
+                self.items
+                    .get(*start as usize..(*start + *len) as usize)?
+                    .to_vec(),
+            ),
+            _ => None,
+        }
+    }
+
+    /// A string node used as a mapping key: its text. The key's node itself is dropped when
+    /// it is the last one built and nothing else refers to it (`shared`: an anchor or an
+    /// alias), since a key is not a value of the tree.
+    pub fn take_string(&mut self, id: NodeId, shared: bool) -> Option<KeyRef> {
+        let Some(&Slot::String(s)) = self.slots.get(id as usize) else {
+            return None;
+        };
+        if !shared && id as usize + 1 == self.slots.len() {
+            self.slots.pop();
+        }
+        Some(s)
+    }
+
+    /// What kind of value a built node is, for messages about keys.
+    pub fn view_of(&self, id: NodeId) -> ScalarKind {
+        match self.slots.get(id as usize) {
+            None | Some(Slot::Null) => ScalarKind::Null,
+            Some(Slot::Bool(b)) => ScalarKind::Other(b.to_string()),
+            Some(Slot::Number(n)) => ScalarKind::Other(n.number().to_string()),
+            Some(Slot::String(s)) => {
+                let start = s.start as usize;
+                ScalarKind::String(
+                    self.text
+                        .get(start..start + s.len as usize)
+                        .unwrap_or("")
+                        .to_owned(),
+                )
+            }
+            Some(Slot::Array { .. } | Slot::Object { .. }) => ScalarKind::Container,
+        }
+    }
+
+    /// Hands out the tree rooted at `root` and resets the builder for the next document.
+    pub fn finish(&mut self, root: NodeId) -> Tree {
+        let tree = Tree {
+            slots: self.slots.as_slice().into(),
+            items: self.items.as_slice().into(),
+            members: self.members.as_slice().into(),
+            text: self.text.as_str().into(),
+            root,
+        };
+        self.slots.clear();
+        self.items.clear();
+        self.members.clear();
+        self.text.clear();
+        tree
+    }
+}
+
+/// A node seen as a mapping key would see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScalarKind {
+    Null,
+    String(String),
+    /// A boolean or number, as JSON writes it.
+    Other(String),
+    Container,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn slots_stay_small() {
+        assert!(
+            std::mem::size_of::<Slot>() <= 24,
+            "{}",
+            std::mem::size_of::<Slot>()
+        );
+    }
+
+    #[test]
+    fn round_trips_json() {
+        let v = json!({"a": [1, -2, 2.5, "x", null, true, {"b": {}}], "c~/d": []});
+        let t = Tree::from_value(&v);
+        assert_eq!(t.root().to_value(), v);
+        assert_eq!(t.pointer("/a/3").and_then(Node::as_str), Some("x"));
+        assert_eq!(t.pointer("/c~0~1d").map(Node::is_array), Some(true));
+        assert!(t.pointer("/a/01").is_none());
+        assert!(t.pointer("/a/9").is_none());
+        assert!(t.pointer("a").is_none());
+        assert_eq!(t.root().as_object().map(|m| m.len()), Some(2));
+    }
+
+    #[test]
+    fn equality_is_structural() {
+        let a = Tree::from_value(&json!({"x": [1, {"y": "z"}], "w": 1}));
+        let b = Tree::from_value(&json!({"w": 1, "x": [1, {"y": "z"}]}));
+        let c = Tree::from_value(&json!({"w": 1, "x": [1, {"y": "q"}]}));
+        assert_eq!(a.root(), b.root());
+        assert_ne!(a.root(), c.root());
+    }
+
+    #[test]
+    fn a_shared_node_reads_the_same_from_both_places() {
+        let mut b = TreeBuilder::default();
+        let s = b.string("shared");
+        let k1 = b.key("one");
+        let k2 = b.key("two");
+        let root = b.object(&[(k1, s), (k2, s)]);
+        let t = b.finish(root);
+        assert_eq!(
+            t.root().to_value(),
+            json!({"one": "shared", "two": "shared"})
+        );
+        assert_eq!(
+            t.pointer("/one").map(Node::id),
+            t.pointer("/two").map(Node::id)
+        );
+    }
+}
