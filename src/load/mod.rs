@@ -92,7 +92,8 @@ static NO_DETAIL: std::sync::LazyLock<Detail> = std::sync::LazyLock::new(Detail:
 
 #[derive(Debug, Clone)]
 enum Details {
-    Built(Detail),
+    /// Boxed: most documents never have one, and the enum sits in every document.
+    Built(Box<Detail>),
     /// Built on first use, for every document of the file at once, by reading it again.
     Lazy(Arc<FileDetails>),
 }
@@ -130,7 +131,7 @@ impl FileDetails {
             let mut builder = Builder::new(FileId(0), slice, start, self.limits, true);
             parse_into(&mut builder, slice);
             match builder.docs.into_iter().next().map(|d| d.details) {
-                Some(Details::Built(detail)) => detail,
+                Some(Details::Built(detail)) => *detail,
                 _ => Detail::default(),
             }
         })
@@ -169,7 +170,9 @@ pub struct Loaded {
 
 /// Loads every document of `text` with its spans. Never panics on any input.
 pub fn load(file: FileId, text: &str, limits: &Limits) -> Loaded {
-    let builder = run(file, text, limits, true);
+    let mut builder = run(file, text, limits, true);
+    // Most files hold one document; a growing vector would keep room for four.
+    builder.docs.shrink_to_fit();
     Loaded {
         documents: builder.docs,
         diagnostics: builder.diags,
@@ -196,6 +199,7 @@ pub fn load_fast(file: FileId, text: &Arc<str>, limits: &Limits) -> Loaded {
     for doc in &mut builder.docs {
         doc.details = Details::Lazy(Arc::clone(&details));
     }
+    builder.docs.shrink_to_fit();
     Loaded {
         documents: builder.docs,
         diagnostics: Vec::new(),
@@ -1180,10 +1184,10 @@ impl<'t> Builder<'t> {
             value,
             span,
             complete: !self.truncated,
-            details: Details::Built(Detail {
+            details: Details::Built(Box::new(Detail {
                 spans: std::mem::take(&mut self.spans),
                 ambiguous: std::mem::take(&mut self.ambiguous),
-            }),
+            })),
             maybe_ambiguous,
         });
         self.truncated = false;
