@@ -211,8 +211,17 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resul
         Err(e) => return run_error(e, err, args.width),
     };
     if args.timings {
-        for (stage, d) in &outcome.timings.stages {
-            writeln!(err, "{:>8.1} ms  {stage}", d.as_secs_f64() * 1000.0)?;
+        for stage in &outcome.timings.stages {
+            let memory = match stage.resident {
+                Some(bytes) => format!("{:>7.1} MB", bytes as f64 / 1e6),
+                None => String::new(),
+            };
+            writeln!(
+                err,
+                "{:>8.1} ms {memory}  {}",
+                stage.time.as_secs_f64() * 1000.0,
+                stage.name
+            )?;
         }
     }
     if let Some(path) = &args.write_baseline {

@@ -184,6 +184,12 @@ impl Files {
         Self::default()
     }
 
+    pub fn with_capacity(n: usize) -> Self {
+        Self {
+            files: Vec::with_capacity(n),
+        }
+    }
+
     pub fn add(&mut self, file: SourceFile) -> FileId {
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
         self.files.push(file);

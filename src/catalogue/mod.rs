@@ -66,7 +66,11 @@ pub struct Catalogue {
     pub files: Files,
     pub documents: Vec<SourceDocument>,
     pub entities: Vec<Entity>,
-    by_id: HashMap<String, Vec<usize>>,
+    /// The first entity of each id.
+    by_id: HashMap<Box<str>, usize>,
+    /// Every entity of the ids that name more than one, in file order. Kept apart so that
+    /// the usual case (one entity per id) costs one map entry and no list.
+    shared_ids: HashMap<Box<str>, Vec<usize>>,
 }
 
 /// An entity with its document and file, the view rules work on.
@@ -174,11 +178,19 @@ impl Catalogue {
 
     /// Every entity with this id, in file order (more than one is a `unique-id` finding).
     pub fn by_id(&self, id: &str) -> impl Iterator<Item = EntityRef<'_>> {
-        self.by_id
-            .get(id)
+        let shared = if self.shared_ids.is_empty() {
+            None
+        } else {
+            self.shared_ids.get(id)
+        };
+        let single = match shared {
+            Some(_) => None,
+            None => self.by_id.get(id).copied(),
+        };
+        single
             .into_iter()
-            .flatten()
-            .map(|&i| self.entity(i))
+            .chain(shared.into_iter().flatten().copied())
+            .map(|i| self.entity(i))
     }
 
     /// The first entity with this id.
@@ -193,17 +205,16 @@ impl Catalogue {
 
     /// Ids that name more than one entity, each with its entities in file order.
     pub fn duplicate_ids(&self) -> impl Iterator<Item = (&str, &[usize])> {
-        self.by_id
+        self.shared_ids
             .iter()
-            .filter(|(_, v)| v.len() > 1)
-            .map(|(k, v)| (k.as_str(), v.as_slice()))
+            .map(|(k, v)| (&**k, v.as_slice()))
     }
 
     /// Builds the index from loaded documents; documents that are not entities of a known
     /// kind give findings instead. Documents must already be in file order.
     pub fn build(files: Files, documents: Vec<SourceDocument>) -> (Catalogue, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
-        let mut entities = Vec::new();
+        let mut entities = Vec::with_capacity(documents.len());
         for (i, source) in documents.iter().enumerate() {
             match classify(source) {
                 Ok(Some(kind)) => {
@@ -223,10 +234,15 @@ impl Catalogue {
                 Err(d) => diagnostics.push(*d),
             }
         }
-        let mut by_id: HashMap<String, Vec<usize>> = HashMap::with_capacity(entities.len());
+        let mut by_id: HashMap<Box<str>, usize> = HashMap::with_capacity(entities.len());
+        let mut shared_ids: HashMap<Box<str>, Vec<usize>> = HashMap::new();
         for (i, e) in entities.iter().enumerate() {
-            if let Some(id) = &e.id {
-                by_id.entry(id.clone()).or_default().push(i);
+            let Some(id) = e.id.as_deref() else { continue };
+            match by_id.get(id) {
+                None => {
+                    by_id.insert(id.into(), i);
+                }
+                Some(&first) => shared_ids.entry(id.into()).or_insert_with(|| vec![first]).push(i),
             }
         }
         let catalogue = Catalogue {
@@ -234,6 +250,7 @@ impl Catalogue {
             documents,
             entities,
             by_id,
+            shared_ids,
         };
         (catalogue, diagnostics)
     }

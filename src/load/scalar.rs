@@ -118,6 +118,14 @@ fn is_core_float(s: &str) -> bool {
 /// that differs from the YAML 1.2 reading. Dates are left out on purpose: both versions
 /// leave them alone in practice for our purposes (the contract says they are not ambiguous).
 pub fn yaml11_reading(s: &str) -> Option<String> {
+    // Every trap starts with one of these; this runs on every plain scalar and key.
+    if !s
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_digit() || b"yYnNoO+-".contains(&b))
+    {
+        return None;
+    }
     match s {
         "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => return Some("true".into()),
         "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => {
