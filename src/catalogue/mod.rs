@@ -205,9 +205,7 @@ impl Catalogue {
 
     /// Ids that name more than one entity, each with its entities in file order.
     pub fn duplicate_ids(&self) -> impl Iterator<Item = (&str, &[usize])> {
-        self.shared_ids
-            .iter()
-            .map(|(k, v)| (&**k, v.as_slice()))
+        self.shared_ids.iter().map(|(k, v)| (&**k, v.as_slice()))
     }
 
     /// Builds the index from loaded documents; documents that are not entities of a known
@@ -242,7 +240,10 @@ impl Catalogue {
                 None => {
                     by_id.insert(id.into(), i);
                 }
-                Some(&first) => shared_ids.entry(id.into()).or_insert_with(|| vec![first]).push(i),
+                Some(&first) => shared_ids
+                    .entry(id.into())
+                    .or_insert_with(|| vec![first])
+                    .push(i),
             }
         }
         let catalogue = Catalogue {

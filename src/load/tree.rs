@@ -307,19 +307,36 @@ impl<'a> Node<'a> {
             } else {
                 seg
             };
-            cur = match cur.view() {
-                View::Object(m) => m.get(seg)?,
-                View::Array(a) => {
-                    // JSON pointer indices have no sign and no leading zeros.
-                    if seg.starts_with('+') || (seg.len() > 1 && seg.starts_with('0')) {
-                        return None;
-                    }
-                    a.get(seg.parse::<usize>().ok()?)?
-                }
-                _ => return None,
-            };
+            cur = cur.child(seg)?;
         }
         Some(cur)
+    }
+
+    /// One step of a pointer: a mapping's entry or a list's item. Rules look up a handful
+    /// of fields in every entity, so this reads the slots directly.
+    fn child(self, seg: &str) -> Option<Node<'a>> {
+        let tree = self.tree;
+        let id = match tree.slot(self.id) {
+            Slot::Object { start, len } => {
+                let members = tree
+                    .members
+                    .get(start as usize..start.saturating_add(len) as usize)?;
+                members.iter().find(|m| tree.str(m.key) == seg)?.value
+            }
+            Slot::Array { start, len } => {
+                // JSON pointer indices have no sign and no leading zeros.
+                if seg.starts_with('+') || (seg.len() > 1 && seg.starts_with('0')) {
+                    return None;
+                }
+                let i: u32 = seg.parse().ok()?;
+                if i >= len {
+                    return None;
+                }
+                *tree.items.get(start.saturating_add(i) as usize)?
+            }
+            _ => return None,
+        };
+        Some(Node { tree, id })
     }
 
     /// The same value as a `serde_json::Value`: for settings, messages and tests, never
@@ -601,7 +618,7 @@ impl TreeBuilder {
         match self.slots.get(id as usize)? {
             Slot::Object { start, len } => Some(
                 self.members
-                    .get(*start as usize..(*start + *len) as usize)?
+                    .get(*start as usize..start.saturating_add(*len) as usize)?
                     .iter()
                     .map(|m| (m.key, m.value))
                     .collect(),
@@ -615,7 +632,7 @@ impl TreeBuilder {
         match self.slots.get(id as usize)? {
             Slot::Array { start, len } => Some(
                 self.items
-                    .get(*start as usize..(*start + *len) as usize)?
+                    .get(*start as usize..start.saturating_add(*len) as usize)?
                     .to_vec(),
             ),
             _ => None,
