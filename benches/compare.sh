@@ -2,8 +2,8 @@
 # Whole-process timings of catalint against schema-only validators on the same generated
 # catalogue and the same JSON Schema, with hyperfine. Not part of CI; see README, Performance.
 #
-#   bash benches/compare.sh            # 10,000 services + 2,000 products
-#   SERVICES=100000 PRODUCTS=20000 RUNS=3 bash benches/compare.sh
+#   bash benches/compare.sh            # every row of the README's table
+#   BIG=0 bash benches/compare.sh      # without the 100,000-service catalogue (2 minutes less)
 #
 # Needs: hyperfine (apt-get install hyperfine), and for the peers, whichever are installed:
 #   boon (cargo install boon-cli), ajv (npm install -g ajv-cli ajv-formats),
@@ -14,6 +14,7 @@ cd "$(dirname "$0")/.."
 SERVICES=${SERVICES:-10000}
 PRODUCTS=${PRODUCTS:-2000}
 RUNS=${RUNS:-5}
+BIG=${BIG:-1}
 # Peers to leave out, e.g. SKIP="check-jsonschema" (it takes most of a minute per run).
 SKIP=${SKIP:-}
 have() { command -v "$1" >/dev/null && [[ " $SKIP " != *" $1 "* ]]; }
@@ -65,6 +66,19 @@ echo "== one file reported inside the catalogue (pre-commit)"
 printf 'include: ["**/*.yaml"]\n' > "$WORK/clean/catalint.yaml"
 hyperfine -N -i --warmup 1 --runs "$RUNS" "$CATALINT check --config $WORK/clean/catalint.yaml $WORK/clean/services/svc-1.yaml"
 
+echo "== one file of 20,000 documents with about 10,000 findings, human output"
+$GEN --services 20000 --products 0 --teams 1 --seed 5 --defect-rate 0.6 --layout multi --out "$WORK/one"
+hyperfine -N -i --warmup 1 --runs "$RUNS" "$CATALINT check --no-config --color never $WORK/one"
+echo "findings: $("$CATALINT" check --no-config --format short "$WORK/one" | grep -cE ': (error|warning)\[' || true)"
+
 echo "== peak memory"
 /usr/bin/time -f "catalint: %e s, %M KB peak" "$CATALINT" check --no-config "$WORK/clean" >/dev/null || true
+
+if [[ "$BIG" == 1 ]]; then
+  echo "== 100,000 services + 20,000 products"
+  $GEN --services 100000 --products 20000 --teams 20 --seed 1 --out "$WORK/big"
+  hyperfine -N -i --warmup 1 --runs "$RUNS" "$CATALINT check --no-config $WORK/big"
+  /usr/bin/time -f "catalint: %e s, %M KB peak" "$CATALINT" check --no-config "$WORK/big" >/dev/null || true
+  "$CATALINT" check --no-config --timings "$WORK/big" >/dev/null || true
+fi
 echo "results in $WORK"

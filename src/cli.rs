@@ -141,7 +141,7 @@ pub struct CheckArgs {
     /// Wrap human output at this width (default: the terminal's).
     #[arg(long, value_name = "COLUMNS")]
     pub width: Option<usize>,
-    /// Print how long each stage of the pipeline took, on stderr.
+    /// Print how long each stage of the pipeline took, and the peak memory after it, on stderr.
     #[arg(long)]
     pub timings: bool,
     /// Report only findings that this baseline file does not record.
