@@ -21,8 +21,8 @@ use crate::source::{FileId, Files, Location, SourceFile};
 /// Bytes in one file beyond which it is not read (`limits.fileSize`).
 pub const DEFAULT_FILE_SIZE: u64 = 64 * 1024 * 1024;
 
-/// The most `limits.fileSize` can allow (4 GiB - 1).
-pub const MAX_FILE_SIZE: u64 = u32::MAX as u64;
+/// The most `limits.fileSize` can allow (2 GiB - 1).
+pub const MAX_FILE_SIZE: u64 = i32::MAX as u64;
 
 /// Which config file applies.
 #[derive(Debug, Clone, Default)]
@@ -100,7 +100,7 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, RunError> {
             .documents
             .unwrap_or(Limits::default().documents),
     };
-    // Document trees address their text with 32-bit offsets: no setting reads a larger file.
+    // Document trees address their text with 31-bit offsets: no setting reads a larger file.
     let file_size = config
         .limits
         .file_size

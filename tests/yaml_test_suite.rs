@@ -75,6 +75,18 @@ fn every_case_loads_as_the_suite_says() {
             continue;
         };
         let loaded = load::load(FileId(0), &text, &Limits::default());
+        // The fast pass (values only, strings pointing into the text) must read the same
+        // values, or hand the file to the full pass.
+        let fast = load::load_fast(FileId(0), &text.as_str().into(), &Limits::default());
+        let values = |l: &load::Loaded| -> Vec<Value> {
+            l.documents
+                .iter()
+                .map(|d| d.value.root().to_value())
+                .collect()
+        };
+        if values(&fast) != values(&loaded) {
+            failures.push(format!("{name}: the fast pass reads other values"));
+        }
         let rules: Vec<&str> = loaded.diagnostics.iter().map(|d| d.rule.as_ref()).collect();
         if case.join("error").exists() {
             invalid += 1;

@@ -1,4 +1,5 @@
-//! Stage 2 of the pipeline: YAML text -> documents as JSON values with source spans.
+//! Stage 2 of the pipeline: YAML text -> documents as compact JSON trees ([`tree`]) with
+//! source spans.
 //!
 //! Built on the event stream of `saphyr-parser` (a maintained YAML 1.2 parser that reports
 //! marks). Scalars are resolved by the YAML 1.2 core schema in [`scalar`]; anchors, aliases
@@ -170,7 +171,7 @@ pub struct Loaded {
 
 /// Loads every document of `text` with its spans. Never panics on any input.
 pub fn load(file: FileId, text: &str, limits: &Limits) -> Loaded {
-    let mut builder = run(file, text, limits, true);
+    let mut builder = run(file, text, limits, None);
     // Most files hold one document; a growing vector would keep room for four.
     builder.docs.shrink_to_fit();
     Loaded {
@@ -183,7 +184,7 @@ pub fn load(file: FileId, text: &str, limits: &Limits) -> Loaded {
 /// (see [`Document::spans`]), so a clean file never pays for them. A file that gives any
 /// loader finding is loaded again at once with [`load`], so its findings have exact spans.
 pub fn load_fast(file: FileId, text: &Arc<str>, limits: &Limits) -> Loaded {
-    let mut builder = run(file, text, limits, false);
+    let mut builder = run(file, text, limits, Some(text));
     if builder.bail {
         return load(file, text, limits);
     }
@@ -206,13 +207,18 @@ pub fn load_fast(file: FileId, text: &Arc<str>, limits: &Limits) -> Loaded {
     }
 }
 
-fn run<'t>(file: FileId, text: &'t str, limits: &Limits, full: bool) -> Builder<'t> {
+/// Parses `text`; `fast` (the text, shared) builds values only, their strings pointing into
+/// the text where they can.
+fn run<'t>(file: FileId, text: &'t str, limits: &Limits, fast: Option<&Arc<str>>) -> Builder<'t> {
     // A UTF-8 byte order mark is allowed by YAML; parse after it and shift offsets back.
     let (body, base) = match text.strip_prefix('\u{feff}') {
         Some(rest) => (rest, text.len() - rest.len()),
         None => (text, 0),
     };
-    let mut builder = Builder::new(file, body, base, *limits, full);
+    let mut builder = Builder::new(file, body, base, *limits, fast.is_none());
+    if let Some(text) = fast {
+        builder.tree = TreeBuilder::with_source(Arc::clone(text));
+    }
     parse_into(&mut builder, body);
     builder
 }
@@ -656,7 +662,7 @@ impl<'t> Builder<'t> {
     ) -> NodeId {
         if let Some(tag) = tag {
             if tag.handle == "!" && tag.suffix.is_empty() {
-                return self.tree.string(&text);
+                return self.tree.string_at(&text, span);
             }
             if tag.is_yaml_core_schema() {
                 let v = self.core_tagged(&text, &tag.suffix, span);
@@ -665,7 +671,7 @@ impl<'t> Builder<'t> {
             self.unsupported_tag(tag, self.tag_span(raw));
         }
         if style != ScalarStyle::Plain {
-            return self.tree.string(&text);
+            return self.tree.string_at(&text, span);
         }
         if let Some(reading) = scalar::yaml11_reading(&text) {
             self.maybe_ambiguous = true;
@@ -681,7 +687,7 @@ impl<'t> Builder<'t> {
         }
         match scalar::resolve_plain(&text) {
             scalar::Plain::Value(v) => self.tree.scalar(&v),
-            scalar::Plain::Text => self.tree.string(&text),
+            scalar::Plain::Text => self.tree.string_at(&text, span),
             scalar::Plain::NonFinite(what) => {
                 self.finding(
                     ids::YAML_UNSUPPORTED,

@@ -275,3 +275,24 @@ fn a_mapping_with_many_keys_finds_duplicates_by_hashing() {
     assert_eq!(v["k7"], json!(7));
     assert_eq!(v.as_object().map(|m| m.len()), Some(100));
 }
+
+#[test]
+fn the_fast_pass_reads_the_same_values_with_strings_from_the_text() {
+    let texts = [
+        "\u{feff}a: é b\r\nc: 'q'\r\nd: \"x\\ty\"\n",
+        "k: plain\nl: multi\n  line\nm: [x, 'y z']\n",
+        "---\na: 1\n---\nb: ü — two\n...\n",
+        "a: &x text\nb: *x\n\"q k\": v\n",
+    ];
+    for text in texts {
+        let full = load_str(text);
+        let fast = load_fast(FileId(0), &Arc::from(text), &Limits::default());
+        let values = |l: &Loaded| -> Vec<serde_json::Value> {
+            l.documents
+                .iter()
+                .map(|d| d.value.root().to_value())
+                .collect()
+        };
+        assert_eq!(values(&fast), values(&full), "{text:?}");
+    }
+}

@@ -5,22 +5,40 @@
 //! gigabytes, and zeroing fresh pages for them was a third of the run. Here a document is
 //! four exact-size allocations: 16-byte slots, the list items, the mapping members, and
 //! one buffer holding every string. Aliases point at the anchor's slot instead of copying
-//! it. Schema validation reads this form directly (`schema::instance`), so no
+//! it. A string written verbatim in the file (most keys and plain scalars) is not copied at
+//! all: it points into the file's text, which is kept anyway. Schema validation reads this form directly (`schema::instance`), so no
 //! `serde_json::Value` is ever built for a catalogue document, except on the cold paths
 //! that show a value in a message.
 
 use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
 
 use serde_json::{Map, Number, Value};
 
 /// Index of a slot in its tree.
 pub type NodeId = u32;
 
-/// A piece of a tree's string buffer.
+/// A piece of a tree's string buffer, or of the file's text when `start` has
+/// [`IN_SOURCE`] set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Str {
     start: u32,
     len: u32,
+}
+
+/// Marks a [`Str`] that points into the file's text. Offsets stay below it: files are
+/// capped at 2 GiB - 1 (`engine::MAX_FILE_SIZE`).
+const IN_SOURCE: u32 = 1 << 31;
+
+/// Reads a [`Str`] from a tree's own buffer or from the file's text.
+fn resolve<'t>(own: &'t str, source: Option<&'t str>, s: Str) -> &'t str {
+    let (text, start) = if s.start & IN_SOURCE != 0 {
+        (source.unwrap_or(""), (s.start & !IN_SOURCE) as usize)
+    } else {
+        (own, s.start as usize)
+    };
+    text.get(start..start + s.len as usize).unwrap_or("")
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -84,6 +102,8 @@ pub struct Tree {
     items: Box<[NodeId]>,
     members: Box<[Member]>,
     text: Box<str>,
+    /// The file's text, for strings written verbatim in it.
+    source: Option<Arc<str>>,
     root: NodeId,
 }
 
@@ -145,8 +165,7 @@ impl Tree {
     }
 
     fn str(&self, s: Str) -> &str {
-        let start = s.start as usize;
-        self.text.get(start..start + s.len as usize).unwrap_or("")
+        resolve(&self.text, self.source.as_deref(), s)
     }
 }
 
@@ -509,6 +528,8 @@ pub struct TreeBuilder {
     items: Vec<NodeId>,
     members: Vec<Member>,
     text: String,
+    /// The file's text, when strings may point into it.
+    source: Option<Arc<str>>,
 }
 
 /// Converts an index to the 32-bit form the tree stores. Files are capped well below 4 GiB
@@ -520,13 +541,21 @@ fn to_u32(n: usize) -> u32 {
 }
 
 impl TreeBuilder {
+    /// A builder whose strings point into `source` where they are written verbatim.
+    pub fn with_source(source: Arc<str>) -> Self {
+        Self {
+            source: Some(source),
+            ..Self::default()
+        }
+    }
+
     fn push(&mut self, slot: Slot) -> NodeId {
         self.slots.push(slot);
         to_u32(self.slots.len() - 1)
     }
 
     fn intern(&mut self, s: &str) -> Str {
-        let start = to_u32(self.text.len());
+        let start = to_u32(self.text.len()).min(IN_SOURCE - 1);
         self.text.push_str(s);
         Str {
             start,
@@ -549,6 +578,22 @@ impl TreeBuilder {
     pub fn string(&mut self, s: &str) -> NodeId {
         let s = self.intern(s);
         self.push(Slot::String(s))
+    }
+
+    /// A string scalar written at `span` of the file: a reference to the file's text when
+    /// the scalar is exactly what is written there (a plain scalar on one line), else a copy.
+    pub fn string_at(&mut self, s: &str, span: &Range<usize>) -> NodeId {
+        if let Some(source) = &self.source
+            && span.end < IN_SOURCE as usize
+            && source.get(span.clone()) == Some(s)
+        {
+            let s = Str {
+                start: to_u32(span.start) | IN_SOURCE,
+                len: to_u32(s.len()),
+            };
+            return self.push(Slot::String(s));
+        }
+        self.string(s)
     }
 
     /// A scalar as the loader resolved it.
@@ -589,8 +634,7 @@ impl TreeBuilder {
     }
 
     pub fn key_str(&self, key: KeyRef) -> &str {
-        let start = key.start as usize;
-        self.text.get(start..start + key.len as usize).unwrap_or("")
+        resolve(&self.text, self.source.as_deref(), key)
     }
 
     pub fn array(&mut self, ids: &[NodeId]) -> NodeId {
@@ -658,15 +702,7 @@ impl TreeBuilder {
             None | Some(Slot::Null) => ScalarKind::Null,
             Some(Slot::Bool(b)) => ScalarKind::Other(b.to_string()),
             Some(Slot::Number(n)) => ScalarKind::Other(n.number().to_string()),
-            Some(Slot::String(s)) => {
-                let start = s.start as usize;
-                ScalarKind::String(
-                    self.text
-                        .get(start..start + s.len as usize)
-                        .unwrap_or("")
-                        .to_owned(),
-                )
-            }
+            Some(Slot::String(s)) => ScalarKind::String(self.key_str(*s).to_owned()),
             Some(Slot::Array { .. } | Slot::Object { .. }) => ScalarKind::Container,
         }
     }
@@ -678,6 +714,7 @@ impl TreeBuilder {
             items: self.items.as_slice().into(),
             members: self.members.as_slice().into(),
             text: self.text.as_str().into(),
+            source: self.source.clone(),
             root,
         };
         self.slots.clear();

@@ -150,7 +150,7 @@ impl Config {
     pub fn load(path: &Path) -> Result<Config, SettingsError> {
         let schema = crate::schema::config().map_err(SettingsError::Io)?;
         let settings = file::read(path, &schema, "config")?;
-        let parsed: ConfigFile = serde_json::from_value(settings.value().clone())
+        let parsed: ConfigFile = serde_json::from_value(settings.value())
             .map_err(|e| SettingsError::Io(format!("config {}: {e}", path.display())))?;
         let mut diagnostics = Vec::new();
         let mut glob_lists = vec![

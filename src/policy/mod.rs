@@ -447,7 +447,7 @@ fn collect(
             ),
         ),
     };
-    let parsed: PolicyFile = serde_json::from_value(settings.value().clone())
+    let parsed: PolicyFile = serde_json::from_value(settings.value())
         .map_err(|e| SettingsError::Io(format!("policy {origin}: {e}")))?;
     if let Some(extends) = &parsed.spec.extends {
         for (pointer, entry) in extends.entries() {
