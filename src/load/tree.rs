@@ -4,11 +4,12 @@
 //! an ordered hash map per mapping); a catalogue of 120,000 entities held that way needs
 //! gigabytes, and zeroing fresh pages for them was a third of the run. Here a document is
 //! four exact-size allocations: 16-byte slots, the list items, the mapping members, and
-//! one buffer holding every string. Aliases point at the anchor's slot instead of copying
-//! it. A string written verbatim in the file (most keys and plain scalars) is not copied at
-//! all: it points into the file's text, which is kept anyway. Schema validation reads this form directly (`schema::instance`), so no
-//! `serde_json::Value` is ever built for a catalogue document, except on the cold paths
-//! that show a value in a message.
+//! one buffer for the strings that need it. A string written verbatim in the file (most
+//! keys and plain scalars) is not copied at all: it points into the file's text, which is
+//! kept anyway. Aliases point at the anchor's slot instead of copying it. Schema
+//! validation reads this form directly (`schema::instance`), so no `serde_json::Value` is
+//! ever built for a catalogue document, except on the cold paths that show a value in a
+//! message.
 
 use std::fmt;
 use std::ops::Range;
