@@ -1,8 +1,9 @@
-//! The loader on arbitrary text: never panics, and every span it reports lies inside the
-//! text on character boundaries.
+//! The loader on arbitrary text: never panics, every span it reports lies inside the text
+//! on character boundaries, and the fast pass (values only, strings pointing into the
+//! text) reads exactly the values of the full one.
 #![no_main]
 
-use catalint::load::{Limits, load};
+use catalint::load::{Limits, Loaded, load, load_fast};
 use catalint::source::FileId;
 use libfuzzer_sys::fuzz_target;
 
@@ -17,4 +18,9 @@ fuzz_target!(|data: &[u8]| {
     for doc in &loaded.documents {
         assert!(doc.span.end <= text.len());
     }
+    let fast = load_fast(FileId(0), &text.into(), &Limits::default());
+    let values = |l: &Loaded| -> Vec<serde_json::Value> {
+        l.documents.iter().map(|d| d.value.root().to_value()).collect()
+    };
+    assert_eq!(values(&fast), values(&loaded));
 });
