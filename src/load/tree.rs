@@ -153,14 +153,6 @@ impl Tree {
         self.root().pointer(pointer)
     }
 
-    /// Bytes held by this tree (for the memory accounting in benchmarks and tests).
-    pub fn heap_bytes(&self) -> usize {
-        std::mem::size_of_val(&*self.slots)
-            + std::mem::size_of_val(&*self.items)
-            + std::mem::size_of_val(&*self.members)
-            + self.text.len()
-    }
-
     fn slot(&self, id: NodeId) -> Slot {
         self.slots.get(id as usize).copied().unwrap_or(Slot::Null)
     }
@@ -478,10 +470,6 @@ impl<'a> Members<'a> {
 
     pub fn contains_key(&self, key: &str) -> bool {
         self.get(key).is_some()
-    }
-
-    pub fn keys(self) -> impl Iterator<Item = &'a str> {
-        self.map(|(k, _)| k)
     }
 
     pub fn len(&self) -> usize {

@@ -10,7 +10,6 @@ mod instance;
 use serde_json::{Map, Value};
 
 use crate::catalogue::Kind;
-pub use describe::plain as plain_value;
 pub use errors::{Issue, SchemaCheck, ambiguity, check_document, display_path};
 pub use instance::Arena;
 
