@@ -661,7 +661,11 @@ fn read_and_load(found: &Found, max_size: u64, limits: &Limits) -> Input {
                     m.len()
                 ),
                 "not read",
-                "split the file, or raise `limits.fileSize` in catalint.yaml",
+                if max_size >= MAX_FILE_SIZE {
+                    "split the file: catalint reads files of up to 2 GiB"
+                } else {
+                    "split the file, or raise `limits.fileSize` in catalint.yaml"
+                },
             );
         }
         Ok(_) => {}
