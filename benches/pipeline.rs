@@ -110,12 +110,7 @@ fn render_findings_in_one_file(b: divan::Bencher, n: usize) {
         width: Some(100),
     });
     b.bench(|| {
-        let report = Report {
-            files: &catalogue.files,
-            diagnostics: &diagnostics,
-            summary,
-            rules: &rules,
-        };
+        let report = Report::new(&catalogue.files, &diagnostics, summary, &rules);
         let mut out = Vec::with_capacity(1 << 20);
         human.report(&report, &mut out).unwrap();
         out

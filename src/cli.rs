@@ -10,7 +10,7 @@ use crate::engine::{self, CheckOptions, ConfigChoice};
 use crate::error::RunError;
 use crate::policy::Level;
 use crate::policy::config::FailOn;
-use crate::report::{self, Format, Human, HumanOptions, Report, Reporter};
+use crate::report::{self, Format, Human, HumanOptions, Reporter};
 use crate::rules::REGISTRY;
 use crate::schema;
 
@@ -71,6 +71,15 @@ pub enum Command {
         rule: String,
         #[command(flatten)]
         settings: SettingsArgs,
+    },
+    /// Write a first catalint.yaml whose `include` covers the folders that hold catalogue
+    /// files (never overwrites one).
+    #[command(
+        after_help = "The pre-commit hook needs a catalint.yaml with `include`: with it, catalint knows which\nstaged files are part of the catalogue and skips the others (workflows, mkdocs.yml)."
+    )]
+    Init {
+        /// The repository's top folder (default: the current folder).
+        folder: Option<PathBuf>,
     },
     /// Print a JSON Schema (draft 2020-12), for editors such as yaml-language-server.
     #[command(
@@ -182,7 +191,60 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8>
             Err(e) => run_error(e, err, None),
         },
         Command::Schema { kind } => print_schema(kind.as_deref(), out, err),
+        Command::Init { folder } => init(folder.as_deref(), out, err),
     }
+}
+
+fn init(
+    folder: Option<&std::path::Path>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<u8> {
+    let folder = folder.unwrap_or(std::path::Path::new("."));
+    let existing = crate::policy::config::CONFIG_NAMES
+        .iter()
+        .map(|name| folder.join(name))
+        .find(|p| p.exists());
+    if let Some(existing) = existing {
+        writeln!(
+            err,
+            "error: {} exists already; catalint init never overwrites it (remove it first to start anew)",
+            crate::paths::shown(&existing)
+        )?;
+        return Ok(exit::ERROR);
+    }
+    let proposal = match crate::init::propose(folder) {
+        Ok(p) => p,
+        Err(e) => return run_error(e, err, None),
+    };
+    let path = folder.join(crate::policy::config::CONFIG_NAMES[0]);
+    // `create_new`: a config written by someone else in the meantime is not overwritten.
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .and_then(|mut f| f.write_all(proposal.text.as_bytes()));
+    if let Err(e) = written {
+        writeln!(
+            err,
+            "error: cannot write {}: {e}",
+            crate::paths::shown(&path)
+        )?;
+        return Ok(exit::ERROR);
+    }
+    out.write_all(proposal.text.as_bytes())?;
+    writeln!(
+        out,
+        "\nwrote {} ({} catalogue file{} included); check it with `catalint check`",
+        crate::paths::shown(&path),
+        proposal.catalogue_files,
+        if proposal.catalogue_files == 1 {
+            ""
+        } else {
+            "s"
+        }
+    )?;
+    Ok(exit::OK)
 }
 
 fn use_color(choice: Color, terminal: bool) -> bool {
@@ -193,6 +255,27 @@ fn use_color(choice: Color, terminal: bool) -> bool {
     }
 }
 
+/// The width human output wraps at: `--width`, else `COLUMNS`, else the terminal's, else 100
+/// (a pipe or a CI log).
+fn output_width(flag: Option<usize>) -> usize {
+    let columns = || {
+        std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<usize>().ok())
+            .filter(|&c| c > 0)
+    };
+    let terminal = || terminal_size::terminal_size().map(|(w, _)| usize::from(w.0));
+    flag.or_else(columns)
+        .or_else(terminal)
+        .unwrap_or(DEFAULT_WIDTH)
+        .max(MIN_WIDTH)
+}
+
+/// Human output's width where nothing says otherwise.
+const DEFAULT_WIDTH: usize = 100;
+/// Narrower than this, snippets cannot show a label at all.
+const MIN_WIDTH: usize = 40;
+
 fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
     let opts = CheckOptions {
         paths: args.paths,
@@ -202,13 +285,14 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resul
         rule_levels: args.rules,
         baseline: args.baseline.clone(),
     };
+    let width = output_width(args.width);
     let human = Human::new(HumanOptions {
         color: use_color(args.color, io::stdout().is_terminal()),
-        width: args.width,
+        width: Some(width),
     });
     let outcome = match engine::check(&opts) {
         Ok(o) => o,
-        Err(e) => return run_error(e, err, args.width),
+        Err(e) => return run_error(e, err, Some(width)),
     };
     if args.timings {
         for stage in &outcome.timings.stages {
@@ -246,12 +330,7 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resul
         };
     }
     let rulebook = outcome.policy.rulebook();
-    let report = Report {
-        files: outcome.files(),
-        diagnostics: &outcome.diagnostics,
-        summary: outcome.summary,
-        rules: &rulebook,
-    };
+    let report = outcome.report(&rulebook);
     if outcome.baselined > 0 && !args.quiet && args.format == Format::Human {
         writeln!(
             err,
@@ -271,7 +350,7 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resul
             Some(r) => r.report(&report, &mut buf)?,
             None => Human::new(HumanOptions {
                 color: false,
-                width: args.width,
+                width: Some(width),
             })
             .report(&report, &mut buf)?,
         }
@@ -352,29 +431,52 @@ fn list_rules(
                     v
                 })
                 .collect();
-            serde_json::to_writer_pretty(&mut *out, &list).map_err(io::Error::other)?;
+            serde_json::to_writer_pretty(&mut *out, &list).map_err(io::Error::from)?;
             writeln!(out)?;
         }
         ListFormat::Markdown => out.write_all(rules_table().as_bytes())?,
         ListFormat::Human => {
+            // Fits 80 columns: id and severity on the first line, the summary wrapped below
+            // them with a hanging indent when it does not fit beside them.
             let width = book.iter().map(|r| r.id.len()).max().unwrap_or(0);
             for r in &book {
-                let origin = r
-                    .origin
-                    .as_deref()
-                    .map(|o| format!(" (custom, from {o})"))
-                    .unwrap_or_default();
-                writeln!(
-                    out,
-                    "{:width$}  {:7}  {}{origin}",
-                    r.id,
-                    r.default_severity.as_str(),
-                    r.summary
-                )?;
+                let head = format!("{:width$}  {:7}  ", r.id, r.default_severity.as_str());
+                let indent = head.chars().count();
+                for (i, line) in wrap(&r.summary, RULES_WIDTH.saturating_sub(indent))
+                    .iter()
+                    .enumerate()
+                {
+                    let lead = if i == 0 { head.as_str() } else { "" };
+                    writeln!(out, "{lead:indent$}{line}")?;
+                }
+                // A policy's path can be long: on a line of its own, indented less.
+                if let Some(o) = &r.origin {
+                    writeln!(out, "    (custom, from {o})")?;
+                }
             }
         }
     }
     Ok(exit::OK)
+}
+
+/// The width `catalint rules` keeps to.
+const RULES_WIDTH: usize = 80;
+
+/// Greedy word wrap; a word longer than the width gets a line of its own.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split_whitespace() {
+        let Some(line) = lines.last_mut() else { break };
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(word.to_owned());
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines
 }
 
 fn explain(
@@ -419,7 +521,7 @@ fn print_schema(kind: Option<&str>, out: &mut dyn Write, err: &mut dyn Write) ->
             }
         },
     };
-    serde_json::to_writer_pretty(&mut *out, &schema).map_err(io::Error::other)?;
+    serde_json::to_writer_pretty(&mut *out, &schema).map_err(io::Error::from)?;
     writeln!(out)?;
     Ok(exit::OK)
 }

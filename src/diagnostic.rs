@@ -88,6 +88,11 @@ impl Diagnostic {
         self.primary.location.file
     }
 
+    /// Every place of the finding: the primary one, then the related ones.
+    pub fn places(&self) -> impl Iterator<Item = &Location> {
+        std::iter::once(&self.primary.location).chain(self.related.iter().map(|l| &l.location))
+    }
+
     /// Output order: file path, then position, then rule id (so equal places stay stable).
     pub fn cmp_in(&self, other: &Self, files: &Files) -> Ordering {
         let a = &self.primary.location;
@@ -115,6 +120,8 @@ pub struct Summary {
     pub entities: usize,
     pub errors: usize,
     pub warnings: usize,
+    /// Files named on the command line that are not part of the catalogue.
+    pub skipped: usize,
 }
 
 impl Summary {
@@ -128,6 +135,7 @@ impl Summary {
             entities,
             errors,
             warnings: diagnostics.len() - errors,
+            skipped: 0,
         }
     }
 }

@@ -39,7 +39,10 @@ pub fn is_catalogue_file(path: &Path) -> bool {
 /// Globs relative to a base folder.
 #[derive(Debug, Clone)]
 pub struct Globs {
+    /// Absolute and normalised.
     base: PathBuf,
+    /// What relative paths given to [`Globs::matches`] are relative to.
+    cwd: crate::paths::Cwd,
     set: GlobSet,
     empty: bool,
 }
@@ -55,8 +58,10 @@ impl Globs {
         let set = b
             .build()
             .map_err(|e| RunError::Usage(format!("invalid globs: {e}")))?;
+        let cwd = crate::paths::Cwd::current();
         Ok(Globs {
-            base: base.to_path_buf(),
+            base: cwd.absolute(base),
+            cwd,
             set,
             empty: patterns.is_empty(),
         })
@@ -66,34 +71,43 @@ impl Globs {
         self.empty
     }
 
-    /// Whether `path` matches, taken relative to the base folder.
+    /// Whether `path` matches, taken relative to the base folder; a path outside the base
+    /// folder never matches. Paths from discovery are absolute and normalised already (see
+    /// [`crate::paths`]), so this costs no system call.
     pub fn matches(&self, path: &Path) -> bool {
         if self.empty {
             return false;
         }
-        let rel = relative(path, &self.base);
-        self.set.is_match(rel)
+        let absolute;
+        let path = if path.is_absolute() {
+            path
+        } else {
+            absolute = self.cwd.absolute(path);
+            &absolute
+        };
+        path.strip_prefix(&self.base)
+            .is_ok_and(|rel| self.set.is_match(rel))
     }
-}
-
-fn relative(path: &Path, base: &Path) -> PathBuf {
-    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let (p, b) = (abs(path), abs(base));
-    p.strip_prefix(&b).map(Path::to_path_buf).unwrap_or(p)
 }
 
 /// Walks the given paths. Files named explicitly are taken whatever their extension;
 /// folders contribute their `*.yaml`/`*.yml` files not matched by `exclude`. Folders are
 /// walked on every core (a catalogue of 100,000 files is mostly directory reads), and the
 /// result is sorted, so the order never depends on the walk.
-pub fn walk(paths: &[PathBuf], exclude: &Globs) -> Result<Vec<Found>, RunError> {
+///
+/// `paths` are absolute and normalised; `show` gives a path as messages show it.
+pub fn walk(
+    paths: &[PathBuf],
+    exclude: &Globs,
+    show: &dyn Fn(&Path) -> String,
+) -> Result<Vec<Found>, RunError> {
     let mut found = Vec::new();
     for root in paths {
         let meta = std::fs::metadata(root).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => {
-                RunError::Usage(format!("`{}` does not exist", root.display()))
+                RunError::Usage(format!("`{}` does not exist", show(root)))
             }
-            _ => RunError::Usage(format!("cannot read `{}`: {e}", root.display())),
+            _ => RunError::Usage(format!("cannot read `{}`: {e}", show(root))),
         })?;
         if !meta.is_dir() {
             found.push(Found::File(root.clone()));
@@ -133,7 +147,7 @@ pub fn walk(paths: &[PathBuf], exclude: &Globs) -> Result<Vec<Found>, RunError> 
         if found.len() == before {
             return Err(RunError::Usage(format!(
                 "no catalogue files (*.yaml, *.yml) under `{}`",
-                root.display()
+                show(root)
             )));
         }
     }
@@ -185,8 +199,13 @@ fn visit(
 }
 
 /// Walks a config's folder for files matching `include` and not `exclude`.
-pub fn walk_included(dir: &Path, include: &Globs, exclude: &Globs) -> Result<Vec<Found>, RunError> {
-    let all = walk(&[dir.to_path_buf()], exclude)?;
+pub fn walk_included(
+    dir: &Path,
+    include: &Globs,
+    exclude: &Globs,
+    show: &dyn Fn(&Path) -> String,
+) -> Result<Vec<Found>, RunError> {
+    let all = walk(&[dir.to_path_buf()], exclude, show)?;
     let kept: Vec<Found> = all
         .into_iter()
         .filter(|f| include.matches(f.path()))
@@ -194,7 +213,7 @@ pub fn walk_included(dir: &Path, include: &Globs, exclude: &Globs) -> Result<Vec
     if kept.is_empty() {
         return Err(RunError::Usage(format!(
             "the config's `include` globs match no catalogue file under `{}`",
-            dir.display()
+            show(dir)
         )));
     }
     Ok(kept)

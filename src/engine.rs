@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use crate::catalogue::{Catalogue, Kind, SourceDocument};
 use crate::diagnostic::{self, Diagnostic, Label, Summary};
-use crate::discover::{self, Found, Globs};
+use crate::discover::{Found, Globs};
 use crate::error::RunError;
 use crate::load::{self, Limits};
 use crate::policy::config::{self, Config, FailOn};
@@ -58,9 +58,20 @@ pub struct Outcome {
     /// Findings hidden because the baseline knows them.
     pub baselined: usize,
     pub timings: Timings,
+    /// The files reported on (by file id), when the run reports only some of its files.
+    pub focus: Option<Vec<bool>>,
 }
 
 impl Outcome {
+    /// What the reporters read.
+    pub fn report<'a>(&'a self, rules: &'a [crate::rules::RuleInfo]) -> crate::report::Report<'a> {
+        crate::report::Report {
+            fail_on: self.fail_on,
+            reported: self.focus.as_deref(),
+            ..crate::report::Report::new(self.files(), &self.diagnostics, self.summary, rules)
+        }
+    }
+
     pub fn files(&self) -> &Files {
         &self.catalogue.files
     }
@@ -108,48 +119,19 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, RunError> {
         .min(MAX_FILE_SIZE);
 
     let mut timings = Timings::default();
-    // 1. Discover.
-    let exclude = Globs::new(&config.dir, &config.exclude)?;
-    let requested: Vec<PathBuf> = if opts.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        opts.paths.clone()
-    };
-    // `reported`: the files named on the command line, when the config's `include`
-    // defines a larger catalogue; `focus[i]` tells whether `found[i]` is one of them.
-    let (found, reported, focus) = if config.include.is_empty() {
-        (discover::walk(&requested, &exclude)?, None, None)
-    } else {
-        // The config defines the catalogue; the paths given only choose what is reported
-        // (pre-commit passes the staged files, the whole catalogue is still understood).
-        let include = Globs::new(&config.dir, &config.include)?;
-        let mut all = discover::walk_included(&config.dir, &include, &exclude)?;
-        if opts.paths.is_empty() {
-            (all, None, None)
-        } else {
-            let asked = discover::walk(&opts.paths, &Globs::new(&config.dir, &[])?)?;
-            let key = SameFile::new();
-            let known: HashSet<PathBuf> = all.iter().map(|a| key.of(a.path())).collect();
-            let asked_keys: HashSet<PathBuf> = asked.iter().map(|a| key.of(a.path())).collect();
-            for f in &asked {
-                if !known.contains(&key.of(f.path())) {
-                    all.push(f.clone());
-                }
-            }
-            all.sort();
-            let focus: Vec<bool> = all
-                .iter()
-                .map(|f| asked_keys.contains(&key.of(f.path())))
-                .collect();
-            (all, Some(asked), Some(focus))
-        }
-    };
+    // 1. Discover and select: the catalogue's files, and which of them are reported.
+    let cwd = crate::paths::Cwd::current();
+    let mut settings_files: Vec<PathBuf> = config.path.iter().cloned().collect();
+    settings_files.extend(policy.files.iter().cloned());
+    let selection = crate::select::select(&opts.paths, &config, &settings_files, &cwd)?;
+    let focus = selection.focus.as_deref();
 
     timings.mark("discover");
     // 2. Read and load, in parallel.
-    let inputs: Vec<Input> = found
+    let inputs: Vec<Input> = selection
+        .files
         .par_iter()
-        .map(|f| read_and_load(f, file_size, &limits))
+        .map(|f| read_and_load(&f.found, &f.name, file_size, &limits))
         .collect();
 
     timings.mark("read and load");
@@ -160,7 +142,7 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, RunError> {
         &schemas,
         &policy,
         &|rule| levels.off_everywhere(rule),
-        focus.as_deref(),
+        focus,
         &mut timings,
     );
 
@@ -188,15 +170,15 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, RunError> {
         Some(b) => b.filter(&mut diagnostics, &catalogue.files),
         None => 0,
     };
-    if let Some(focus) = &focus {
-        diagnostics.retain(|d| in_focus(Some(focus), d.file()));
+    if focus.is_some() {
+        // A finding is the reported files' business when any of its places lies in one:
+        // a staged copy that repeats an id, or a staged edit that closes a cycle, is
+        // reported even where the finding's primary place is an unchanged file.
+        diagnostics.retain(|d| d.places().any(|l| in_focus(focus, l.file)));
     }
     diagnostic::sort(&mut diagnostics, &catalogue.files);
-    let (file_count, entity_count) = match &reported {
-        Some(asked) => (asked.len(), catalogue.entities.len()),
-        None => (catalogue.files.len(), catalogue.entities.len()),
-    };
-    let summary = Summary::count(&diagnostics, file_count, entity_count);
+    let mut summary = Summary::count(&diagnostics, selection.reported(), catalogue.entities.len());
+    summary.skipped = selection.skipped;
     timings.mark("suppressions, severities, order");
     let fail_on = opts.fail_on.or(config.fail_on).unwrap_or_default();
     Ok(Outcome {
@@ -207,6 +189,7 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, RunError> {
         policy,
         baselined,
         timings,
+        focus: selection.focus,
     })
 }
 
@@ -349,42 +332,72 @@ pub fn analyse(
         .iter()
         .map(|e| (e.document, e.kind))
         .collect();
-    let schema_findings: Vec<Diagnostic> = catalogue
+    // Outside a focused run's reported files, only the pointers that broke the schema are
+    // wanted (the domain rules leave those values alone everywhere); no finding is built.
+    let schema_results: Vec<(usize, Vec<Diagnostic>, Vec<String>)> = catalogue
         .documents
         .par_iter()
         .enumerate()
-        .flat_map_iter(|(i, source)| {
-            let mut out = Vec::new();
-            if !in_focus(focus, source.file) {
-                return out;
-            }
-            if let Some(&kind) = entity_docs.get(&i) {
-                let check = schema::SchemaCheck {
-                    compiled: schemas.get(kind),
-                    file: source.file,
-                    text: &catalogue.files.get(source.file).text,
-                    doc: &source.doc,
+        .map(|(i, source)| {
+            let Some(&kind) = entity_docs.get(&i) else {
+                let found = match in_focus(focus, source.file) {
+                    true => schema::ambiguity(source.file, &source.doc, &[]),
+                    false => Vec::new(),
                 };
-                out = schema::check_document(&check, &|issue| {
-                    schema::owned_by_domain_rule(kind, issue)
-                });
+                return (i, found, Vec::new());
+            };
+            let check = schema::SchemaCheck {
+                compiled: schemas.get(kind),
+                file: source.file,
+                text: &catalogue.files.get(source.file).text,
+                doc: &source.doc,
+            };
+            let owned = |issue: &schema::Issue| schema::owned_by_domain_rule(kind, issue);
+            if !in_focus(focus, source.file) {
+                return (i, Vec::new(), schema::failed_pointers(&check, &owned));
             }
+            let mut out = schema::check_document(&check, &owned);
+            let failed = out.iter().filter_map(|d| d.pointer.clone()).collect();
             let ambiguous = schema::ambiguity(source.file, &source.doc, &out);
             out.extend(ambiguous);
-            out
+            (i, out, failed)
         })
         .collect();
-    diagnostics.extend(schema_findings);
+    // Values that broke the schema are not read by the domain rules: one root cause, one
+    // finding (`owner.team: Team-A` is a bad id, not also a missing team).
+    let mut failed = rules::SchemaFailures::default();
+    for (document, found, pointers) in schema_results {
+        for p in &pointers {
+            failed.add(document, p);
+        }
+        diagnostics.extend(found);
+    }
     timings.mark("schema");
 
     // 5. Rules: per entity, then catalogue-wide.
-    let cx = Context::new(&catalogue, policy);
+    let cx = Context::new(&catalogue, policy).with_schema_failures(failed);
+    // A per-entity finding can have a related place in another file (a live product on a
+    // service that a staged edit made `pipeline`): in a focused run, the entities that name
+    // an entity of a reported file are checked too; the places decide what is reported.
+    let focused_ids: HashSet<&str> = match focus {
+        None => HashSet::new(),
+        Some(_) => catalogue
+            .iter()
+            .filter(|e| in_focus(focus, e.file()))
+            .filter_map(|e| e.entity.id.as_deref())
+            .collect(),
+    };
     let entity_findings: Vec<Diagnostic> = (0..catalogue.entities.len())
         .into_par_iter()
         .flat_map_iter(|i| {
             let e = catalogue.entity(i);
             let mut out = Vec::new();
-            if !in_focus(focus, e.file()) {
+            if !in_focus(focus, e.file()) && !names_any(e, &focused_ids) {
+                for rule in &policy.custom_rules {
+                    if !off(&rule.def.id) {
+                        rule.check_references(&cx, e, &mut out);
+                    }
+                }
                 return out;
             }
             for rule in REGISTRY {
@@ -539,30 +552,25 @@ pub fn load_settings(
     Ok((config, policy))
 }
 
+/// Whether any string in `e`'s document is one of `ids`: a cheap over-approximation of
+/// "`e` refers to one of them" (an extra check only costs time; places filter the output).
+fn names_any(e: crate::catalogue::EntityRef<'_>, ids: &HashSet<&str>) -> bool {
+    if ids.is_empty() {
+        return false;
+    }
+    fn walk(node: load::Node<'_>, ids: &HashSet<&str>) -> bool {
+        match node.view() {
+            load::View::String(s) => ids.contains(s),
+            load::View::Array(items) => items.into_iter().any(|n| walk(n, ids)),
+            load::View::Object(members) => members.into_iter().any(|(_, n)| walk(n, ids)),
+            _ => false,
+        }
+    }
+    e.get("/spec").is_some_and(|spec| walk(spec, ids))
+}
+
 fn in_focus(focus: Option<&[bool]>, file: FileId) -> bool {
     focus.is_none_or(|f| f.get(file.0 as usize).copied().unwrap_or(false))
-}
-
-/// Compares paths however they are spelled (`./a.yaml`, `a.yaml`, `/repo/a.yaml`): each
-/// is made absolute against the current folder, read once, so that matching the staged
-/// files against a catalogue of 100,000 costs no system call per path.
-struct SameFile {
-    cwd: Option<PathBuf>,
-}
-
-impl SameFile {
-    fn new() -> Self {
-        Self {
-            cwd: std::env::current_dir().ok(),
-        }
-    }
-
-    fn of(&self, p: &Path) -> PathBuf {
-        match &self.cwd {
-            Some(cwd) if p.is_relative() => cwd.join(p).components().collect(),
-            _ => p.components().collect(),
-        }
-    }
 }
 
 /// A file-level problem, before the file has its id.
@@ -594,24 +602,15 @@ fn rebind(d: &mut Diagnostic, id: FileId) {
     }
 }
 
-/// Shows `./services/a.yaml` as `services/a.yaml`.
-fn display_path(p: &Path) -> String {
-    let s = p.to_string_lossy();
-    s.strip_prefix("./")
-        .map(str::to_owned)
-        .unwrap_or_else(|| s.into_owned())
-}
-
-fn read_and_load(found: &Found, max_size: u64, limits: &Limits) -> Input {
+fn read_and_load(found: &Found, name: &str, max_size: u64, limits: &Limits) -> Input {
     let path = found.path();
-    let name = display_path(path);
     let problem = |rule: &'static rules::RuleMeta,
                    text: String,
                    at: usize,
                    message: String,
                    label: &str,
                    help: &str| Input {
-        source: SourceFile::new(name.clone(), text),
+        source: SourceFile::new(name, text),
         loaded: None,
         problem: Some(Problem {
             rule,
@@ -718,7 +717,7 @@ fn read_and_load(found: &Found, max_size: u64, limits: &Limits) -> Input {
             );
         }
     };
-    Input::from_text(&name, text, limits)
+    Input::from_text(name, text, limits)
 }
 
 /// UTF-16 and UTF-32, told by their byte order mark or, without one, by the NUL bytes that

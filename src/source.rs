@@ -130,7 +130,11 @@ impl SourceFile {
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = self.floor_char_boundary(offset.min(self.text.len()));
         let line = self.line_of(offset);
-        let start = self.line_start(line);
+        let mut start = self.line_start(line);
+        // A byte order mark is no character of the text: columns on line 1 start after it.
+        if line == 0 && self.text.starts_with('\u{feff}') {
+            start = offset.min('\u{feff}'.len_utf8());
+        }
         let column = self.text[start..offset].chars().count() + 1;
         LineCol {
             line: line + 1,

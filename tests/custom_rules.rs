@@ -78,11 +78,14 @@ fn custom_rules_are_first_class() {
     // rules lists them with their policy
     let (code, out, _) = run(root(), &["rules", "--policy", policy]);
     assert_eq!(code, 0);
+    // Summaries wrap to 80 columns: compare the words.
+    let words = out.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
         out.contains("critical-needs-runbook")
-            && out.contains("(custom, from policies/examples/strict-production.yaml)"),
+            && words.contains("(custom, from policies/examples/strict-production.yaml)"),
         "{out}"
     );
+    assert!(out.lines().all(|l| l.chars().count() <= 80), "{out}");
     // explain serves their description
     let (code, out, _) = run(
         root(),

@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
     let (catalogue, diagnostics) = check_texts(&[("team.yaml", TEAM), ("fuzz.yaml", text)], schemas, policy);
     let summary = Summary::count(&diagnostics, catalogue.files.len(), catalogue.entities.len());
     let rulebook = policy.rulebook();
-    let report = Report { files: &catalogue.files, diagnostics: &diagnostics, summary, rules: &rulebook };
+    let report = Report::new(&catalogue.files, &diagnostics, summary, &rulebook);
     let mut out = Vec::new();
     Human::new(HumanOptions { color: false, width: Some(80) }).report(&report, &mut out).unwrap();
     for format in [Format::Short, Format::Json, Format::Sarif, Format::Github, Format::Junit] {

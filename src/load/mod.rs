@@ -129,8 +129,9 @@ impl FileDetails {
             let Some(slice) = self.text.get(start..end) else {
                 return Detail::default();
             };
-            let mut builder = Builder::new(FileId(0), slice, start, self.limits, true);
-            parse_into(&mut builder, slice);
+            let builder = parse_tolerant(slice, || {
+                Builder::new(FileId(0), slice, start, self.limits, true)
+            });
             match builder.docs.into_iter().next().map(|d| d.details) {
                 Some(Details::Built(detail)) => *detail,
                 _ => Detail::default(),
@@ -215,30 +216,90 @@ fn run<'t>(file: FileId, text: &'t str, limits: &Limits, fast: Option<&Arc<str>>
         Some(rest) => (rest, text.len() - rest.len()),
         None => (text, 0),
     };
-    let mut builder = Builder::new(file, body, base, *limits, fast.is_none());
-    if let Some(text) = fast {
-        builder.tree = TreeBuilder::with_source(Arc::clone(text));
-    }
-    parse_into(&mut builder, body);
-    builder
+    parse_tolerant(body, || {
+        let mut builder = Builder::new(file, body, base, *limits, fast.is_none());
+        if let Some(text) = fast {
+            builder.tree = TreeBuilder::with_source(Arc::clone(text));
+        }
+        builder
+    })
 }
 
-fn parse_into(builder: &mut Builder<'_>, body: &str) {
-    let mut parser = Parser::new_from_str(body);
+/// Parses `body` into a builder from `make`, working around one gap of saphyr-parser: it
+/// refuses a tab as the separation after a mapping's `:` when a plain scalar follows
+/// (`name:<TAB>Team A`), which YAML 1.2 allows (s-separate-in-line is spaces or tabs).
+/// Such a tab is never part of a value, so the parser is given a copy of the text with that
+/// tab read as a space, from the start, with a fresh builder; the builder itself reads the
+/// author's text, whose offsets and values are the same. The re-parses are bounded by a
+/// budget of work linear in the text's size; past it, the tab is a syntax error.
+fn parse_tolerant<'t>(body: &'t str, make: impl Fn() -> Builder<'t>) -> Builder<'t> {
+    let mut patched: Option<String> = None;
+    let mut budget = body.len().saturating_mul(8).saturating_add(1 << 20);
     loop {
-        match parser.next_event() {
-            None => break,
-            Some(Ok((event, span))) => {
-                if builder.event(event, span).is_break() || builder.bail {
-                    break;
-                }
+        let src = patched.as_deref().unwrap_or(body);
+        let mut builder = make();
+        let Some(err) = parse_into(&mut builder, src) else {
+            return builder;
+        };
+        match separation_tab(src, &err).filter(|_| budget >= src.len()) {
+            Some(at) => {
+                budget -= src.len();
+                let mut text = patched.take().unwrap_or_else(|| body.to_owned());
+                text.replace_range(at..at + 1, " ");
+                patched = Some(text);
             }
-            Some(Err(err)) => {
+            None => {
                 builder.syntax_error(&err);
-                break;
+                return builder;
             }
         }
     }
+}
+
+/// Feeds the parser's events to the builder; returns the syntax error that stopped it.
+fn parse_into(builder: &mut Builder<'_>, body: &str) -> Option<ScanError> {
+    let mut parser = Parser::new_from_str(body);
+    loop {
+        match parser.next_event() {
+            None => return None,
+            Some(Ok((event, span))) => {
+                if builder.event(event, span).is_break() || builder.bail {
+                    return None;
+                }
+            }
+            Some(Err(err)) => return Some(err),
+        }
+    }
+}
+
+/// The byte offset of a tab that saphyr-parser refused as the separation after a mapping
+/// value indicator, where YAML 1.2 accepts it: `key:<TAB>value`, the value a plain scalar
+/// on the same line that does not open a block collection (`key:<TAB>- a` and
+/// `key:<TAB>b: c` stay errors, as the YAML test suite's Y79Y cases require).
+fn separation_tab(src: &str, err: &ScanError) -> Option<usize> {
+    if err.info() != "':' must be followed by a valid YAML whitespace" {
+        return None;
+    }
+    let at = src
+        .char_indices()
+        .nth(err.marker().index())
+        .map_or(src.len(), |(i, _)| i);
+    let before = &src[..at];
+    let colon = before.trim_end_matches('\t');
+    if !colon.ends_with(':') || colon.len() == before.len() {
+        return None;
+    }
+    let rest = &src[at..];
+    let line = rest.split(['\n', '\r']).next().unwrap_or("");
+    // A `#` after white space starts a comment, which ends the plain scalar.
+    let value = match line.find(" #").into_iter().chain(line.find("\t#")).min() {
+        Some(hash) => &line[..hash],
+        None => line,
+    };
+    let value = value.trim_end();
+    let opens_sequence = value == "-" || value.starts_with("- ") || value.starts_with("-\t");
+    let opens_mapping = value.ends_with(':') || value.contains(": ") || value.contains(":\t");
+    (!opens_sequence && !opens_mapping).then_some(colon.len())
 }
 
 /// Converts the parser's character indices to byte offsets. Events arrive in order, so a
@@ -1154,11 +1215,21 @@ impl<'t> Builder<'t> {
                 if ctx.record {
                     let pointer = push_segment(&ctx.pointer, name);
                     let origin = push_segment(&origin, name);
+                    // An entry written inline in the merge (`<<: [*base, {note: x}]`) is
+                    // shown where it is written; one that comes through an alias, at the
+                    // `<<` that brings it in (the anchor is its origin).
+                    let written_inline = self.spans.get(&origin).and_then(|n| {
+                        let key = n.key.clone()?;
+                        (key.start >= use_span.start && key.end <= use_span.end)
+                            .then(|| (key, n.value.clone()))
+                    });
+                    let (key, value) =
+                        written_inline.unwrap_or_else(|| (key_span.clone(), use_span.clone()));
                     self.spans.insert(
                         &pointer,
                         NodeSpan {
-                            key: Some(key_span.clone()),
-                            value: use_span.clone(),
+                            key: Some(key),
+                            value,
                             origin: Some(origin.into()),
                         },
                     );

@@ -296,3 +296,40 @@ fn the_fast_pass_reads_the_same_values_with_strings_from_the_text() {
         assert_eq!(values(&fast), values(&full), "{text:?}");
     }
 }
+
+#[test]
+fn a_tab_after_a_colon_separates_like_a_space() {
+    // YAML 1.2 s-separate-in-line is spaces or tabs; saphyr-parser refuses the tab before a
+    // plain scalar, and the loader reads it as the space YAML means.
+    let text = "a:\tTeam A\nb:\t\tx # note: y\nc: \"q:\tr\"\nd: |\n  e:\tf\ng:\th\n";
+    for l in [
+        load_str(text),
+        load_fast(FileId(0), &Arc::from(text), &Limits::default()),
+    ] {
+        assert!(l.diagnostics.is_empty(), "{:?}", l.diagnostics);
+        assert_eq!(
+            l.documents[0].value.root().to_value(),
+            json!({"a": "Team A", "b": "x", "c": "q:\tr", "d": "e:\tf\n", "g": "h"})
+        );
+        assert_eq!(value_at(text, &l, 0, "/a"), "Team A");
+        assert_eq!(value_at(text, &l, 0, "/g"), "h");
+    }
+    let file = SourceFile::new("t.yaml", text);
+    let l = load_str(text);
+    let span = l.documents[0].spans().resolve("/g").unwrap().value;
+    let at = file.line_col(span.start);
+    assert_eq!((at.line, at.column), (6, 4));
+}
+
+#[test]
+fn tabs_that_yaml_refuses_stay_syntax_errors() {
+    // From the YAML test suite, Y79Y/007 and Y79Y/009: a tab before a block collection.
+    for text in [
+        "? -\n:\t-\n",
+        "? key:\n:\tkey:\n",
+        "a:\t- b\n",
+        "a:\tb: c\n",
+    ] {
+        assert_eq!(rules(&load_str(text)), ["yaml-syntax"], "{text:?}");
+    }
+}

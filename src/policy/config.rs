@@ -77,17 +77,21 @@ pub struct Config {
 /// The nearest config file at or above `start`.
 pub fn discover(start: &Path) -> Option<PathBuf> {
     let start = if start.is_file() {
-        start.parent()?.to_path_buf()
+        crate::paths::parent_dir(start)
     } else {
         start.to_path_buf()
     };
-    let start = std::path::absolute(&start).unwrap_or(start);
+    let cwd = crate::paths::Cwd::current();
+    let named_absolutely = start.is_absolute();
+    let start = cwd.absolute(&start);
     let mut dir = Some(start.as_path());
     while let Some(d) = dir {
         for name in CONFIG_NAMES {
             let candidate = d.join(name);
             if candidate.is_file() {
-                return Some(candidate);
+                // Spelled as the user spelled the start (relative stays relative, `..` for
+                // an ancestor), so that the catalogue's files are shown the same way.
+                return Some(PathBuf::from(cwd.show(&candidate, named_absolutely)));
             }
         }
         dir = d.parent();
@@ -172,10 +176,7 @@ impl Config {
                 }
             }
         }
-        let dir = path
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| PathBuf::from("."));
+        let dir = crate::paths::parent_dir(path);
         if let Some(policy) = &parsed.policy
             && !file::stays_inside(&dir, &dir.join(policy))
         {
@@ -195,10 +196,6 @@ impl Config {
         if !diagnostics.is_empty() {
             return Err(settings.invalid(diagnostics));
         }
-        let dir = path
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| PathBuf::from("."));
         Ok(Config {
             path: Some(path.to_path_buf()),
             policy: parsed.policy.map(|p| dir.join(p)),

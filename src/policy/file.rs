@@ -64,16 +64,17 @@ impl Settings {
 }
 
 pub fn read(path: &Path, schema: &Compiled, what: &str) -> Result<Settings, SettingsError> {
+    let name = crate::paths::shown(path);
     let bytes = std::fs::read(path)
-        .map_err(|e| SettingsError::Io(format!("cannot read {what} {}: {e}", path.display())))?;
+        .map_err(|e| SettingsError::Io(format!("cannot read {what} {name}: {e}")))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         SettingsError::Io(format!(
             "{what} {} is not UTF-8 text (invalid byte at offset {})",
-            path.display(),
+            name,
             e.utf8_error().valid_up_to()
         ))
     })?;
-    parse(&path.display().to_string(), text, schema, what)
+    parse(&name, text, schema, what)
 }
 
 pub fn parse(

@@ -132,11 +132,15 @@ pub struct Policy {
     pub categories: Vec<Category>,
     pub rules: BTreeMap<String, RuleSetting>,
     pub custom_rules: Vec<std::sync::Arc<CustomRule>>,
+    /// The policy files it was composed from (none for the built-in policy): they are
+    /// settings, never catalogue files.
+    pub files: Vec<PathBuf>,
 }
 
 /// One policy file of an `extends` chain, parsed.
 struct Layer {
     origin: String,
+    path: Option<PathBuf>,
     settings: file::Settings,
     spec: PolicySpec,
     name: String,
@@ -177,11 +181,7 @@ impl Policy {
     fn compose(source: Source) -> Result<Policy, SettingsError> {
         let schema = crate::schema::policy().map_err(SettingsError::Io)?;
         let root = match &source {
-            Source::File(p) => Some(
-                p.parent()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|| PathBuf::from(".")),
-            ),
+            Source::File(p) => Some(crate::paths::parent_dir(p)),
             Source::Builtin => None,
         };
         let mut layers = Vec::new();
@@ -203,6 +203,7 @@ impl Policy {
         let mut rules_map: BTreeMap<String, RuleSetting> = BTreeMap::new();
         let mut custom: Vec<std::sync::Arc<CustomRule>> = Vec::new();
         let (mut name, mut origin) = (String::new(), String::new());
+        let files: Vec<PathBuf> = layers.iter().filter_map(|l| l.path.clone()).collect();
         // Custom rules first, so that `rules:` settings may name them in any layer.
         let mut all_custom: Vec<(usize, usize, CustomRuleDef)> = Vec::new();
         for (li, layer) in layers.iter().enumerate() {
@@ -347,6 +348,7 @@ impl Policy {
             categories,
             rules: rules_map,
             custom_rules: custom,
+            files,
         })
     }
 
@@ -439,12 +441,8 @@ fn collect(
         ),
         Source::File(path) => (
             file::read(path, schema, "policy")?,
-            path.display().to_string(),
-            Some(
-                path.parent()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|| PathBuf::from(".")),
-            ),
+            crate::paths::shown(path),
+            Some(crate::paths::parent_dir(path)),
         ),
     };
     let parsed: PolicyFile = serde_json::from_value(settings.value())
@@ -515,6 +513,10 @@ fn collect(
     }
     layers.push(Layer {
         origin,
+        path: match &source {
+            Source::File(p) => Some(p.clone()),
+            Source::Builtin => None,
+        },
         name: parsed.metadata.name,
         spec: parsed.spec,
         settings,

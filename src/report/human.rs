@@ -216,11 +216,7 @@ impl SourceCode for FileWindow<'_> {
         let span_line = f.line_of(start);
         if before == 0 && after == 0 {
             // miette asks for the bare span to print `file:line:column` above the snippet.
-            let line_start = f.line_start(span_line);
-            let column = f
-                .text
-                .get(line_start..start)
-                .map_or(0, |t| t.chars().count());
+            let column = f.line_col(start).column - 1;
             return Ok(Box::new(MietteSpanContents::new_named(
                 neutralise(&f.path).into_owned(),
                 &f.display_text().as_bytes()[start..end],

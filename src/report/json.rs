@@ -55,6 +55,14 @@ struct JsonSummary {
     entities: usize,
     errors: usize,
     warnings: usize,
+    /// Present only when named files were left out, so that reports of ordinary runs keep
+    /// the contract's four fields.
+    #[serde(skip_serializing_if = "is_zero")]
+    skipped: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 fn diagnostic<'a>(report: &Report<'a>, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
@@ -108,9 +116,10 @@ impl Reporter for Json {
                 entities: s.entities,
                 errors: s.errors,
                 warnings: s.warnings,
+                skipped: s.skipped,
             },
         };
-        serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+        serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
         writeln!(out)
     }
 }

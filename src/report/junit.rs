@@ -1,8 +1,10 @@
 //! `--format junit`: JUnit XML (the Apache Ant schema CI servers read). One test case per
-//! file: a file with findings fails, listing them; a clean file passes.
+//! reported file: a file with findings at or above the failing severity fails, listing
+//! them; any other file passes, and the suite's `system-out` lists its lesser findings.
 
 use std::io::{self, Write};
 
+use super::text::neutralise;
 use super::{Report, Reporter, summary_line};
 use crate::diagnostic::Severity;
 
@@ -82,18 +84,51 @@ pub fn xml(s: &str) -> String {
     out
 }
 
+/// One finding as a line of text: `file:line:col: severity[rule] message`, then its help.
+fn finding_text(report: &Report<'_>, d: &crate::diagnostic::Diagnostic, path: &str) -> String {
+    let (s, _) = report.range(d);
+    let mut text = format!(
+        "{}:{}:{}: {}[{}] {}\n",
+        neutralise(path),
+        s.line,
+        s.column,
+        d.severity.as_str(),
+        d.rule,
+        neutralise(&d.message)
+    );
+    if let Some(h) = &d.help {
+        text.push_str(&format!("  help: {}\n", neutralise(h)));
+    }
+    text
+}
+
 impl Reporter for Junit {
     fn report(&self, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         let mut cases = String::new();
         let mut failures = 0;
+        let mut tests = 0;
+        // Findings below the failing severity: their files pass, and the suite's output
+        // lists them (the Ant schema allows no output inside a test case).
+        let mut passing_findings = String::new();
+        let mut by_file: Vec<Vec<&crate::diagnostic::Diagnostic>> =
+            vec![Vec::new(); report.files.len()];
+        for d in report.diagnostics {
+            if let Some(list) = by_file.get_mut(d.file().0 as usize) {
+                list.push(d);
+            }
+        }
         for (id, file) in report.files.iter() {
-            let found: Vec<_> = report
-                .diagnostics
-                .iter()
-                .filter(|d| d.file() == id)
-                .collect();
-            let name = xml(&file.path);
-            if found.is_empty() {
+            if !report.is_reported(id) {
+                continue;
+            }
+            tests += 1;
+            let found = &by_file[id.0 as usize];
+            let name = xml(&neutralise(&file.path));
+            let failing = found.iter().filter(|d| report.fails(d.severity)).count();
+            if failing == 0 {
+                for d in found {
+                    passing_findings.push_str(&finding_text(report, d, &file.path));
+                }
                 cases.push_str(&format!(
                     "    <testcase name=\"{name}\" classname=\"catalint\" time=\"0\"/>\n"
                 ));
@@ -105,22 +140,10 @@ impl Reporter for Junit {
                 .filter(|d| d.severity == Severity::Error)
                 .count();
             let kind = if errors > 0 { "error" } else { "warning" };
-            let mut body = String::new();
-            for d in &found {
-                let (s, _) = report.range(d);
-                body.push_str(&format!(
-                    "{}:{}:{}: {}[{}] {}\n",
-                    file.path,
-                    s.line,
-                    s.column,
-                    d.severity.as_str(),
-                    d.rule,
-                    d.message
-                ));
-                if let Some(h) = &d.help {
-                    body.push_str(&format!("  help: {h}\n"));
-                }
-            }
+            let body: String = found
+                .iter()
+                .map(|d| finding_text(report, d, &file.path))
+                .collect();
             cases.push_str(&format!(
                 "    <testcase name=\"{name}\" classname=\"catalint\" time=\"0\">\n      <failure message=\"{}\" type=\"{kind}\">{}</failure>\n    </testcase>\n",
                 xml(&format!("{} problem(s) ({} error(s))", found.len(), errors)),
@@ -131,10 +154,9 @@ impl Reporter for Junit {
         writeln!(out, "<testsuites>")?;
         writeln!(
             out,
-            "  <testsuite package=\"catalint\" id=\"0\" name=\"catalint\" timestamp=\"{}\" hostname=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" time=\"0\">",
+            "  <testsuite package=\"catalint\" id=\"0\" name=\"catalint\" timestamp=\"{}\" hostname=\"{}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" time=\"0\">",
             xml(&self.timestamp),
             xml(&self.hostname),
-            report.files.len(),
         )?;
         writeln!(out, "    <properties>")?;
         writeln!(
@@ -149,7 +171,15 @@ impl Reporter for Junit {
         )?;
         writeln!(out, "    </properties>")?;
         out.write_all(cases.as_bytes())?;
-        writeln!(out, "    <system-out/>")?;
+        if passing_findings.is_empty() {
+            writeln!(out, "    <system-out/>")?;
+        } else {
+            writeln!(
+                out,
+                "    <system-out>{}</system-out>",
+                xml(&passing_findings)
+            )?;
+        }
         writeln!(out, "    <system-err/>")?;
         writeln!(out, "  </testsuite>")?;
         writeln!(out, "</testsuites>")

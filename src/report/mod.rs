@@ -11,9 +11,10 @@ pub mod text;
 
 use std::io::{self, Write};
 
-use crate::diagnostic::{Diagnostic, Summary};
+use crate::diagnostic::{Diagnostic, Severity, Summary};
+use crate::policy::config::FailOn;
 use crate::rules::RuleInfo;
-use crate::source::{Files, LineCol};
+use crate::source::{FileId, Files, LineCol};
 
 pub use human::{Human, HumanOptions};
 
@@ -41,9 +42,45 @@ pub struct Report<'a> {
     pub summary: Summary,
     /// Every rule in force, built-in and custom: SARIF describes them all.
     pub rules: &'a [RuleInfo],
+    /// The severity that fails the run (`--fail-on`).
+    pub fail_on: FailOn,
+    /// The files the run reports on (by file id), when not all of its files.
+    pub reported: Option<&'a [bool]>,
 }
 
-impl Report<'_> {
+impl<'a> Report<'a> {
+    /// A report of every file, failing on errors.
+    pub fn new(
+        files: &'a Files,
+        diagnostics: &'a [Diagnostic],
+        summary: Summary,
+        rules: &'a [RuleInfo],
+    ) -> Self {
+        Self {
+            files,
+            diagnostics,
+            summary,
+            rules,
+            fail_on: FailOn::Error,
+            reported: None,
+        }
+    }
+
+    /// Whether a finding of this severity fails the run.
+    pub fn fails(&self, severity: Severity) -> bool {
+        match self.fail_on {
+            FailOn::Error => severity == Severity::Error,
+            FailOn::Warning => true,
+            FailOn::Never => false,
+        }
+    }
+
+    /// Whether the run reports on this file (pre-commit reports the staged files only).
+    pub fn is_reported(&self, file: FileId) -> bool {
+        self.reported
+            .is_none_or(|r| r.get(file.0 as usize).copied().unwrap_or(false))
+    }
+
     /// Start and end (end exclusive) of a diagnostic's primary place.
     pub fn range(&self, d: &Diagnostic) -> (LineCol, LineCol) {
         let f = self.files.get(d.primary.location.file);
@@ -83,12 +120,17 @@ pub fn summary_line(s: &Summary) -> String {
         plural(s.files, "file", "files"),
         plural(s.entities, "entity", "entities")
     );
+    let skipped = match s.skipped {
+        0 => String::new(),
+        1 => "; 1 named file outside the catalogue skipped".to_owned(),
+        n => format!("; {n} named files outside the catalogue skipped"),
+    };
     let problems = s.errors + s.warnings;
     if problems == 0 {
-        return format!("no problems in {scope}");
+        return format!("no problems in {scope}{skipped}");
     }
     format!(
-        "{} ({}, {}) in {scope}",
+        "{} ({}, {}) in {scope}{skipped}",
         plural(problems, "problem", "problems"),
         plural(s.errors, "error", "errors"),
         plural(s.warnings, "warning", "warnings"),

@@ -1,7 +1,9 @@
 //! `--format sarif`: SARIF 2.1.0, as GitHub code scanning and other consumers read it.
 //! Rule metadata comes from the same registry text as `catalint explain`.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
+use std::path::Path;
 
 use serde_json::{Value, json};
 
@@ -38,7 +40,7 @@ fn rule(m: &RuleInfo) -> Value {
     }
     json!({
         "id": m.id,
-        "name": m.id,
+        "name": pascal_case(&m.id),
         "shortDescription": {"text": m.summary},
         "fullDescription": {"text": section(&m.doc, "## What it checks")},
         "help": {"text": m.doc, "markdown": m.doc},
@@ -46,6 +48,46 @@ fn rule(m: &RuleInfo) -> Value {
         "defaultConfiguration": {"level": level(m.default_severity)},
         "properties": properties,
     })
+}
+
+/// A rule's `name`: SARIF's convention is an identifier distinct from the id
+/// (`single-category` is `SingleCategory`).
+pub fn pascal_case(id: &str) -> String {
+    id.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut cs = w.chars();
+            cs.next()
+                .map(|c| c.to_ascii_uppercase().to_string() + cs.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The base that relative `uri`s resolve against: the folder catalint ran in.
+const SRCROOT: &str = "%SRCROOT%";
+
+/// The artifact location of a shown path: relative to `%SRCROOT%` (the current folder), or,
+/// for a file named absolutely outside it, a `file:` URI.
+fn artifact(path: &str) -> Value {
+    if Path::new(path).is_absolute() {
+        json!({"uri": file_uri(Path::new(path), false)})
+    } else {
+        json!({"uri": uri(path), "uriBaseId": SRCROOT})
+    }
+}
+
+/// `file:///abs/path`, with a trailing slash for a folder.
+fn file_uri(abs: &Path, folder: bool) -> String {
+    let mut p = uri(&abs.to_string_lossy());
+    if !p.starts_with('/') {
+        // A Windows drive path (`C:/...`).
+        p.insert(0, '/');
+    }
+    if folder && !p.ends_with('/') {
+        p.push('/');
+    }
+    format!("file://{p}")
 }
 
 /// A relative URI reference for a path: forward slashes, reserved characters escaped.
@@ -65,7 +107,7 @@ fn physical(report: &Report<'_>, loc: &Location) -> Value {
     let f = report.files.get(loc.file);
     let (s, e) = (f.line_col(loc.span.start), f.line_col(loc.span.end));
     json!({
-        "artifactLocation": {"uri": uri(&f.path)},
+        "artifactLocation": artifact(&f.path),
         "region": {
             "startLine": s.line,
             "startColumn": s.column,
@@ -75,7 +117,8 @@ fn physical(report: &Report<'_>, loc: &Location) -> Value {
     })
 }
 
-fn result(report: &Report<'_>, d: &Diagnostic) -> Value {
+/// `fingerprint` is the finding's `partialFingerprints` value, unique within the run.
+fn result(report: &Report<'_>, d: &Diagnostic, fingerprint: String) -> Value {
     let index = report.rules.iter().position(|r| r.id == d.rule);
     let mut text = d.message.clone();
     if let Some(h) = &d.help {
@@ -102,7 +145,7 @@ fn result(report: &Report<'_>, d: &Diagnostic) -> Value {
             "physicalLocation": physical(report, &d.primary.location),
             "message": {"text": d.primary.message},
         }],
-        "partialFingerprints": {"catalint/v1": fingerprint(d, report.files).digest()},
+        "partialFingerprints": {"catalint/v1": fingerprint},
     });
     if let Some(i) = index {
         r["ruleIndex"] = json!(i);
@@ -116,8 +159,36 @@ fn result(report: &Report<'_>, d: &Diagnostic) -> Value {
     r
 }
 
+/// Each finding's fingerprint, made unique within the run: findings alike in file, rule,
+/// place and text (two on one line, say) get the first one's with `:2`, `:3`... appended,
+/// in output order, as GitHub does for its own fingerprints.
+fn fingerprints(report: &Report<'_>) -> Vec<String> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let digest = fingerprint(d, report.files).digest();
+            let n = seen.entry(digest.clone()).or_insert(0);
+            *n += 1;
+            if *n == 1 {
+                digest
+            } else {
+                format!("{digest}:{n}")
+            }
+        })
+        .collect()
+}
+
 impl Reporter for Sarif {
     fn report(&self, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+        let cwd = crate::paths::Cwd::current();
+        let results: Vec<Value> = report
+            .diagnostics
+            .iter()
+            .zip(fingerprints(report))
+            .map(|(d, f)| result(report, d, f))
+            .collect();
         let doc = json!({
             "$schema": SCHEMA,
             "version": "2.1.0",
@@ -128,11 +199,12 @@ impl Reporter for Sarif {
                     "informationUri": INFO_URI,
                     "rules": report.rules.iter().map(rule).collect::<Vec<_>>(),
                 }},
+                "originalUriBaseIds": {SRCROOT: {"uri": file_uri(cwd.dir(), true)}},
                 "columnKind": "unicodeCodePoints",
-                "results": report.diagnostics.iter().map(|d| result(report, d)).collect::<Vec<_>>(),
+                "results": results,
             }],
         });
-        serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+        serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
         writeln!(out)
     }
 }

@@ -220,6 +220,12 @@ impl CustomRule {
 
     /// `require` and `references` on one entity.
     pub fn check_entity(&self, cx: &Context<'_>, e: EntityRef<'_>, out: &mut Vec<Diagnostic>) {
+        self.check_require(cx, e, out);
+        self.check_references(cx, e, out);
+    }
+
+    /// `require`: a finding of the entity alone.
+    fn check_require(&self, cx: &Context<'_>, e: EntityRef<'_>, out: &mut Vec<Diagnostic>) {
         if !self.applies(e) {
             return;
         }
@@ -240,6 +246,16 @@ impl CustomRule {
                 }
                 out.push(d);
             }
+        }
+    }
+
+    /// `references`: whether the entities that `e` names qualify. The answer depends on
+    /// other entities too, so a run that reports only some files runs this for every
+    /// entity (a staged target that stops qualifying is reported on its unchanged referrer,
+    /// where the target's failing place is a related place).
+    pub fn check_references(&self, cx: &Context<'_>, e: EntityRef<'_>, out: &mut Vec<Diagnostic>) {
+        if !self.applies(e) {
+            return;
         }
         for (r, kind, selector) in &self.references {
             let targets: Vec<(String, &str)> = match e.get(&r.path).map(Node::view) {

@@ -120,6 +120,35 @@ pub struct Context<'a> {
     pub policy: &'a Policy,
     graph: std::sync::OnceLock<graph::Graph<'a>>,
     ids: std::sync::OnceLock<IdsByLength<'a>>,
+    schema_failures: SchemaFailures,
+}
+
+/// Where documents broke their schema: document index -> JSON pointers of the `schema`
+/// findings. Domain rules do not read a value that already has a `schema` finding, so that
+/// one root cause gives one finding.
+#[derive(Debug, Default)]
+pub struct SchemaFailures {
+    by_document: std::collections::HashMap<usize, Vec<String>>,
+}
+
+impl SchemaFailures {
+    pub fn add(&mut self, document: usize, pointer: &str) {
+        self.by_document
+            .entry(document)
+            .or_default()
+            .push(pointer.to_owned());
+    }
+
+    /// Whether the value at `pointer`, or a value that holds it, broke the schema.
+    pub fn covers(&self, document: usize, pointer: &str) -> bool {
+        self.by_document.get(&document).is_some_and(|failed| {
+            failed.iter().any(|f| {
+                pointer == f
+                    || (pointer.starts_with(f.as_str())
+                        && pointer.as_bytes().get(f.len()) == Some(&b'/'))
+            })
+        })
+    }
 }
 
 /// Entity ids by kind and length: "did you mean" looks only at ids of about the right
@@ -136,7 +165,19 @@ impl<'a> Context<'a> {
             policy,
             graph: std::sync::OnceLock::new(),
             ids: std::sync::OnceLock::new(),
+            schema_failures: SchemaFailures::default(),
         }
+    }
+
+    pub fn with_schema_failures(mut self, failures: SchemaFailures) -> Self {
+        self.schema_failures = failures;
+        self
+    }
+
+    /// Whether `e`'s value at `pointer` (or one that holds it) already has a `schema`
+    /// finding: domain rules leave such values alone.
+    pub fn broke_schema(&self, e: EntityRef<'_>, pointer: &str) -> bool {
+        self.schema_failures.covers(e.entity.document, pointer)
     }
 
     /// The id of an entity of `kind` closest to `input`, if one is close enough to be a typo.

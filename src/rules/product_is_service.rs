@@ -71,18 +71,21 @@ fn check_product(cx: &Context<'_>, e: EntityRef<'_>, out: &mut Vec<Diagnostic>) 
     }
     let id = e.id();
     let ptr = "/spec/service";
+    if cx.broke_schema(e, ptr) {
+        return;
+    }
     let service_id = match e.get(ptr).map(Node::view) {
         None | Some(View::Null) => {
-            let at = if e.get(ptr).is_some() {
-                e.at_value(ptr)
+            let (at, label) = if e.get(ptr).is_some() {
+                (e.at_value(ptr), "`service` is empty")
             } else {
-                e.at_missing("/spec")
+                (e.at_missing("/spec"), "`service` is missing from `spec`")
             };
             out.push(
                 finding(
                     &META,
                     format!("product `{id}` names no service it is delivered through"),
-                    Label::new(at, "`service` is missing from `spec`"),
+                    Label::new(at, label),
                 )
                 .with_pointer(ptr)
                 .with_help(
@@ -161,6 +164,9 @@ fn check_product(cx: &Context<'_>, e: EntityRef<'_>, out: &mut Vec<Diagnostic>) 
 
 fn check_service(cx: &Context<'_>, e: EntityRef<'_>, out: &mut Vec<Diagnostic>) {
     let ptr = "/spec/product";
+    if cx.broke_schema(e, ptr) {
+        return;
+    }
     let Some(product_id) = e.str_at(ptr) else {
         return;
     };

@@ -180,11 +180,18 @@ fn check_priorities(
     let id = e.id();
     let base = "/spec/serviceLevels/incident";
     let mut seen: HashMap<&str, usize> = HashMap::new();
+    // An entry whose priority broke the schema (`p3`) has its `schema` finding; the
+    // priority it was meant to be is not also reported missing.
+    let mut broken = false;
     for (i, entry) in entries.iter().enumerate() {
+        let ptr = format!("{base}/{i}/priority");
+        if cx.broke_schema(e, &ptr) {
+            broken = true;
+            continue;
+        }
         let Some(p) = entry.get("priority").and_then(Node::as_str) else {
             continue;
         };
-        let ptr = format!("{base}/{i}/priority");
         if cx.policy.priority_rank(p).is_none() {
             out.push(
                 finding(
@@ -220,7 +227,7 @@ fn check_priorities(
         .map(String::as_str)
         .filter(|p| !seen.contains_key(p))
         .collect();
-    if !missing.is_empty() {
+    if !missing.is_empty() && !broken {
         let list = missing.join(", ");
         out.push(
             finding(

@@ -1,17 +1,22 @@
-//! `unique-id`: no two entities share an id.
+//! `unique-id`: no two entities share an id, and no two offerings of a service share a name.
+
+use std::collections::HashMap;
 
 use super::{Context, Rule, RuleMeta, Stage, finding};
+use crate::catalogue::{EntityRef, Kind, clip};
 use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::load::Node;
 
 pub static META: RuleMeta = RuleMeta {
     id: "unique-id",
     default_severity: Severity::Error,
     stage: Stage::Catalogue,
-    summary: "no two entities share an id, whatever their kind",
+    summary: "no two entities share an id, whatever their kind; no service repeats an offering name",
     doc: r#"## What it checks
 That every `metadata.id` is used once in the whole catalogue, across services, products and
-teams. Each repeat is reported at the later place (files in path order, then position), with
-the first place as a related location.
+teams, and that the names of a service's `spec.offerings` are unique within it (requests
+name offerings by name). Each repeat is reported at the later place (files in path order,
+then position), with the first place as a related location.
 
 ## Why it matters
 Everything refers to entities by id: products to services, services to teams and to their
@@ -35,8 +40,20 @@ metadata: {id: payroll, name: Payroll}
 metadata: {id: payroll-app, name: Payroll app}
 ```
 
+Offerings too:
+
+```yaml
+spec:
+  offerings:
+    - name: new-starter
+    - name: new-starter      # a second offering of the same name
+```
+
 ## How to fix
-Rename one of them, and update the references that meant it.
+Rename one of them, and update the references that meant it (for an offering, the
+`serviceLevels.requests` entries that name it).
+
+Not fixed automatically: which of the two to rename is a person's choice.
 "#,
 };
 
@@ -67,6 +84,52 @@ impl Rule for UniqueId {
                     .with_help("ids are unique across the catalogue, whatever the kind: rename one and update its references"),
                 );
             }
+        }
+        for e in cx.catalogue.iter() {
+            if e.kind() == Kind::Service {
+                offerings(cx, e, out);
+            }
+        }
+    }
+}
+
+/// Offering names repeated within one service.
+fn offerings(cx: &Context<'_>, e: EntityRef<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(list) = e.get("/spec/offerings").and_then(Node::as_array) else {
+        return;
+    };
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    for (i, offering) in list.iter().enumerate() {
+        let ptr = format!("/spec/offerings/{i}/name");
+        let Some(name) = offering.get("name").and_then(Node::as_str) else {
+            continue;
+        };
+        if cx.broke_schema(e, &ptr) {
+            continue;
+        }
+        match first.get(name) {
+            None => {
+                first.insert(name, i);
+            }
+            Some(&earlier) => out.push(
+                finding(
+                    &META,
+                    format!(
+                        "service `{}` already has an offering named `{}`",
+                        e.id(),
+                        clip(name, 60)
+                    ),
+                    Label::new(e.at_value(&ptr), "named again here"),
+                )
+                .with_pointer(ptr)
+                .with_related(Label::new(
+                    e.at_value(&format!("/spec/offerings/{earlier}/name")),
+                    "first named here",
+                ))
+                .with_help(
+                    "offering names are unique within a service (requests name them): rename                      or remove one",
+                ),
+            ),
         }
     }
 }

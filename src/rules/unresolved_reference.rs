@@ -69,7 +69,7 @@ impl Rule for UnresolvedReference {
                         reference(cx, e, &ptr, Kind::Service, "dependency", out);
                     }
                 }
-                offerings(e, out);
+                offerings(cx, e, out);
             }
             Kind::Product => reference(cx, e, "/spec/team", Kind::Team, "team", out),
             Kind::Team => {}
@@ -85,6 +85,9 @@ fn reference(
     role: &str,
     out: &mut Vec<Diagnostic>,
 ) {
+    if cx.broke_schema(e, ptr) {
+        return;
+    }
     let Some(target_id) = e.str_at(ptr) else {
         return;
     };
@@ -137,7 +140,7 @@ fn reference(
     }
 }
 
-fn offerings(e: EntityRef<'_>, out: &mut Vec<Diagnostic>) {
+fn offerings(cx: &Context<'_>, e: EntityRef<'_>, out: &mut Vec<Diagnostic>) {
     let Some(requests) = e
         .get("/spec/serviceLevels/requests")
         .and_then(Node::as_array)
@@ -156,6 +159,9 @@ fn offerings(e: EntityRef<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let ptr = format!("/spec/serviceLevels/requests/{i}/offering");
+        if cx.broke_schema(e, &ptr) {
+            continue;
+        }
         let help = match suggest::nearest(offering, names.iter().copied()) {
             Some(n) => format!("did you mean `{n}`?"),
             None if names.is_empty() => format!(

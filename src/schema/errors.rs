@@ -38,6 +38,11 @@ pub struct Issue {
 }
 
 impl Issue {
+    /// The offending value, where there is one (`null` for a missing field).
+    pub fn instance(&self) -> &Value {
+        &self.instance
+    }
+
     /// For a missing field: its name.
     pub fn missing(&self) -> Option<&str> {
         match &self.what {
@@ -92,6 +97,30 @@ pub fn check_document(check: &SchemaCheck<'_>, owned: &dyn Fn(&Issue) -> bool) -
             continue;
         }
         out.extend(to_diagnostics(check, root, issue));
+    }
+    out
+}
+
+/// The pointers that `check_document` would report, without building a single span: for a
+/// document outside a focused run's reported files, whose findings are never shown but whose
+/// broken values the domain rules must still leave alone.
+pub fn failed_pointers(check: &SchemaCheck<'_>, owned: &dyn Fn(&Issue) -> bool) -> Vec<String> {
+    if check.compiled.validator.is_valid(check.doc.value.root()) {
+        return Vec::new();
+    }
+    let mut issues = Vec::new();
+    for err in check.compiled.validator.iter_errors(check.doc.value.root()) {
+        flatten(&err, &mut issues);
+    }
+    let mut out = Vec::new();
+    for issue in issues.iter().filter(|i| !owned(i)) {
+        match &issue.what {
+            What::Required(prop) => out.push(push_segment(&issue.pointer, prop)),
+            What::Unknown(keys) => {
+                out.extend(keys.iter().map(|k| push_segment(&issue.pointer, k)));
+            }
+            _ => out.push(issue.pointer.clone()),
+        }
     }
     out
 }
@@ -531,10 +560,23 @@ pub fn ambiguity(file: FileId, doc: &Document, reported: &[Diagnostic]) -> Vec<D
                 ),
             )
             .with_pointer(a.pointer.clone())
-            .with_help(format!(
-                "quote it (\"{}\") so that every tool reads the same text",
-                a.text
-            ))
+            .with_help(
+                match doc
+                    .value
+                    .pointer(&a.pointer)
+                    .filter(|_| !a.is_key)
+                    .map(|n| n.view())
+                {
+                    // A number the schema accepted: its plain decimal form reads the same to all.
+                    Some(crate::load::View::Number(v)) => {
+                        format!("write it as `{v}`, which every YAML tool reads as the same number")
+                    }
+                    _ => format!(
+                        "quote it (\"{}\") so that every tool reads the same text",
+                        a.text
+                    ),
+                },
+            )
         })
         .collect()
 }

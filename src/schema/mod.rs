@@ -10,7 +10,7 @@ mod instance;
 use serde_json::{Map, Value};
 
 use crate::catalogue::Kind;
-pub use errors::{Issue, SchemaCheck, ambiguity, check_document, display_path};
+pub use errors::{Issue, SchemaCheck, ambiguity, check_document, display_path, failed_pointers};
 pub use instance::Arena;
 
 const COMMON: &str = include_str!("../../schemas/common.schema.json");
@@ -84,7 +84,11 @@ pub fn owned_by_domain_rule(kind: Kind, issue: &Issue) -> bool {
                 || p.starts_with("/spec/category/")
                 || (p == "/spec/serviceLevels" && issue.missing() == Some("agreement"))
         }
-        Kind::Product => p == "/spec" && issue.missing() == Some("service"),
+        // An empty `service:` is a missing service, `product-is-service`'s finding.
+        Kind::Product => {
+            (p == "/spec" && issue.missing() == Some("service"))
+                || (p == "/spec/service" && issue.instance().is_null())
+        }
         Kind::Team => false,
     }
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use catalint::engine::{self, CheckOptions, ConfigChoice, Outcome};
 use catalint::report::junit::Junit;
-use catalint::report::{self, Format, Human, HumanOptions, Report, Reporter};
+use catalint::report::{self, Format, Human, HumanOptions, Reporter};
 
 /// Runs `catalint ARGS` in `dir`: exit code, stdout, stderr.
 #[allow(dead_code)]
@@ -42,12 +42,7 @@ pub fn check_dir(dir: &str) -> Outcome {
 #[allow(dead_code)]
 pub fn render(outcome: &Outcome, format: Format) -> String {
     let rulebook = outcome.policy.rulebook();
-    let report = Report {
-        files: outcome.files(),
-        diagnostics: &outcome.diagnostics,
-        summary: outcome.summary,
-        rules: &rulebook,
-    };
+    let report = outcome.report(&rulebook);
     let mut buf = Vec::new();
     match format {
         Format::Human => Human::new(HumanOptions {
