@@ -301,3 +301,45 @@ fn broken_policy_is_reported_and_exits_2() {
         2
     );
 }
+
+#[test]
+fn human_output_wraps_to_columns_and_width_wins() {
+    let args = [
+        "check",
+        "--no-config",
+        "--color",
+        "never",
+        "fixtures/rules/single-category/fail",
+    ];
+    // Messages, labels and help wrap; file names and source lines are shown whole.
+    let help_lines = |out: &str| {
+        out.lines()
+            .filter(|l| l.trim_start().starts_with("help:") || l.starts_with("        "))
+            .count()
+    };
+    let (_, narrow, _) = stdout(catalint().env("COLUMNS", "60").args(args));
+    let (_, wide, _) = stdout(
+        catalint()
+            .env("COLUMNS", "60")
+            .args(args)
+            .args(["--width", "200"]),
+    );
+    // Neither set and no terminal (a pipe, a CI log): 100.
+    let (_, piped, _) = stdout(catalint().env_remove("COLUMNS").args(args));
+    let (_, hundred, _) = stdout(catalint().args(args).args(["--width", "100"]));
+    assert!(help_lines(&narrow) > help_lines(&piped), "{narrow}\n{piped}");
+    assert!(help_lines(&piped) > help_lines(&wide), "{piped}\n{wide}");
+    assert_eq!(piped, hundred);
+}
+
+#[test]
+fn rules_list_fits_80_columns() {
+    let (code, out, _) = stdout(catalint().args(["rules"]));
+    assert_eq!(code, 0);
+    assert!(out.lines().all(|l| l.chars().count() <= 80), "{out}");
+    // Every summary is there in full, wrapped or not.
+    let words = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    for r in catalint::rules::REGISTRY {
+        assert!(words.contains(r.meta().summary), "{}", r.meta().id);
+    }
+}
