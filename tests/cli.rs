@@ -327,7 +327,10 @@ fn human_output_wraps_to_columns_and_width_wins() {
     // Neither set and no terminal (a pipe, a CI log): 100.
     let (_, piped, _) = stdout(catalint().env_remove("COLUMNS").args(args));
     let (_, hundred, _) = stdout(catalint().args(args).args(["--width", "100"]));
-    assert!(help_lines(&narrow) > help_lines(&piped), "{narrow}\n{piped}");
+    assert!(
+        help_lines(&narrow) > help_lines(&piped),
+        "{narrow}\n{piped}"
+    );
     assert!(help_lines(&piped) > help_lines(&wide), "{piped}\n{wide}");
     assert_eq!(piped, hundred);
 }

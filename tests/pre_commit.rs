@@ -6,14 +6,23 @@
 use std::path::Path;
 use std::process::Command;
 
-fn pre_commit(repo: &Path, file: &str) -> (bool, String) {
+/// Runs the hook on `files`, or on every file of the repository when `files` is empty
+/// (`pre-commit run --all-files`).
+fn pre_commit(repo: &Path, files: &[&str]) -> (bool, String) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let target = root.join("target");
     let out = Command::new("pre-commit")
         .current_dir(repo)
         .args(["try-repo"])
         .arg(root)
-        .args(["catalint", "--files", file])
+        .arg("catalint")
+        .args(if files.is_empty() {
+            vec!["--all-files"]
+        } else {
+            std::iter::once("--files")
+                .chain(files.iter().copied())
+                .collect()
+        })
         // Reuse pre-commit's environments and cargo's build between runs.
         .env("PRE_COMMIT_HOME", target.join("pre-commit-home"))
         .env("CARGO_TARGET_DIR", target.join("pre-commit-build"))
@@ -84,7 +93,7 @@ fn hook_reports_only_staged_files_but_understands_the_whole_catalogue() {
     std::fs::write(repo.join("catalint.yaml"), "include: [\"**/*.yaml\"]\n").unwrap();
     git(repo, &["add", "products/portal.yaml", "catalint.yaml"]);
 
-    let (ok, out) = pre_commit(repo, "products/portal.yaml");
+    let (ok, out) = pre_commit(repo, &["products/portal.yaml"]);
     assert!(
         ok,
         "the staged product is fine and its service resolves:\n{out}"
@@ -97,7 +106,7 @@ fn hook_reports_only_staged_files_but_understands_the_whole_catalogue() {
         .replace("service: svc", "service: svx");
     std::fs::write(&portal, text).unwrap();
     git(repo, &["add", "products/portal.yaml"]);
-    let (ok, out) = pre_commit(repo, "products/portal.yaml");
+    let (ok, out) = pre_commit(repo, &["products/portal.yaml"]);
     assert!(!ok, "{out}");
     assert!(
         out.contains("product-is-service: product `portal` is delivered through `svx`"),
@@ -107,5 +116,97 @@ fn hook_reports_only_staged_files_but_understands_the_whole_catalogue() {
     assert!(
         !out.contains("criticality"),
         "the unstaged file's problems are not reported:\n{out}"
+    );
+}
+
+/// The README's setup in a repository that also holds YAML files that are not catalogue
+/// files: `--all-files` passes; a staged broken file fails with a relative path; staged
+/// changes that break the catalogue elsewhere (a copy that repeats an id, an edit that
+/// closes a cycle) fail although the finding's primary place is an unchanged file.
+#[test]
+fn hook_skips_what_is_not_catalogue_and_sees_what_a_staged_change_breaks() {
+    if Command::new("pre-commit")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!(
+            "SKIPPED: pre-commit is not installed (`pip install pre-commit`; .ci/run installs it)"
+        );
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    git(repo, &["init", "-q"]);
+    let catalogue = root.join("fixtures/catalogue");
+    for folder in ["products", "services", "teams"] {
+        std::fs::create_dir_all(repo.join("catalogue").join(folder)).unwrap();
+        for entry in std::fs::read_dir(catalogue.join(folder)).unwrap() {
+            let path = entry.unwrap().path();
+            let to = repo
+                .join("catalogue")
+                .join(folder)
+                .join(path.file_name().unwrap());
+            std::fs::copy(&path, to).unwrap();
+        }
+    }
+    std::fs::create_dir_all(repo.join(".github/workflows")).unwrap();
+    std::fs::write(
+        repo.join(".github/workflows/ci.yaml"),
+        "on: push\njobs: {}\n",
+    )
+    .unwrap();
+    std::fs::write(repo.join("mkdocs.yml"), "site_name: docs\n").unwrap();
+    std::fs::write(repo.join("catalint.yaml"), "include: [\"catalogue/**\"]\n").unwrap();
+    git(repo, &["add", "."]);
+    let (ok, out) = pre_commit(repo, &[]);
+    assert!(
+        ok,
+        "a clean catalogue with other YAML files beside it passes:\n{out}"
+    );
+
+    // A staged broken file: its finding, with the path relative to the repository.
+    let svc = repo.join("catalogue/services/cloud-hosting.yaml");
+    let original = std::fs::read_to_string(&svc).unwrap();
+    std::fs::write(&svc, original.replace("criticality: 1", "criticality: 9")).unwrap();
+    git(repo, &["add", "."]);
+    let (ok, out) = pre_commit(
+        repo,
+        &["catalogue/services/cloud-hosting.yaml", "mkdocs.yml"],
+    );
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("[catalogue/services/cloud-hosting.yaml:"),
+        "{out}"
+    );
+    assert!(
+        out.contains("1 named file outside the catalogue skipped"),
+        "{out}"
+    );
+    std::fs::write(&svc, &original).unwrap();
+
+    // A staged copy that repeats an id: the finding lands on the unchanged original.
+    std::fs::copy(&svc, repo.join("catalogue/services/a-copy.yaml")).unwrap();
+    git(repo, &["add", "."]);
+    let (ok, out) = pre_commit(repo, &["catalogue/services/a-copy.yaml"]);
+    assert!(!ok, "{out}");
+    assert!(out.contains("unique-id"), "{out}");
+    std::fs::remove_file(repo.join("catalogue/services/a-copy.yaml")).unwrap();
+
+    // A staged edit that closes a cycle, reported on the member with the smallest id.
+    let iam = repo.join("catalogue/services/identity-and-access.yaml");
+    let text = std::fs::read_to_string(&iam).unwrap().replace(
+        "    - {service: cloud-hosting, kind: hard}",
+        "    - {service: cloud-hosting, kind: hard}\n    - {service: hr-self-service, kind: hard}",
+    );
+    std::fs::write(&iam, text).unwrap();
+    git(repo, &["add", "."]);
+    let (ok, out) = pre_commit(repo, &["catalogue/services/identity-and-access.yaml"]);
+    assert!(!ok, "{out}");
+    assert!(out.contains("dependency-cycle"), "{out}");
+    assert!(
+        out.contains("catalogue/services/hr-self-service.yaml"),
+        "{out}"
     );
 }
