@@ -9,20 +9,18 @@ use rayon::prelude::*;
 
 use crate::catalogue::{Catalogue, Kind, SourceDocument};
 use crate::diagnostic::{self, Diagnostic, Label, Summary};
-use crate::discover::{Found, Globs};
+use crate::discover::Globs;
 use crate::error::RunError;
 use crate::load::{self, Limits};
 use crate::policy::config::{self, Config, FailOn};
 use crate::policy::{Level, Policy};
 use crate::rules::{self, Context, REGISTRY};
 use crate::schema::{self, Schemas};
-use crate::source::{FileId, Files, Location, SourceFile};
+use crate::source::{FileId, Files, Location};
 
-/// Bytes in one file beyond which it is not read (`limits.fileSize`).
-pub const DEFAULT_FILE_SIZE: u64 = 64 * 1024 * 1024;
-
-/// The most `limits.fileSize` can allow (2 GiB - 1).
-pub const MAX_FILE_SIZE: u64 = i32::MAX as u64;
+use crate::read;
+pub use crate::read::{DEFAULT_FILE_SIZE, Input, MAX_FILE_SIZE};
+pub use crate::timings::{Stage, Timings};
 
 /// Which config file applies.
 #[derive(Debug, Clone, Default)]
@@ -131,7 +129,11 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, RunError> {
     let inputs: Vec<Input> = selection
         .files
         .par_iter()
-        .map(|f| read_and_load(&f.found, &f.name, file_size, &limits))
+        .enumerate()
+        .map(|(i, f)| {
+            let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
+            read::read(&f.found, &f.name, id, file_size, &limits)
+        })
         .collect();
 
     timings.mark("read and load");
@@ -193,79 +195,6 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, RunError> {
     })
 }
 
-/// How long each stage took: `catalint check --timings` shows them.
-#[derive(Debug, Clone)]
-pub struct Timings {
-    pub stages: Vec<Stage>,
-    last: std::time::Instant,
-}
-
-/// One stage of a run: how long it took, and the process's resident memory at its end.
-#[derive(Debug, Clone)]
-pub struct Stage {
-    pub name: &'static str,
-    pub time: std::time::Duration,
-    /// Bytes, where the system tells (`/proc/self/status` on Linux).
-    pub resident: Option<u64>,
-}
-
-impl Default for Timings {
-    fn default() -> Self {
-        Self {
-            stages: Vec::new(),
-            last: std::time::Instant::now(),
-        }
-    }
-}
-
-impl Timings {
-    /// Records the time since the previous mark as `stage`'s.
-    fn mark(&mut self, name: &'static str) {
-        let now = std::time::Instant::now();
-        self.stages.push(Stage {
-            name,
-            time: now - self.last,
-            resident: resident_memory(),
-        });
-        self.last = now;
-    }
-}
-
-/// The peak resident memory of this process so far (`VmHWM`), for `--timings`.
-fn resident_memory() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: u64 = line
-        .trim_start_matches("VmHWM:")
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .ok()?;
-    Some(kb * 1024)
-}
-
-/// One file as read: its source and what loading it gave, or the problem that kept it from
-/// being read at all.
-pub struct Input {
-    source: SourceFile,
-    loaded: Option<load::Loaded>,
-    problem: Option<Problem>,
-}
-
-impl Input {
-    /// A file held in memory, loaded now.
-    pub fn from_text(name: &str, text: impl Into<std::sync::Arc<str>>, limits: &Limits) -> Input {
-        let source = SourceFile::new(name, text);
-        let loaded = load::load_fast(FileId(0), &source.text, limits);
-        Input {
-            source,
-            loaded: Some(loaded),
-            problem: None,
-        }
-    }
-}
-
 /// Stages 3 to 5 over files already read: build the index, validate schemas, run the rules
 /// (per entity in parallel, then catalogue-wide), skipping rules that `off` names. Returns
 /// the catalogue and its raw findings, before suppressions and severities.
@@ -286,16 +215,19 @@ pub fn analyse(
     let mut files = Files::with_capacity(inputs.len());
     let mut documents = Vec::with_capacity(inputs.len());
     let mut diagnostics = Vec::new();
-    for Input {
-        source,
-        loaded,
-        problem,
-    } in inputs
-    {
-        let id = files.add(source);
-        if let Some(p) = problem {
-            diagnostics.push(p.into_diagnostic(id));
+    for mut input in inputs {
+        if let Some(d) = input.problem_diagnostic() {
+            diagnostics.push(d);
         }
+        let Input {
+            file,
+            source,
+            loaded,
+            ..
+        } = input;
+        let id = files.add(source);
+        // Files were read with the ids they get here: their findings need no renumbering.
+        debug_assert_eq!(id, file);
         let Some(loaded) = loaded else { continue };
         let any_document = loaded.documents.iter().any(|d| !d.value.is_null());
         if !any_document && loaded.diagnostics.is_empty() {
@@ -309,10 +241,7 @@ pub fn analyse(
                 .with_help("write the entity, or delete the file"),
             );
         }
-        diagnostics.extend(loaded.diagnostics.into_iter().map(|mut d| {
-            rebind(&mut d, id);
-            d
-        }));
+        diagnostics.extend(loaded.diagnostics);
         documents.extend(
             loaded
                 .documents
@@ -449,7 +378,15 @@ pub fn check_texts(
     let limits = Limits::default();
     let inputs = files
         .iter()
-        .map(|(name, text)| Input::from_text(name, *text, &limits))
+        .enumerate()
+        .map(|(i, (name, text))| {
+            Input::from_text(
+                FileId(u32::try_from(i).unwrap_or(u32::MAX)),
+                name,
+                *text,
+                &limits,
+            )
+        })
         .collect();
     let (catalogue, diagnostics) = analyse(
         inputs,
@@ -571,182 +508,4 @@ fn names_any(e: crate::catalogue::EntityRef<'_>, ids: &HashSet<&str>) -> bool {
 
 fn in_focus(focus: Option<&[bool]>, file: FileId) -> bool {
     focus.is_none_or(|f| f.get(file.0 as usize).copied().unwrap_or(false))
-}
-
-/// A file-level problem, before the file has its id.
-struct Problem {
-    rule: &'static rules::RuleMeta,
-    message: String,
-    label: String,
-    at: usize,
-    help: String,
-}
-
-impl Problem {
-    fn into_diagnostic(self, file: FileId) -> Diagnostic {
-        Diagnostic::new(
-            self.rule.id,
-            self.rule.default_severity,
-            self.message,
-            Label::new(Location::new(file, self.at..self.at), self.label),
-        )
-        .with_help(self.help)
-    }
-}
-
-/// The loader works with file 0; findings are moved to the file's real id.
-fn rebind(d: &mut Diagnostic, id: FileId) {
-    d.primary.location.file = id;
-    for r in &mut d.related {
-        r.location.file = id;
-    }
-}
-
-fn read_and_load(found: &Found, name: &str, max_size: u64, limits: &Limits) -> Input {
-    let path = found.path();
-    let problem = |rule: &'static rules::RuleMeta,
-                   text: String,
-                   at: usize,
-                   message: String,
-                   label: &str,
-                   help: &str| Input {
-        source: SourceFile::new(name, text),
-        loaded: None,
-        problem: Some(Problem {
-            rule,
-            message,
-            label: label.into(),
-            at,
-            help: help.into(),
-        }),
-    };
-    let unreadable = |message: String, help: &str| {
-        problem(
-            &rules::unreadable_file::META,
-            String::new(),
-            0,
-            message,
-            "this file",
-            help,
-        )
-    };
-    if let Found::Problem { message, .. } = found {
-        return unreadable(
-            format!("cannot read the file: {message}"),
-            "fix or remove the file or link",
-        );
-    }
-    match std::fs::metadata(path) {
-        Ok(m) if m.is_dir() => {
-            return unreadable(
-                "a folder, not a file".into(),
-                "name the files inside it, or the folder itself without a trailing file name",
-            );
-        }
-        Ok(m) if !m.is_file() => {
-            // Never opened: reading a FIFO or a device could block or never end.
-            return unreadable(
-                "not a regular file (a pipe, socket or device)".into(),
-                "catalogue files are regular files; remove it from the catalogue",
-            );
-        }
-        Ok(m) if m.len() > max_size => {
-            return problem(
-                &rules::yaml_limit::META,
-                String::new(),
-                0,
-                format!(
-                    "the file is {} bytes, over the {max_size}-byte limit",
-                    m.len()
-                ),
-                "not read",
-                if max_size >= MAX_FILE_SIZE {
-                    "split the file: catalint reads files of up to 2 GiB"
-                } else {
-                    "split the file, or raise `limits.fileSize` in catalint.yaml"
-                },
-            );
-        }
-        Ok(_) => {}
-        Err(e) => {
-            return unreadable(
-                format!("cannot read the file: {e}"),
-                "check that the file exists and is readable",
-            );
-        }
-    }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            return unreadable(
-                format!("cannot read the file: {e}"),
-                "check the file's permissions",
-            );
-        }
-    };
-    if let Some(encoding) = wide_encoding(&bytes) {
-        return unreadable(
-            format!("the file is {encoding} text; catalogue files are UTF-8"),
-            "re-save the file as UTF-8",
-        );
-    }
-    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
-        let text = String::from_utf8_lossy(&bytes[..nul]).into_owned();
-        let at = text.len();
-        return problem(
-            &rules::unreadable_file::META,
-            text,
-            at,
-            format!("the file holds a NUL byte at offset {nul}: it is binary, not YAML text"),
-            "NUL byte here",
-            "catalogue files are UTF-8 text; remove the file or the binary content",
-        );
-    }
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            return problem(
-                &rules::unreadable_file::META,
-                text,
-                at,
-                format!("the file is not valid UTF-8: invalid byte at offset {at}"),
-                "invalid UTF-8 here",
-                "re-save the file as UTF-8",
-            );
-        }
-    };
-    Input::from_text(name, text, limits)
-}
-
-/// UTF-16 and UTF-32, told by their byte order mark or, without one, by the NUL bytes that
-/// ASCII text in them is full of.
-fn wide_encoding(bytes: &[u8]) -> Option<&'static str> {
-    match bytes {
-        [0, 0, 0xFE, 0xFF, ..] | [0xFF, 0xFE, 0, 0, ..] => return Some("UTF-32"),
-        [0xFE, 0xFF, ..] | [0xFF, 0xFE, ..] => return Some("UTF-16"),
-        _ => {}
-    }
-    let sample = &bytes[..bytes.len().min(64) & !3];
-    if sample.len() >= 8 {
-        let nul = |skip: usize, step: usize| {
-            sample
-                .iter()
-                .skip(skip)
-                .step_by(step)
-                .filter(|&&b| b == 0)
-                .count()
-        };
-        let quarter = sample.len() / 4;
-        let half = sample.len() / 2;
-        // ASCII in UTF-32: three NULs in every four bytes; in UTF-16: one in every two.
-        if nul(0, 1) * 10 >= quarter * 3 * 9 {
-            return Some("UTF-32");
-        }
-        if nul(0, 2) * 10 >= half * 9 || nul(1, 2) * 10 >= half * 9 {
-            return Some("UTF-16");
-        }
-    }
-    None
 }

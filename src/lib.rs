@@ -1,9 +1,11 @@
 //! catalint: a catalogue-as-code policy checker.
 //!
 //! The pipeline, one module per stage:
-//! [`discover`] files -> [`load`] YAML with spans -> [`catalogue`] index ->
-//! [`schema`] validation -> [`rules`] (per entity, then catalogue-wide) ->
-//! [`diagnostic`]s -> [`report`]ers -> exit code. [`engine`] runs the stages in order.
+//! [`discover`] files and [`select`] the catalogue's -> [`read`] and [`load`] YAML with
+//! spans -> [`catalogue`] index -> [`schema`] validation -> [`rules`] (per entity, then
+//! catalogue-wide) -> [`suppress`]ions -> [`diagnostic`]s -> [`report`]ers -> exit code.
+//! [`engine`] runs the stages in order ([`timings`] measures them); [`policy`] holds the
+//! settings, [`paths`] how paths are spelled and shown.
 //! Library code never prints: reporters write to the writer they are given.
 
 pub mod baseline;
@@ -17,6 +19,7 @@ pub mod init;
 pub mod load;
 pub mod paths;
 pub mod policy;
+pub mod read;
 pub mod report;
 pub mod rules;
 pub mod schema;
@@ -24,3 +27,4 @@ pub mod select;
 pub mod source;
 pub mod suggest;
 pub mod suppress;
+pub mod timings;

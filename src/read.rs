@@ -1,0 +1,237 @@
+//! Stage 2: reading a catalogue file and loading it. Everything that can keep a file from
+//! being read (a dangling link, a pipe, a size over the limit, UTF-16, a NUL byte, invalid
+//! UTF-8) is a [`Problem`], which becomes one finding at the place it was met; a readable
+//! file is loaded with its final file id, so its findings need no renumbering.
+
+use std::sync::Arc;
+
+use crate::diagnostic::{Diagnostic, Label};
+use crate::discover::Found;
+use crate::load::{self, Limits};
+use crate::rules::{self, RuleMeta};
+use crate::source::{FileId, Location, SourceFile};
+
+/// Bytes in one file beyond which it is not read (`limits.fileSize`).
+pub const DEFAULT_FILE_SIZE: u64 = 64 * 1024 * 1024;
+
+/// The most `limits.fileSize` can allow (2 GiB - 1): document trees use 31-bit offsets.
+pub const MAX_FILE_SIZE: u64 = i32::MAX as u64;
+
+/// One file as read: its source and what loading it gave, or the problem that kept it from
+/// being read.
+pub struct Input {
+    pub(crate) file: FileId,
+    pub(crate) source: SourceFile,
+    pub(crate) loaded: Option<load::Loaded>,
+    pub(crate) problem: Option<Problem>,
+}
+
+/// Why a file could not be read, or read only in part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// Not opened or not readable: a walk problem (a link loop, a dangling link, a link out
+    /// of the folder), a folder, a pipe or device, an I/O error.
+    Unreadable { message: String, help: &'static str },
+    /// Larger than `limits.fileSize` (never read).
+    TooLarge { size: u64, limit: u64 },
+    /// UTF-16 or UTF-32 text.
+    WideEncoding(&'static str),
+    /// A NUL byte at this offset: binary; the text before it is kept for the snippet.
+    Binary { offset: usize },
+    /// Invalid UTF-8 from this offset.
+    NotUtf8 { offset: usize },
+}
+
+impl Problem {
+    fn rule(&self) -> &'static RuleMeta {
+        match self {
+            Problem::TooLarge { .. } => &rules::yaml_limit::META,
+            _ => &rules::unreadable_file::META,
+        }
+    }
+
+    /// The finding, at `at` (a byte offset into the text kept of the file).
+    fn into_diagnostic(self, file: FileId, at: usize) -> Diagnostic {
+        let rule = self.rule();
+        let (message, label, help): (String, &str, &str) = match self {
+            Problem::Unreadable { message, help } => (message, "this file", help),
+            Problem::TooLarge { size, limit } => (
+                format!("the file is {size} bytes, over the {limit}-byte limit"),
+                "not read",
+                if limit >= MAX_FILE_SIZE {
+                    "split the file: catalint reads files of up to 2 GiB"
+                } else {
+                    "split the file, or raise `limits.fileSize` in catalint.yaml"
+                },
+            ),
+            Problem::WideEncoding(encoding) => (
+                format!("the file is {encoding} text; catalogue files are UTF-8"),
+                "this file",
+                "re-save the file as UTF-8",
+            ),
+            Problem::Binary { offset } => (
+                format!(
+                    "the file holds a NUL byte at offset {offset}: it is binary, not YAML text"
+                ),
+                "NUL byte here",
+                "catalogue files are UTF-8 text; remove the file or the binary content",
+            ),
+            Problem::NotUtf8 { offset } => (
+                format!("the file is not valid UTF-8: invalid byte at offset {offset}"),
+                "invalid UTF-8 here",
+                "re-save the file as UTF-8",
+            ),
+        };
+        Diagnostic::new(
+            rule.id,
+            rule.default_severity,
+            message,
+            Label::new(Location::new(file, at..at), label),
+        )
+        .with_help(help)
+    }
+}
+
+impl Input {
+    /// A file held in memory, loaded now as file `file`.
+    pub fn from_text(
+        file: FileId,
+        name: &str,
+        text: impl Into<Arc<str>>,
+        limits: &Limits,
+    ) -> Input {
+        let source = SourceFile::new(name, text);
+        let loaded = load::load_fast(file, &source.text, limits);
+        Input {
+            file,
+            source,
+            loaded: Some(loaded),
+            problem: None,
+        }
+    }
+
+    /// A file that could not be read (or only up to `text`).
+    fn problem(file: FileId, name: &str, text: String, problem: Problem) -> Input {
+        Input {
+            file,
+            source: SourceFile::new(name, text),
+            loaded: None,
+            problem: Some(problem),
+        }
+    }
+
+    /// The finding of the problem that kept this file from being read, if any.
+    pub(crate) fn problem_diagnostic(&mut self) -> Option<Diagnostic> {
+        let problem = self.problem.take()?;
+        let at = match problem {
+            Problem::NotUtf8 { offset } => offset,
+            // Just past the text kept, where the NUL byte was.
+            Problem::Binary { .. } => self.source.text.len(),
+            _ => 0,
+        };
+        Some(problem.into_diagnostic(self.file, at))
+    }
+}
+
+/// Reads one file found by discovery, shown as `name`, as file `file` of the run.
+pub fn read(found: &Found, name: &str, file: FileId, max_size: u64, limits: &Limits) -> Input {
+    let unreadable = |message: String, help: &'static str| {
+        Input::problem(
+            file,
+            name,
+            String::new(),
+            Problem::Unreadable { message, help },
+        )
+    };
+    let path = found.path();
+    if let Found::Problem { message, .. } = found {
+        return unreadable(
+            format!("cannot read the file: {message}"),
+            "fix or remove the file or link",
+        );
+    }
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => {
+            return unreadable(
+                "a folder, not a file".into(),
+                "name the files inside it, or the folder itself without a trailing file name",
+            );
+        }
+        Ok(m) if !m.is_file() => {
+            // Never opened: reading a FIFO or a device could block or never end.
+            return unreadable(
+                "not a regular file (a pipe, socket or device)".into(),
+                "catalogue files are regular files; remove it from the catalogue",
+            );
+        }
+        Ok(m) if m.len() > max_size => {
+            let problem = Problem::TooLarge {
+                size: m.len(),
+                limit: max_size,
+            };
+            return Input::problem(file, name, String::new(), problem);
+        }
+        Ok(_) => {}
+        Err(e) => {
+            return unreadable(
+                format!("cannot read the file: {e}"),
+                "check that the file exists and is readable",
+            );
+        }
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            return unreadable(
+                format!("cannot read the file: {e}"),
+                "check the file's permissions",
+            );
+        }
+    };
+    if let Some(encoding) = wide_encoding(&bytes) {
+        return Input::problem(file, name, String::new(), Problem::WideEncoding(encoding));
+    }
+    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+        let text = String::from_utf8_lossy(&bytes[..offset]).into_owned();
+        return Input::problem(file, name, text, Problem::Binary { offset });
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Input::from_text(file, name, text, limits),
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            Input::problem(file, name, text, Problem::NotUtf8 { offset })
+        }
+    }
+}
+
+/// UTF-16 and UTF-32, told by their byte order mark or, without one, by the NUL bytes that
+/// ASCII text in them is full of.
+fn wide_encoding(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0, 0, 0xFE, 0xFF, ..] | [0xFF, 0xFE, 0, 0, ..] => return Some("UTF-32"),
+        [0xFE, 0xFF, ..] | [0xFF, 0xFE, ..] => return Some("UTF-16"),
+        _ => {}
+    }
+    let sample = &bytes[..bytes.len().min(64) & !3];
+    if sample.len() >= 8 {
+        let nul = |skip: usize, step: usize| {
+            sample
+                .iter()
+                .skip(skip)
+                .step_by(step)
+                .filter(|&&b| b == 0)
+                .count()
+        };
+        let quarter = sample.len() / 4;
+        let half = sample.len() / 2;
+        // ASCII in UTF-32: three NULs in every four bytes; in UTF-16: one in every two.
+        if nul(0, 1) * 10 >= quarter * 3 * 9 {
+            return Some("UTF-32");
+        }
+        if nul(0, 2) * 10 >= half * 9 || nul(1, 2) * 10 >= half * 9 {
+            return Some("UTF-16");
+        }
+    }
+    None
+}
