@@ -8,6 +8,21 @@ use std::cmp::Ordering;
 
 use crate::source::{FileId, Files, Location};
 
+/// The ids of the rules whose findings stages below the rules make (the loader, the index,
+/// schema validation, settings files): one spelling, shared by those stages and by each
+/// rule's `META`.
+pub mod ids {
+    pub const YAML_SYNTAX: &str = "yaml-syntax";
+    pub const DUPLICATE_KEY: &str = "duplicate-key";
+    pub const YAML_UNSUPPORTED: &str = "yaml-unsupported";
+    pub const YAML_LIMIT: &str = "yaml-limit";
+    pub const YAML_AMBIGUOUS_VALUE: &str = "yaml-ambiguous-value";
+    pub const UNREADABLE_FILE: &str = "unreadable-file";
+    pub const EMPTY_FILE: &str = "empty-file";
+    pub const SCHEMA: &str = "schema";
+    pub const UNKNOWN_KIND: &str = "unknown-kind";
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     Warning,

@@ -281,7 +281,7 @@ fn classify(source: &SourceDocument) -> Result<Option<Kind>, Box<Diagnostic>> {
             };
             return Err(Box::new(
                 Diagnostic::new(
-                    "schema",
+                    crate::diagnostic::ids::SCHEMA,
                     Severity::Error,
                     format!("this document is {what}, not a catalogue entity"),
                     Label::new(at(""), format!("{what} where a mapping is expected")),
@@ -297,7 +297,7 @@ fn classify(source: &SourceDocument) -> Result<Option<Kind>, Box<Diagnostic>> {
     let unknown = |message: String, pointer: &str, label: &str, help: String| {
         Box::new(
             Diagnostic::new(
-                "unknown-kind",
+                crate::diagnostic::ids::UNKNOWN_KIND,
                 Severity::Error,
                 message,
                 Label::new(at(pointer), label),

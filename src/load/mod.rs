@@ -24,13 +24,7 @@ pub use spans::{NodeSpan, Resolved, SpanMap, escape_segment, push_segment};
 pub use tree::{Items, Members, Node, Tree, View};
 use tree::{KeyRef, NodeId, ScalarKind, TreeBuilder};
 
-/// Rule ids of the findings the loader makes.
-pub mod ids {
-    pub const YAML_SYNTAX: &str = "yaml-syntax";
-    pub const DUPLICATE_KEY: &str = "duplicate-key";
-    pub const YAML_UNSUPPORTED: &str = "yaml-unsupported";
-    pub const YAML_LIMIT: &str = "yaml-limit";
-}
+pub use crate::diagnostic::ids;
 
 /// Caps that keep hostile input small in memory and time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

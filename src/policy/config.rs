@@ -131,7 +131,7 @@ impl Config {
             .filter(|(_, id)| !policy.knows(id))
             .map(|(base, id)| {
                 Diagnostic::new(
-                    "schema",
+                    crate::diagnostic::ids::SCHEMA,
                     Severity::Error,
                     policy.unknown_rule_message(id),
                     Label::new(
@@ -168,7 +168,7 @@ impl Config {
             for (i, g) in globs.iter().enumerate() {
                 if let Err(e) = globset::Glob::new(g) {
                     diagnostics.push(Diagnostic::new(
-                        "schema",
+                        crate::diagnostic::ids::SCHEMA,
                         Severity::Error,
                         format!("`{g}` is not a valid glob: {}", e.kind()),
                         Label::new(settings.at(&format!("{list}/{i}")), "invalid glob"),
@@ -182,7 +182,7 @@ impl Config {
         {
             diagnostics.push(
                 Diagnostic::new(
-                    "schema",
+                    crate::diagnostic::ids::SCHEMA,
                     Severity::Error,
                     format!("the policy `{policy}` is outside the config's folder"),
                     Label::new(settings.at("/policy"), "leads outside this folder"),

@@ -93,7 +93,7 @@ pub fn parse(
     if let Some(extra) = documents.next() {
         diagnostics.push(
             Diagnostic::new(
-                "schema",
+                crate::diagnostic::ids::SCHEMA,
                 Severity::Error,
                 format!("a {what} file holds one document, this one has more"),
                 Label::new(Location::new(file, extra.span.clone()), "a second document"),

@@ -159,7 +159,7 @@ fn invalid(
     help: &str,
 ) -> Diagnostic {
     Diagnostic::new(
-        "schema",
+        crate::diagnostic::ids::SCHEMA,
         Severity::Error,
         message,
         Label::new(settings.at(pointer), label),
@@ -291,9 +291,9 @@ impl Policy {
                 if !knows(id) {
                     diagnostics.push(
                         Diagnostic::new(
-                            "schema",
+                            crate::diagnostic::ids::SCHEMA,
                             Severity::Error,
-                            unknown_rule(id, &all_ids),
+                            rules::unknown_rule_message(id, all_ids.iter().map(String::as_str)),
                             Label::new(
                                 layer
                                     .settings
@@ -394,8 +394,19 @@ impl Policy {
 
     /// "unknown rule `x`; did you mean `y`?", over built-in and custom rules.
     pub fn unknown_rule_message(&self, id: &str) -> String {
-        let ids: Vec<String> = self.rulebook().into_iter().map(|r| r.id).collect();
-        unknown_rule(id, &ids)
+        rules::unknown_rule_message(id, self.rule_ids())
+    }
+
+    /// The nearest known rule id to an unknown one, if one is close enough to be a typo.
+    pub fn nearest_rule(&self, id: &str) -> Option<&str> {
+        crate::suggest::nearest(id, self.rule_ids())
+    }
+
+    /// Every rule id this policy knows: built-in, then custom.
+    fn rule_ids(&self) -> impl Iterator<Item = &str> + '_ {
+        rules::ids()
+            .map(|id| -> &str { id })
+            .chain(self.custom_rules.iter().map(|r| r.def.id.as_str()))
     }
 
     /// The severity the policy sets for a rule, if it sets one.
@@ -410,13 +421,6 @@ impl Policy {
     /// 0-based rank of a priority in the policy's order.
     pub fn priority_rank(&self, p: &str) -> Option<usize> {
         self.priorities.iter().position(|x| x == p)
-    }
-}
-
-fn unknown_rule(id: &str, ids: &[String]) -> String {
-    match crate::suggest::nearest(id, ids.iter().map(String::as_str)) {
-        Some(n) => format!("unknown rule `{id}`; did you mean `{n}`?"),
-        None => format!("unknown rule `{id}`; `catalint rules` lists them"),
     }
 }
 

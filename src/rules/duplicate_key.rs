@@ -4,7 +4,7 @@ use super::{RuleMeta, Stage, documented_rule};
 use crate::diagnostic::Severity;
 
 pub static META: RuleMeta = RuleMeta {
-    id: "duplicate-key",
+    id: crate::diagnostic::ids::DUPLICATE_KEY,
     default_severity: Severity::Error,
     stage: Stage::Load,
     summary: "no mapping repeats a key",

@@ -4,7 +4,7 @@ use super::{RuleMeta, Stage, documented_rule};
 use crate::diagnostic::Severity;
 
 pub static META: RuleMeta = RuleMeta {
-    id: "empty-file",
+    id: crate::diagnostic::ids::EMPTY_FILE,
     default_severity: Severity::Warning,
     stage: Stage::Load,
     summary: "a catalogue file holds at least one document",

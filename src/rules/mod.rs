@@ -256,9 +256,10 @@ pub fn ids() -> impl Iterator<Item = &'static str> {
     REGISTRY.iter().map(|r| r.meta().id)
 }
 
-/// "unknown rule `x`", with the nearest real id when there is one.
-pub fn unknown_rule_message(id: &str) -> String {
-    match crate::suggest::nearest(id, ids()) {
+/// "unknown rule `x`", with the nearest of `known` when one is close: the one wording of
+/// every place that meets an unknown rule id (command line, config, policy).
+pub fn unknown_rule_message<'a>(id: &str, known: impl IntoIterator<Item = &'a str>) -> String {
+    match crate::suggest::nearest(id, known) {
         Some(n) => format!("unknown rule `{id}`; did you mean `{n}`?"),
         None => format!("unknown rule `{id}`; `catalint rules` lists them"),
     }

@@ -4,7 +4,7 @@ use super::{RuleMeta, Stage, documented_rule};
 use crate::diagnostic::Severity;
 
 pub static META: RuleMeta = RuleMeta {
-    id: "schema",
+    id: crate::diagnostic::ids::SCHEMA,
     default_severity: Severity::Error,
     stage: Stage::Schema,
     summary: "the document matches its kind's JSON Schema (unknown fields included)",

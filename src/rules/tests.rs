@@ -82,7 +82,7 @@ fn contract_rule_ids_are_all_registered() {
 #[test]
 fn unknown_ids_suggest_the_nearest() {
     assert_eq!(
-        unknown_rule_message("single-categroy"),
+        unknown_rule_message("single-categroy", ids()),
         "unknown rule `single-categroy`; did you mean `single-category`?"
     );
 }

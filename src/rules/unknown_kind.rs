@@ -4,7 +4,7 @@ use super::{RuleMeta, Stage, documented_rule};
 use crate::diagnostic::Severity;
 
 pub static META: RuleMeta = RuleMeta {
-    id: "unknown-kind",
+    id: crate::diagnostic::ids::UNKNOWN_KIND,
     default_severity: Severity::Error,
     stage: Stage::Schema,
     summary: "`apiVersion` and `kind` are known",

@@ -4,7 +4,7 @@ use super::{RuleMeta, Stage, documented_rule};
 use crate::diagnostic::Severity;
 
 pub static META: RuleMeta = RuleMeta {
-    id: "unreadable-file",
+    id: crate::diagnostic::ids::UNREADABLE_FILE,
     default_severity: Severity::Error,
     stage: Stage::Load,
     summary: "every catalogue file can be read as UTF-8 text",

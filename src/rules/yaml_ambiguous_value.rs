@@ -4,7 +4,7 @@ use super::{RuleMeta, Stage, documented_rule};
 use crate::diagnostic::Severity;
 
 pub static META: RuleMeta = RuleMeta {
-    id: "yaml-ambiguous-value",
+    id: crate::diagnostic::ids::YAML_AMBIGUOUS_VALUE,
     default_severity: Severity::Warning,
     stage: Stage::Schema,
     summary: "no unquoted value that YAML 1.1 tools read differently from YAML 1.2",

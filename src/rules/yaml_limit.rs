@@ -4,7 +4,7 @@ use super::{RuleMeta, Stage, documented_rule};
 use crate::diagnostic::Severity;
 
 pub static META: RuleMeta = RuleMeta {
-    id: "yaml-limit",
+    id: crate::diagnostic::ids::YAML_LIMIT,
     default_severity: Severity::Error,
     stage: Stage::Load,
     summary: "the file stays within the input limits (size, nesting, documents, alias expansion)",

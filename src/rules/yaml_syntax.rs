@@ -4,7 +4,7 @@ use super::{RuleMeta, Stage, documented_rule};
 use crate::diagnostic::Severity;
 
 pub static META: RuleMeta = RuleMeta {
-    id: "yaml-syntax",
+    id: crate::diagnostic::ids::YAML_SYNTAX,
     default_severity: Severity::Error,
     stage: Stage::Load,
     summary: "the file is valid YAML",

@@ -4,7 +4,7 @@ use super::{RuleMeta, Stage, documented_rule};
 use crate::diagnostic::Severity;
 
 pub static META: RuleMeta = RuleMeta {
-    id: "yaml-unsupported",
+    id: crate::diagnostic::ids::YAML_UNSUPPORTED,
     default_severity: Severity::Error,
     stage: Stage::Load,
     summary: "no YAML that JSON cannot hold: non-string keys, custom tags, .inf/.nan",

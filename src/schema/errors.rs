@@ -15,7 +15,7 @@ use crate::load::{Ambiguous, Document, push_segment};
 use crate::source::{FileId, Location};
 use crate::suggest;
 
-pub const RULE: &str = "schema";
+pub const RULE: &str = crate::diagnostic::ids::SCHEMA;
 
 /// One document to check against one schema.
 pub struct SchemaCheck<'a> {
@@ -548,7 +548,7 @@ pub fn ambiguity(file: FileId, doc: &Document, reported: &[Diagnostic]) -> Vec<D
                 }
             };
             Diagnostic::new(
-                "yaml-ambiguous-value",
+                crate::diagnostic::ids::YAML_AMBIGUOUS_VALUE,
                 Severity::Warning,
                 format!(
                     "unquoted {what} `{}` means {reading} in YAML 1.2 but {} to YAML 1.1 tools",
