@@ -123,6 +123,16 @@ pub struct Context<'a> {
     schema_failures: SchemaFailures,
 }
 
+/// What a reference names.
+pub enum Target<'c> {
+    /// An entity of the kind the reference wants.
+    Found(EntityRef<'c>),
+    /// An entity of another kind (a team where a service is wanted).
+    WrongKind(EntityRef<'c>),
+    /// No entity has the id.
+    Missing,
+}
+
 /// Where documents broke their schema: document index -> JSON pointers of the `schema`
 /// findings. Domain rules do not read a value that already has a `schema` finding, so that
 /// one root cause gives one finding.
@@ -178,6 +188,16 @@ impl<'a> Context<'a> {
     /// finding: domain rules leave such values alone.
     pub fn broke_schema(&self, e: EntityRef<'_>, pointer: &str) -> bool {
         self.schema_failures.covers(e.entity.document, pointer)
+    }
+
+    /// What a reference to an entity of kind `want` names: the one resolution that every
+    /// rule checking a reference shares.
+    pub fn resolve(&self, id: &str, want: crate::catalogue::Kind) -> Target<'a> {
+        match self.catalogue.get(id) {
+            Some(t) if t.kind() == want => Target::Found(t),
+            Some(t) => Target::WrongKind(t),
+            None => Target::Missing,
+        }
     }
 
     /// The id of an entity of `kind` closest to `input`, if one is close enough to be a typo.

@@ -2,7 +2,7 @@
 
 use crate::load::{Node, View};
 
-use super::{Context, Rule, RuleMeta, Stage, finding};
+use super::{Context, Rule, RuleMeta, Stage, Target, finding};
 use crate::catalogue::{EntityRef, Kind, clip};
 use crate::diagnostic::{Diagnostic, Label, Severity};
 
@@ -98,41 +98,46 @@ fn check_product(cx: &Context<'_>, e: EntityRef<'_>, out: &mut Vec<Diagnostic>) 
         Some(View::String(s)) => s,
         Some(_) => return, // a wrong type is a `schema` finding
     };
-    let Some(target) = cx.catalogue.get(service_id) else {
-        let help = match cx.nearest_id(service_id, Kind::Service) {
-            Some(n) => format!("did you mean `{n}`? otherwise define the service `{service_id}`"),
-            None => format!(
-                "define the Service `{service_id}`, or name the service that delivers this product"
-            ),
-        };
-        out.push(
-            finding(
-                &META,
-                format!(
-                    "product `{id}` is delivered through `{}`, which is not in the catalogue",
-                    clip(service_id, 60)
+    let target = match cx.resolve(service_id, Kind::Service) {
+        Target::Found(t) => t,
+        Target::WrongKind(t) => {
+            let what = t.kind().article();
+            out.push(
+                finding(
+                    &META,
+                    format!("product `{id}` names `{service_id}` as its service, but `{service_id}` is {what}"),
+                    Label::new(e.at_value(ptr), format!("{what}, not a Service")),
+                )
+                .with_pointer(ptr)
+                .with_related(Label::new(t.at_value("/kind"), format!("`{service_id}` is defined as {what} here")))
+                .with_help("a product is delivered through a Service; name the service that supports and operates it"),
+            );
+            return;
+        }
+        Target::Missing => {
+            let help = match cx.nearest_id(service_id, Kind::Service) {
+                Some(n) => {
+                    format!("did you mean `{n}`? otherwise define the service `{service_id}`")
+                }
+                None => format!(
+                    "define the Service `{service_id}`, or name the service that delivers this product"
                 ),
-                Label::new(e.at_value(ptr), "no Service has this id"),
-            )
-            .with_pointer(ptr)
-            .with_help(help),
-        );
-        return;
+            };
+            out.push(
+                finding(
+                    &META,
+                    format!(
+                        "product `{id}` is delivered through `{}`, which is not in the catalogue",
+                        clip(service_id, 60)
+                    ),
+                    Label::new(e.at_value(ptr), "no Service has this id"),
+                )
+                .with_pointer(ptr)
+                .with_help(help),
+            );
+            return;
+        }
     };
-    if target.kind() != Kind::Service {
-        let what = target.kind().article();
-        out.push(
-            finding(
-                &META,
-                format!("product `{id}` names `{service_id}` as its service, but `{service_id}` is {what}"),
-                Label::new(e.at_value(ptr), format!("{what}, not a Service")),
-            )
-            .with_pointer(ptr)
-            .with_related(Label::new(target.at_value("/kind"), format!("`{service_id}` is defined as {what} here")))
-            .with_help("a product is delivered through a Service; name the service that supports and operates it"),
-        );
-        return;
-    }
     let product_lifecycle = e.str_at("/spec/lifecycle").unwrap_or("");
     let service_lifecycle = target.str_at("/spec/lifecycle").unwrap_or("");
     if matches!(product_lifecycle, "live" | "beta")
@@ -171,43 +176,47 @@ fn check_service(cx: &Context<'_>, e: EntityRef<'_>, out: &mut Vec<Diagnostic>) 
         return;
     };
     let id = e.id();
-    let Some(product) = cx.catalogue.get(product_id) else {
-        let help = match cx.nearest_id(product_id, Kind::Product) {
-            Some(n) => {
-                format!("did you mean `{n}`? otherwise define the product or remove `product:`")
-            }
-            None => {
-                "define the Product, or remove `product:` (a service need not be a product)".into()
-            }
-        };
-        out.push(
-            finding(
-                &META,
-                format!(
-                    "service `{id}` names product `{}`, which is not in the catalogue",
-                    clip(product_id, 60)
-                ),
-                Label::new(e.at_value(ptr), "no Product has this id"),
-            )
-            .with_pointer(ptr)
-            .with_help(help),
-        );
-        return;
+    let product = match cx.resolve(product_id, Kind::Product) {
+        Target::Found(p) => p,
+        Target::WrongKind(p) => {
+            let what = p.kind().article();
+            out.push(
+                finding(
+                    &META,
+                    format!("service `{id}` names `{product_id}` as its product, but `{product_id}` is {what}"),
+                    Label::new(e.at_value(ptr), format!("{what}, not a Product")),
+                )
+                .with_pointer(ptr)
+                .with_related(Label::new(p.at_value("/kind"), format!("`{product_id}` is defined as {what} here")))
+                .with_help("`spec.product` names the Product delivered through this service; remove it if there is none"),
+            );
+            return;
+        }
+        Target::Missing => {
+            let help = match cx.nearest_id(product_id, Kind::Product) {
+                Some(n) => {
+                    format!("did you mean `{n}`? otherwise define the product or remove `product:`")
+                }
+                None => {
+                    "define the Product, or remove `product:` (a service need not be a product)"
+                        .into()
+                }
+            };
+            out.push(
+                finding(
+                    &META,
+                    format!(
+                        "service `{id}` names product `{}`, which is not in the catalogue",
+                        clip(product_id, 60)
+                    ),
+                    Label::new(e.at_value(ptr), "no Product has this id"),
+                )
+                .with_pointer(ptr)
+                .with_help(help),
+            );
+            return;
+        }
     };
-    if product.kind() != Kind::Product {
-        let what = product.kind().article();
-        out.push(
-            finding(
-                &META,
-                format!("service `{id}` names `{product_id}` as its product, but `{product_id}` is {what}"),
-                Label::new(e.at_value(ptr), format!("{what}, not a Product")),
-            )
-            .with_pointer(ptr)
-            .with_related(Label::new(product.at_value("/kind"), format!("`{product_id}` is defined as {what} here")))
-            .with_help("`spec.product` names the Product delivered through this service; remove it if there is none"),
-        );
-        return;
-    }
     match product.str_at("/spec/service") {
         Some(s) if s == id => {}
         other => {

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use crate::load::Node;
 
-use super::{Context, Rule, RuleMeta, Stage, finding};
+use super::{Context, Rule, RuleMeta, Stage, Target, finding};
 use crate::catalogue::{EntityRef, Kind, clip};
 use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::suggest;
@@ -92,9 +92,9 @@ fn reference(
         return;
     };
     let id = e.id();
-    match cx.catalogue.get(target_id) {
-        Some(t) if t.kind() == want => {}
-        Some(t) => {
+    match cx.resolve(target_id, want) {
+        Target::Found(_) => {}
+        Target::WrongKind(t) => {
             let what = t.kind().article();
             out.push(
                 finding(
@@ -113,7 +113,7 @@ fn reference(
                 .with_help(format!("name {} here", want.article())),
             );
         }
-        None => {
+        Target::Missing => {
             let help = match cx.nearest_id(target_id, want) {
                 Some(n) => format!(
                     "did you mean `{n}`? otherwise define {} `{target_id}`",
