@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs catalint as the GitHub Action (action.yml) does: findings as annotations on the run and
+# the pull request (`--format github`), failing at the chosen severity; optionally the same
+# findings as SARIF for code scanning. tests/action.rs runs it too.
+#
+# Environment:
+#   CATALINT_PATHS    files and folders, separated by whitespace (default: none, so catalint
+#                     checks the config's `include` or the current folder)
+#   CATALINT_FAIL_ON  error | warning | never (default: error)
+#   CATALINT_SARIF    true | false: also write SARIF (default: false)
+#   CATALINT_SARIF_FILE  where (default: catalint.sarif)
+#   CATALINT_ARGS     more arguments for `catalint check`, separated by whitespace
+set -euo pipefail
+
+read -r -a paths <<<"${CATALINT_PATHS:-}"
+read -r -a extra <<<"${CATALINT_ARGS:-}"
+fail_on=${CATALINT_FAIL_ON:-error}
+case "$fail_on" in
+  error | warning | never) ;;
+  *)
+    echo "::error title=catalint::fail-on must be error, warning or never, not '$fail_on'"
+    exit 2
+    ;;
+esac
+
+status=0
+if [[ ${CATALINT_SARIF:-false} == true ]]; then
+  sarif=${CATALINT_SARIF_FILE:-catalint.sarif}
+  # Written whatever the findings (the gate is the run below); exit 2 (the run could not be
+  # done) still stops here.
+  catalint check --format sarif --output-file "$sarif" --fail-on never ${extra[@]+"${extra[@]}"} ${paths[@]+"${paths[@]}"}
+fi
+catalint check --format github --fail-on "$fail_on" ${extra[@]+"${extra[@]}"} ${paths[@]+"${paths[@]}"} || status=$?
+exit "$status"
