@@ -1,9 +1,8 @@
 //! Every output format, produced from the same diagnostics of `fixtures/report/` (an error,
 //! a warning, a related place in another file, a file name with a space, and a key that
 //! tries to forge workflow commands and XML), pinned by snapshots and validated against the
-//! public schemas in `../shared/corpora/`.
+//! public schemas kept in `tests/corpora/`.
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 mod common;
@@ -12,16 +11,6 @@ use catalint::report::Format;
 
 fn render(format: Format) -> String {
     common::render(&common::check_dir("fixtures/report"), format)
-}
-
-fn corpora() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("SKIPPED: {} is absent", dir.display());
-        None
-    }
 }
 
 #[test]
@@ -80,9 +69,8 @@ fn sarif_validates_against_the_sarif_2_1_0_schema() {
     );
     assert!(result["partialFingerprints"]["catalint/v1"].is_string());
     insta::assert_snapshot!(redacted_sarif(&doc));
-    let Some(corpora) = corpora() else { return };
     let schema: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(corpora.join("sarif/sarif-schema-2.1.0.json")).unwrap(),
+        &std::fs::read_to_string(common::corpus("sarif/sarif-schema-2.1.0.json")).unwrap(),
     )
     .unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
@@ -193,9 +181,11 @@ fn junit_passes_files_whose_findings_are_below_fail_on() {
 fn junit_validates_against_the_junit_xsd() {
     let text = render(Format::Junit);
     insta::assert_snapshot!(text);
-    let Some(corpora) = corpora() else { return };
     let Ok(probe) = Command::new("xmllint").arg("--version").output() else {
-        eprintln!("SKIPPED: xmllint is not installed (apt-get install libxml2-utils)");
+        common::cannot_check(
+            "the JUnit report was not validated against the XSD: xmllint is not installed",
+            "apt-get install libxml2-utils; .ci/run installs it",
+        );
         return;
     };
     assert!(probe.status.success());
@@ -205,7 +195,7 @@ fn junit_validates_against_the_junit_xsd() {
     let out = Command::new("xmllint")
         .arg("--noout")
         .arg("--schema")
-        .arg(corpora.join("junit/JUnit.xsd"))
+        .arg(common::corpus("junit/JUnit.xsd"))
         .arg(&file)
         .output()
         .unwrap();

@@ -320,15 +320,35 @@ mod filesystem {
         let f = dir.path().join("locked.yaml");
         fs::write(&f, TEAM).unwrap();
         fs::set_permissions(&f, fs::Permissions::from_mode(0o000)).unwrap();
-        if fs::read(&f).is_ok() {
-            eprintln!("SKIPPED: running as root, permissions do not stop reading");
-            return;
-        }
-        let (code, out, _) = run(
-            dir.path(),
-            &["check", "--no-config", "--format", "short", "."],
-        );
-        assert_eq!(code, 1);
+        let args = ["check", "--no-config", "--format", "short", "."];
+        let (code, out) = if fs::read(&f).is_ok() {
+            // Root reads a file whatever its mode (CI runs as root): check as an unprivileged
+            // user instead, with a copy of the binary that user may execute.
+            fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+            let bin = dir.path().join("catalint-copy");
+            fs::copy(env!("CARGO_BIN_EXE_catalint"), &bin).unwrap();
+            let Ok(out) = std::process::Command::new("setpriv")
+                .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(&bin)
+                .args(args)
+                .current_dir(dir.path())
+                .output()
+            else {
+                common::cannot_check(
+                    "permission errors were not checked: running as root without `setpriv`",
+                    "apt-get install util-linux, or run the tests as a normal user",
+                );
+                return;
+            };
+            let stdout = String::from_utf8(out.stdout).unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(!stderr.contains("setpriv:"), "{stderr}");
+            (out.status.code().unwrap_or(-1), stdout)
+        } else {
+            let (code, out, _) = run(dir.path(), &args);
+            (code, out)
+        };
+        assert_eq!(code, 1, "{out}");
         assert!(
             out.starts_with(
                 "locked.yaml:1:1: error[unreadable-file] cannot read the file: Permission denied"

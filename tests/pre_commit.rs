@@ -2,15 +2,31 @@
 //! temporary git repository, a staged product references a service in an unstaged file
 //! that has problems of its own. The hook understands the whole catalogue (the reference
 //! resolves) and reports only the staged file.
+//!
+//! The hook is `id: catalint` (`language: python`) as users get it: pre-commit pip-installs
+//! this repository's root, which requires the `catalint` wheel, and the only package source is
+//! a folder holding the wheel that maturin just built (`PIP_NO_INDEX`, `PIP_FIND_LINKS`). No
+//! cargo or rustc is on PATH while pre-commit runs, so the install cannot compile Rust.
+
+mod common;
 
 use std::path::Path;
 use std::process::Command;
+use std::time::{Duration, Instant};
 
-/// Runs the hook on `files`, or on every file of the repository when `files` is empty
-/// (`pre-commit run --all-files`).
+use common::python;
+
+/// Hosted pre-commit services stop an install after 60-120 s; the wheel makes it seconds.
+const INSTALL_LIMIT: Duration = Duration::from_secs(30);
+
+/// Runs the `catalint` hook through `pre-commit try-repo` on `files`, or on every file of the
+/// repository when `files` is empty (`--all-files`), from a fresh pre-commit home, so each call
+/// installs the hook anew: whether it passed, and what it printed.
 fn pre_commit(repo: &Path, files: &[&str]) -> (bool, String) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let target = root.join("target");
+    let root = python::root();
+    let wheel = python::wheel().expect("the wheel is built (checked by `can_run`)");
+    let home = tempfile::tempdir().unwrap();
+    let start = Instant::now();
     let out = Command::new("pre-commit")
         .current_dir(repo)
         .args(["try-repo"])
@@ -23,9 +39,10 @@ fn pre_commit(repo: &Path, files: &[&str]) -> (bool, String) {
                 .chain(files.iter().copied())
                 .collect()
         })
-        // Reuse pre-commit's environments and cargo's build between runs.
-        .env("PRE_COMMIT_HOME", target.join("pre-commit-home"))
-        .env("CARGO_TARGET_DIR", target.join("pre-commit-build"))
+        .env("PRE_COMMIT_HOME", home.path())
+        .env("PIP_NO_INDEX", "1")
+        .env("PIP_FIND_LINKS", &wheel.dir)
+        .env("PATH", python::path_without_rust())
         .env("NO_COLOR", "1")
         .env("GIT_AUTHOR_NAME", "catalint tests")
         .env("GIT_AUTHOR_EMAIL", "tests@example.org")
@@ -33,12 +50,49 @@ fn pre_commit(repo: &Path, files: &[&str]) -> (bool, String) {
         .env("GIT_COMMITTER_EMAIL", "tests@example.org")
         .output()
         .expect("pre-commit runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+    let took = start.elapsed();
+    let text = python::text(&out);
+    assert!(
+        !text.contains("An unexpected error") && !text.contains("CalledProcessError"),
+        "pre-commit could not install the hook from the wheel:\n{text}"
     );
+    assert!(
+        took < INSTALL_LIMIT,
+        "installing and running the hook took {took:?}, over {INSTALL_LIMIT:?}:\n{text}"
+    );
+    eprintln!("pre-commit: hook installed from the wheel and run in {:.1} s", took.as_secs_f64());
     (out.status.success(), text)
+}
+
+/// Whether this machine has what the test needs; under CI a missing piece fails it.
+fn can_run() -> bool {
+    if Command::new("pre-commit").arg("--version").output().is_err() {
+        common::cannot_check(
+            "the pre-commit hook was not run: pre-commit is not installed",
+            "pip install pre-commit; .ci/run installs it",
+        );
+        return false;
+    }
+    let root = python::root();
+    for file in [
+        ".pre-commit-hooks.yaml",
+        "pyproject.toml",
+        "packaging/pre-commit/catalint_pre_commit.py",
+    ] {
+        let tracked = Command::new("git")
+            .current_dir(root)
+            .args(["ls-files", "--error-unmatch", file])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !tracked {
+            common::cannot_check(
+                &format!("the pre-commit hook was not run: {file} is not committed, so pre-commit cannot see it"),
+                "git add it",
+            );
+            return false;
+        }
+    }
+    python::wheel().is_some()
 }
 
 fn git(repo: &Path, args: &[&str]) {
@@ -53,26 +107,10 @@ fn git(repo: &Path, args: &[&str]) {
 
 #[test]
 fn hook_reports_only_staged_files_but_understands_the_whole_catalogue() {
-    if Command::new("pre-commit")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!(
-            "SKIPPED: pre-commit is not installed (`pip install pre-commit`; .ci/run installs it)"
-        );
+    if !can_run() {
         return;
     }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    if Command::new("git")
-        .current_dir(root)
-        .args(["ls-files", "--error-unmatch", ".pre-commit-hooks.yaml"])
-        .output()
-        .is_ok_and(|o| !o.status.success())
-    {
-        eprintln!("SKIPPED: .pre-commit-hooks.yaml is not committed, so pre-commit cannot see it");
-        return;
-    }
+    let root = python::root();
     let dir = tempfile::tempdir().unwrap();
     let repo = dir.path();
     git(repo, &["init", "-q"]);
@@ -125,17 +163,10 @@ fn hook_reports_only_staged_files_but_understands_the_whole_catalogue() {
 /// closes a cycle) fail although the finding's primary place is an unchanged file.
 #[test]
 fn hook_skips_what_is_not_catalogue_and_sees_what_a_staged_change_breaks() {
-    if Command::new("pre-commit")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!(
-            "SKIPPED: pre-commit is not installed (`pip install pre-commit`; .ci/run installs it)"
-        );
+    if !can_run() {
         return;
     }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = python::root();
     let dir = tempfile::tempdir().unwrap();
     let repo = dir.path();
     git(repo, &["init", "-q"]);

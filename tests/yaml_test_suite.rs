@@ -1,4 +1,4 @@
-//! The official YAML test suite (`../shared/corpora/yaml-test-suite/`): every case goes
+//! The official YAML test suite (kept in `tests/corpora/yaml-test-suite/`): every case goes
 //! through the loader and the whole check without a panic; invalid cases give `yaml-syntax`;
 //! where the loader accepts a case, its value equals the suite's `in.json`.
 
@@ -9,17 +9,8 @@ use catalint::load::{self, Limits};
 use catalint::source::FileId;
 use serde_json::Value;
 
-fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/yaml-test-suite");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "SKIPPED: {} is absent; the YAML test suite was not run",
-            dir.display()
-        );
-        None
-    }
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpora/yaml-test-suite")
 }
 
 /// Every case folder: those holding `in.yaml`, including numbered sub-cases.
@@ -59,7 +50,7 @@ fn same(a: &Value, b: &Value) -> bool {
 
 #[test]
 fn every_case_loads_as_the_suite_says() {
-    let Some(root) = corpus() else { return };
+    let root = corpus();
     let cases = cases(&root);
     assert!(
         cases.len() >= 400,
@@ -141,7 +132,7 @@ fn every_case_loads_as_the_suite_says() {
 
 #[test]
 fn every_case_goes_through_the_whole_check() {
-    let Some(root) = corpus() else { return };
+    let root = corpus();
     let paths: Vec<PathBuf> = cases(&root)
         .into_iter()
         .map(|c| c.join("in.yaml"))

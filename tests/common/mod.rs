@@ -60,3 +60,32 @@ pub fn render(outcome: &Outcome, format: Format) -> String {
     .unwrap();
     String::from_utf8(buf).unwrap()
 }
+
+/// The repository's copy of a public corpus (`tests/corpora/`, with its licence and source).
+#[allow(dead_code)]
+pub fn corpus(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/corpora")
+        .join(name)
+}
+
+/// Whether this run is CI's (`CI=true`, as GitHub Actions, GitLab and `.ci/run`'s caller set it).
+#[allow(dead_code)]
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+/// A check this machine cannot do because a tool is missing. CI installs every tool the tests
+/// need (`.ci/run`), so there it is a failure; on a contributor's machine the test passes but
+/// says, on stderr, what it did not check and how to make it run.
+#[allow(dead_code)]
+pub fn cannot_check(what: &str, how_to_fix: &str) {
+    assert!(
+        !in_ci(),
+        "{what} ({how_to_fix}); CI=true, so a missing tool fails the test"
+    );
+    eprintln!("NOT CHECKED: {what} ({how_to_fix}); with CI=true this test fails");
+}
+
+#[allow(dead_code)]
+pub mod python;

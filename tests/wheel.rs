@@ -1,0 +1,109 @@
+//! The Python wheel, as a user gets it: maturin builds it from packaging/wheel/, pip installs
+//! it into a fresh virtual environment, and the `catalint` command that pip put there checks
+//! the example catalogue. Also: one version for Cargo, the wheel and the pre-commit package.
+
+mod common;
+
+use std::process::Command;
+
+use common::python::{self, text};
+
+#[test]
+fn the_wheel_installs_in_a_fresh_venv_and_checks_the_example_catalogue() {
+    let Some(wheel) = python::wheel() else { return };
+    let version = python::cargo_version();
+    let name = wheel.file.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(
+        name.starts_with(&format!("catalint-{version}-py3-none-")),
+        "the wheel's name carries Cargo's version {version}: {name}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let bin = python::venv(&dir.path().join("venv"));
+    let out = Command::new(bin.join("python"))
+        .args(["-m", "pip", "install", "--no-index", "--no-deps", "--quiet"])
+        .arg(&wheel.file)
+        .env("PATH", python::path_without_rust())
+        .env_remove("PIP_FIND_LINKS")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "pip install:\n{}", text(&out));
+
+    let exe = bin.join(if cfg!(windows) { "catalint.exe" } else { "catalint" });
+    assert!(exe.is_file(), "pip put no catalint command in {}", bin.display());
+    let out = Command::new(&exe).arg("--version").output().unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("catalint {version}")
+    );
+
+    let out = Command::new(&exe)
+        .current_dir(python::root())
+        .args(["check", "fixtures/catalogue"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "no problems in 11 files, 16 entities\n"
+    );
+
+    // `pip show` reads the installed metadata: the version users see on PyPI.
+    let out = Command::new(bin.join("python"))
+        .args(["-m", "pip", "show", "catalint"])
+        .output()
+        .unwrap();
+    assert!(
+        text(&out).contains(&format!("Version: {version}\n")),
+        "{}",
+        text(&out)
+    );
+}
+
+/// The repository root (what pre-commit pip-installs) builds, from the standard library
+/// alone, a metadata-only package that requires exactly Cargo's version of the wheel.
+#[test]
+fn the_root_package_requires_the_wheel_of_cargos_version() {
+    let version = python::cargo_version();
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new("python3")
+        .current_dir(python::root())
+        .args([
+            "-c",
+            "import sys; sys.path.insert(0, 'packaging/pre-commit'); \
+             import catalint_pre_commit as b; \
+             print(b.build_wheel(sys.argv[1]))",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let name = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    assert_eq!(name, format!("catalint_pre_commit-{version}-py3-none-any.whl"));
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); \
+             print(z.read(sys.argv[2]).decode())",
+        ])
+        .arg(dir.path().join(&name))
+        .arg(format!("catalint_pre_commit-{version}.dist-info/METADATA"))
+        .output()
+        .unwrap();
+    let metadata = text(&out);
+    assert!(
+        metadata.contains(&format!("Requires-Dist: catalint=={version}\n")),
+        "{metadata}"
+    );
+
+    // The root's pyproject.toml uses that backend, needs no build requirement to be fetched,
+    // and the wheel's project takes its version from Cargo (no second place to bump).
+    let root = std::fs::read_to_string(python::root().join("pyproject.toml")).unwrap();
+    assert!(root.contains("requires = []"), "{root}");
+    assert!(root.contains("build-backend = \"catalint_pre_commit\""), "{root}");
+    let wheel = std::fs::read_to_string(python::root().join("packaging/wheel/pyproject.toml")).unwrap();
+    assert!(wheel.contains("dynamic = [\"version\"]"), "{wheel}");
+    assert!(!wheel.lines().any(|l| l.starts_with("version")), "{wheel}");
+}
