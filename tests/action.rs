@@ -31,7 +31,11 @@ impl Release {
         fs::create_dir_all(&assets).unwrap();
         let real = fs::read(env!("CARGO_BIN_EXE_catalint")).unwrap();
         pack(&assets, "x86_64-unknown-linux-musl", &real);
-        for target in ["aarch64-unknown-linux-musl", "x86_64-apple-darwin", "aarch64-apple-darwin"] {
+        for target in [
+            "aarch64-unknown-linux-musl",
+            "x86_64-apple-darwin",
+            "aarch64-apple-darwin",
+        ] {
             let stand_in = format!("#!/bin/sh\necho \"catalint stand-in for {target}\"\n");
             pack(&assets, target, stand_in.as_bytes());
         }
@@ -59,7 +63,10 @@ impl Release {
         let out = Command::new("bash")
             .arg(root().join("action/install.sh"))
             .env("CATALINT_VERSION", version)
-            .env("CATALINT_BASE_URL", format!("file://{}", self.base.display()))
+            .env(
+                "CATALINT_BASE_URL",
+                format!("file://{}", self.base.display()),
+            )
             .env("RUNNER_OS", os)
             .env("RUNNER_ARCH", arch)
             .env("RUNNER_TEMP", work.path())
@@ -128,18 +135,31 @@ fn installs_the_linux_x86_64_asset_and_puts_it_on_path() {
         let got = release.install("Linux", "X64", version);
         assert!(got.out.status.success(), "{}", text(&got.out));
         let stdout = String::from_utf8_lossy(&got.out.stdout);
-        assert!(stdout.contains(&format!("downloading {LINUX_X64}")), "{stdout}");
+        assert!(
+            stdout.contains(&format!("downloading {LINUX_X64}")),
+            "{stdout}"
+        );
         assert!(stdout.contains("SHA-256 verified"), "{stdout}");
-        let dir = got.path.expect("install.sh appends the binary's folder to GITHUB_PATH");
-        let ran = Command::new(dir.join("catalint")).arg("--version").output().unwrap();
+        let dir = got
+            .path
+            .expect("install.sh appends the binary's folder to GITHUB_PATH");
+        let ran = Command::new(dir.join("catalint"))
+            .arg("--version")
+            .output()
+            .unwrap();
         assert_eq!(
             String::from_utf8_lossy(&ran.stdout).trim(),
             format!("catalint {}", env!("CARGO_PKG_VERSION")),
             "the real binary, not a stand-in"
         );
-        assert!(got.outputs.contains(&format!("path={}\n", dir.display())), "{}", got.outputs);
         assert!(
-            got.outputs.contains(&format!("version={}\n", env!("CARGO_PKG_VERSION"))),
+            got.outputs.contains(&format!("path={}\n", dir.display())),
+            "{}",
+            got.outputs
+        );
+        assert!(
+            got.outputs
+                .contains(&format!("version={}\n", env!("CARGO_PKG_VERSION"))),
             "{}",
             got.outputs
         );
@@ -170,7 +190,9 @@ fn picks_the_asset_of_each_os_and_architecture() {
     let got = release.install("Windows", "ARM64", VERSION);
     assert!(!got.out.status.success());
     assert!(
-        text(&got.out).contains("no catalint release binary for windows on aarch64; use 'pip install catalint'"),
+        text(&got.out).contains(
+            "no catalint release binary for windows on aarch64; use 'pip install catalint'"
+        ),
         "{}",
         text(&got.out)
     );
@@ -194,7 +216,9 @@ fn a_checksum_mismatch_is_refused_and_nothing_is_installed() {
     let stdout = String::from_utf8_lossy(&got.out.stdout);
     let stderr = String::from_utf8_lossy(&got.out.stderr);
     assert!(
-        stdout.contains(&format!("::error title=catalint install::checksum mismatch for {LINUX_X64}: SHA256SUMS says ")),
+        stdout.contains(&format!(
+            "::error title=catalint install::checksum mismatch for {LINUX_X64}: SHA256SUMS says "
+        )),
         "an annotation on the run: {stdout}"
     );
     assert!(
@@ -206,12 +230,18 @@ fn a_checksum_mismatch_is_refused_and_nothing_is_installed() {
 
     // An asset that SHA256SUMS does not list is refused too.
     let sums = fs::read_to_string(release.assets().join("SHA256SUMS")).unwrap();
-    let without: String = sums.lines().filter(|l| !l.contains(LINUX_ARM64)).map(|l| format!("{l}\n")).collect();
+    let without: String = sums
+        .lines()
+        .filter(|l| !l.contains(LINUX_ARM64))
+        .map(|l| format!("{l}\n"))
+        .collect();
     fs::write(release.assets().join("SHA256SUMS"), without).unwrap();
     let got = release.install("Linux", "ARM64", VERSION);
     assert_eq!(got.out.status.code(), Some(1));
     assert!(
-        text(&got.out).contains(&format!("SHA256SUMS of the release has no line for {LINUX_ARM64}")),
+        text(&got.out).contains(&format!(
+            "SHA256SUMS of the release has no line for {LINUX_ARM64}"
+        )),
         "{}",
         text(&got.out)
     );
@@ -226,7 +256,8 @@ fn a_version_that_is_not_released_says_so() {
     let got = release.install("Linux", "X64", "9.9.9");
     assert_eq!(got.out.status.code(), Some(1));
     assert!(
-        text(&got.out).contains("could not download") && text(&got.out).contains("is version '9.9.9' released"),
+        text(&got.out).contains("could not download")
+            && text(&got.out).contains("is version '9.9.9' released"),
         "{}",
         text(&got.out)
     );
@@ -249,7 +280,11 @@ fn findings_are_printed_as_annotations_and_sarif_is_written() {
     let got = release.install("Linux", "X64", VERSION);
     assert!(got.out.status.success(), "{}", text(&got.out));
     let bin = got.path.unwrap();
-    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
     let sarif_dir = tempfile::tempdir().unwrap();
     let sarif = sarif_dir.path().join("catalint.sarif");
     let run = |paths: &str, fail_on: &str, sarif_on: bool| {
@@ -267,8 +302,16 @@ fn findings_are_printed_as_annotations_and_sarif_is_written() {
 
     let out = run("fixtures/rules/single-category/fail", "error", true);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "errors fail the step: {}", text(&out));
-    let annotations: Vec<&str> = stdout.lines().filter(|l| l.starts_with("::error file=")).collect();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "errors fail the step: {}",
+        text(&out)
+    );
+    let annotations: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("::error file="))
+        .collect();
     assert!(!annotations.is_empty(), "{stdout}");
     assert!(
         annotations.iter().any(|a| a.starts_with(
@@ -276,7 +319,8 @@ fn findings_are_printed_as_annotations_and_sarif_is_written() {
         ) && a.contains("title=catalint single-category")),
         "{stdout}"
     );
-    let doc: serde_json::Value = serde_json::from_str(&fs::read_to_string(&sarif).unwrap()).unwrap();
+    let doc: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&sarif).unwrap()).unwrap();
     assert_eq!(doc["version"], "2.1.0");
     assert_eq!(
         doc["runs"][0]["results"].as_array().unwrap().len(),
@@ -287,17 +331,29 @@ fn findings_are_printed_as_annotations_and_sarif_is_written() {
     // Warnings only: annotated, and the step passes unless fail-on is warning.
     let out = run("fixtures/rules/agreement-type/fail", "error", false);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("::warning file="), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("::warning file="),
+        "{}",
+        text(&out)
+    );
     let out = run("fixtures/rules/agreement-type/fail", "warning", false);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
 
     let out = run("fixtures/catalogue", "error", false);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    assert!(!String::from_utf8_lossy(&out.stdout).contains("::error"), "{}", text(&out));
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains("::error"),
+        "{}",
+        text(&out)
+    );
 
     let out = run("fixtures/catalogue", "sometimes", false);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out).contains("fail-on must be error, warning or never"), "{}", text(&out));
+    assert!(
+        text(&out).contains("fail-on must be error, warning or never"),
+        "{}",
+        text(&out)
+    );
 }
 
 /// action.yml passes its inputs to the scripts the tests above run.
@@ -317,6 +373,9 @@ fn action_yml_wires_its_inputs_to_the_scripts() {
         assert!(action.contains(needle), "action.yml lacks `{needle}`");
     }
     for input in ["paths", "version", "fail-on", "sarif", "base-url"] {
-        assert!(action.contains(&format!("\n  {input}:\n")), "input `{input}`");
+        assert!(
+            action.contains(&format!("\n  {input}:\n")),
+            "input `{input}`"
+        );
     }
 }

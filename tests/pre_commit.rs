@@ -60,13 +60,20 @@ fn pre_commit(repo: &Path, files: &[&str]) -> (bool, String) {
         took < INSTALL_LIMIT,
         "installing and running the hook took {took:?}, over {INSTALL_LIMIT:?}:\n{text}"
     );
-    eprintln!("pre-commit: hook installed from the wheel and run in {:.1} s", took.as_secs_f64());
+    eprintln!(
+        "pre-commit: hook installed from the wheel and run in {:.1} s",
+        took.as_secs_f64()
+    );
     (out.status.success(), text)
 }
 
 /// Whether this machine has what the test needs; under CI a missing piece fails it.
 fn can_run() -> bool {
-    if Command::new("pre-commit").arg("--version").output().is_err() {
+    if Command::new("pre-commit")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
         common::cannot_check(
             "the pre-commit hook was not run: pre-commit is not installed",
             "pip install pre-commit; .ci/run installs it",
@@ -86,7 +93,9 @@ fn can_run() -> bool {
             .is_ok_and(|o| o.status.success());
         if !tracked {
             common::cannot_check(
-                &format!("the pre-commit hook was not run: {file} is not committed, so pre-commit cannot see it"),
+                &format!(
+                    "the pre-commit hook was not run: {file} is not committed, so pre-commit cannot see it"
+                ),
                 "git add it",
             );
             return false;

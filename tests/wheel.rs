@@ -12,7 +12,12 @@ use common::python::{self, text};
 fn the_wheel_installs_in_a_fresh_venv_and_checks_the_example_catalogue() {
     let Some(wheel) = python::wheel() else { return };
     let version = python::cargo_version();
-    let name = wheel.file.file_name().unwrap().to_string_lossy().into_owned();
+    let name = wheel
+        .file
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
     assert!(
         name.starts_with(&format!("catalint-{version}-py3-none-")),
         "the wheel's name carries Cargo's version {version}: {name}"
@@ -29,8 +34,16 @@ fn the_wheel_installs_in_a_fresh_venv_and_checks_the_example_catalogue() {
         .unwrap();
     assert!(out.status.success(), "pip install:\n{}", text(&out));
 
-    let exe = bin.join(if cfg!(windows) { "catalint.exe" } else { "catalint" });
-    assert!(exe.is_file(), "pip put no catalint command in {}", bin.display());
+    let exe = bin.join(if cfg!(windows) {
+        "catalint.exe"
+    } else {
+        "catalint"
+    });
+    assert!(
+        exe.is_file(),
+        "pip put no catalint command in {}",
+        bin.display()
+    );
     let out = Command::new(&exe).arg("--version").output().unwrap();
     assert!(out.status.success(), "{}", text(&out));
     assert_eq!(
@@ -81,7 +94,10 @@ fn the_root_package_requires_the_wheel_of_cargos_version() {
         .unwrap();
     assert!(out.status.success(), "{}", text(&out));
     let name = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-    assert_eq!(name, format!("catalint_pre_commit-{version}-py3-none-any.whl"));
+    assert_eq!(
+        name,
+        format!("catalint_pre_commit-{version}-py3-none-any.whl")
+    );
     let out = Command::new("python3")
         .args([
             "-c",
@@ -102,8 +118,12 @@ fn the_root_package_requires_the_wheel_of_cargos_version() {
     // and the wheel's project takes its version from Cargo (no second place to bump).
     let root = std::fs::read_to_string(python::root().join("pyproject.toml")).unwrap();
     assert!(root.contains("requires = []"), "{root}");
-    assert!(root.contains("build-backend = \"catalint_pre_commit\""), "{root}");
-    let wheel = std::fs::read_to_string(python::root().join("packaging/wheel/pyproject.toml")).unwrap();
+    assert!(
+        root.contains("build-backend = \"catalint_pre_commit\""),
+        "{root}"
+    );
+    let wheel =
+        std::fs::read_to_string(python::root().join("packaging/wheel/pyproject.toml")).unwrap();
     assert!(wheel.contains("dynamic = [\"version\"]"), "{wheel}");
     assert!(!wheel.lines().any(|l| l.starts_with("version")), "{wheel}");
 }

