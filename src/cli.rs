@@ -345,16 +345,20 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resul
     };
     let machine = report::machine(args.format);
     if let Some(path) = &args.output_file {
-        let mut buf = Vec::new();
-        match &machine {
-            Some(r) => r.report(&report, &mut buf)?,
-            None => Human::new(HumanOptions {
-                color: false,
-                width: Some(width),
-            })
-            .report(&report, &mut buf)?,
-        }
-        if let Err(e) = std::fs::write(path, buf) {
+        // Written as it is built: a large report is never held in memory whole.
+        let written = std::fs::File::create(path).and_then(|file| {
+            let mut buf = io::BufWriter::new(file);
+            match &machine {
+                Some(r) => r.report(&report, &mut buf)?,
+                None => Human::new(HumanOptions {
+                    color: false,
+                    width: Some(width),
+                })
+                .report(&report, &mut buf)?,
+            }
+            buf.flush()
+        });
+        if let Err(e) = written {
             writeln!(
                 err,
                 "error: cannot write the report to {}: {e}",

@@ -38,6 +38,25 @@ impl Severity {
     }
 }
 
+/// How many related places a report shows for one finding. The JSON report lists every
+/// related place a finding holds; rules whose lists could grow with the square of the
+/// catalogue (a transitive closure per service) hold only this many and say how many more
+/// there are in their message. Text formats show this many and count the others.
+pub const RELATED_SHOWN: usize = 10;
+
+/// `15990` as `15,990`, for counts in messages.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A labelled place in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Label {
@@ -209,4 +228,15 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
     h
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands_groups_digits() {
+        assert_eq!(super::thousands(0), "0");
+        assert_eq!(super::thousands(999), "999");
+        assert_eq!(super::thousands(15990), "15,990");
+        assert_eq!(super::thousands(1234567), "1,234,567");
+    }
 }

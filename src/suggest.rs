@@ -1,17 +1,38 @@
 //! "Did you mean?" suggestions for misspelt ids, fields and values.
+//!
+//! The answer is always the candidate closest to the input by edit distance (case
+//! ignored), among those close enough to be a typo (at most a third of the longer
+//! string's length, at least 1), the earliest candidate winning a tie. [`nearest`] scans a
+//! short list; [`Index`] answers the same question over thousands of candidates without
+//! comparing the input with each: a trie of the candidates is searched with a distance
+//! row per trie node, for distance 0, then 1, then 2..., and every branch whose row
+//! already exceeds the radius is cut. The cost follows the number of candidates near
+//! the input, not the size of the catalogue.
 
 /// The candidate closest to `input` by edit distance, if it is close enough to be a typo.
 pub fn nearest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let input_lower = input.to_lowercase();
+    let input_lower: Vec<char> = input.to_lowercase().chars().collect();
+    let input_len = input.chars().count();
     let mut best: Option<(usize, &str)> = None;
+    let mut scratch = Vec::new();
     for c in candidates {
-        let d = distance(&input_lower, &c.to_lowercase());
-        let max = (c.chars().count().max(input.chars().count()) / 3).max(1);
-        if d <= max && best.is_none_or(|(bd, _)| d < bd) {
+        let max = threshold(c.chars().count(), input_len);
+        // A later candidate must be strictly closer to win.
+        let cap = best.map_or(max, |(bd, _)| max.min(bd.saturating_sub(1)));
+        if best.is_some_and(|(bd, _)| bd == 0) {
+            break;
+        }
+        let c_lower: Vec<char> = c.to_lowercase().chars().collect();
+        if let Some(d) = bounded(&input_lower, &c_lower, cap, &mut scratch) {
             best = Some((d, c));
         }
     }
     best.map(|(_, c)| c)
+}
+
+/// How far a candidate may be from the input and still count as a typo of it.
+fn threshold(candidate_chars: usize, input_chars: usize) -> usize {
+    (candidate_chars.max(input_chars) / 3).max(1)
 }
 
 /// Edit distance over characters, counting a swap of neighbours as one edit (optimal
@@ -19,16 +40,32 @@ pub fn nearest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
 pub fn distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let w = b.len() + 1;
-    let mut d = vec![0usize; (a.len() + 1) * w];
-    for i in 0..=a.len() {
-        d[i * w] = i;
+    let cap = a.len().max(b.len());
+    bounded(&a, &b, cap, &mut Vec::new()).unwrap_or(cap)
+}
+
+/// The optimal-string-alignment distance of `a` and `b` if it is at most `cap`, else
+/// `None`. Only cells within `cap` of the diagonal are computed (the others are over
+/// `cap` anyway) and the work stops at the first row whose cells all exceed `cap`.
+fn bounded(a: &[char], b: &[char], cap: usize, d: &mut Vec<usize>) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > cap {
+        return None;
     }
-    for (j, cell) in d.iter_mut().enumerate().take(w) {
+    let over = cap + 1;
+    let w = b.len() + 1;
+    d.clear();
+    d.resize((a.len() + 1) * w, over);
+    for (j, cell) in d.iter_mut().enumerate().take(w.min(over)) {
         *cell = j;
     }
     for i in 1..=a.len() {
-        for j in 1..=b.len() {
+        let lo = i.saturating_sub(cap).max(1);
+        let hi = (i + cap).min(b.len());
+        if i <= cap {
+            d[i * w] = i;
+        }
+        let mut row_min = d[i * w];
+        for j in lo..=hi {
             let cost = usize::from(a[i - 1] != b[j - 1]);
             let mut v = (d[(i - 1) * w + j] + 1)
                 .min(d[i * w + j - 1] + 1)
@@ -36,10 +73,249 @@ pub fn distance(a: &str, b: &str) -> usize {
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 v = v.min(d[(i - 2) * w + j - 2] + 1);
             }
+            let v = v.min(over);
             d[i * w + j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > cap {
+            return None;
         }
     }
-    d[a.len() * w + b.len()]
+    let v = d[a.len() * w + b.len()];
+    (v <= cap).then_some(v)
+}
+
+/// Candidates prepared once for many lookups: the answers are those of [`nearest`] over
+/// the same candidates in the same order (restricted, for [`Index::nearest_within`], to
+/// lengths near the input's).
+pub struct Index<'a> {
+    candidates: Vec<&'a str>,
+    /// Per candidate: its length in characters (as written, not lower-cased).
+    chars: Vec<u32>,
+    /// Trie over the lower-cased candidates; node 0 is the root.
+    nodes: Vec<TrieNode>,
+    /// Candidates ending at a node, chained: `next_end[c]` follows candidate `c`.
+    next_end: Vec<u32>,
+    longest: usize,
+}
+
+const NONE: u32 = u32::MAX;
+
+struct TrieNode {
+    ch: char,
+    first_child: u32,
+    next_sibling: u32,
+    /// First candidate whose lower-cased text ends here.
+    first_end: u32,
+    /// Length of the longest lower-cased candidate in this subtree.
+    deepest: u32,
+}
+
+impl<'a> Index<'a> {
+    /// Candidates in order of preference: the earliest of equally close ones is suggested.
+    pub fn new(candidates: Vec<&'a str>) -> Self {
+        let mut nodes = vec![TrieNode {
+            ch: '\0',
+            first_child: NONE,
+            next_sibling: NONE,
+            first_end: NONE,
+            deepest: 0,
+        }];
+        let mut parent: Vec<u32> = vec![NONE];
+        let mut next_end = vec![NONE; candidates.len()];
+        let mut chars = Vec::with_capacity(candidates.len());
+        let mut longest = 0;
+        for (i, c) in candidates.iter().enumerate() {
+            chars.push(u32::try_from(c.chars().count()).unwrap_or(u32::MAX));
+            let mut at = 0usize;
+            let mut depth = 0;
+            for ch in c.to_lowercase().chars() {
+                depth += 1;
+                let mut child = nodes[at].first_child;
+                while child != NONE && nodes[child as usize].ch != ch {
+                    child = nodes[child as usize].next_sibling;
+                }
+                if child == NONE {
+                    child = u32::try_from(nodes.len()).unwrap_or(NONE);
+                    nodes.push(TrieNode {
+                        ch,
+                        first_child: NONE,
+                        next_sibling: nodes[at].first_child,
+                        first_end: NONE,
+                        deepest: 0,
+                    });
+                    parent.push(at as u32);
+                    nodes[at].first_child = child;
+                }
+                at = child as usize;
+            }
+            longest = longest.max(depth);
+            nodes[at].deepest = nodes[at].deepest.max(depth as u32);
+            // Chained in reverse, then the search keeps the smallest index: order is kept.
+            next_end[i] = nodes[at].first_end;
+            nodes[at].first_end = u32::try_from(i).unwrap_or(NONE);
+        }
+        // Children come after their parent: one backward pass carries depths up.
+        for i in (1..nodes.len()).rev() {
+            let p = parent[i] as usize;
+            nodes[p].deepest = nodes[p].deepest.max(nodes[i].deepest);
+        }
+        Index {
+            candidates,
+            chars,
+            nodes,
+            next_end,
+            longest,
+        }
+    }
+
+    /// The candidate [`nearest`] would choose.
+    pub fn nearest(&self, input: &str) -> Option<&'a str> {
+        self.search(input, None)
+    }
+
+    /// The candidate [`nearest`] would choose among those whose length is within `reach`
+    /// characters of the input's.
+    pub fn nearest_within(&self, input: &str, reach: usize) -> Option<&'a str> {
+        self.search(input, Some(reach))
+    }
+
+    fn search(&self, input: &str, reach: Option<usize>) -> Option<&'a str> {
+        let query: Vec<char> = input.to_lowercase().chars().collect();
+        let input_chars = input.chars().count();
+        let longest_allowed = match reach {
+            Some(r) => input_chars + r,
+            None => self.chars.iter().copied().max().unwrap_or(0) as usize,
+        };
+        let max_radius = threshold(longest_allowed, input_chars).min(query.len().max(self.longest));
+        let mut search = Search {
+            index: self,
+            query: &query,
+            input_chars,
+            reach,
+            rows: Vec::new(),
+            path: Vec::new(),
+            best: None,
+        };
+        // Rounds of growing radius: a close candidate (the usual typo) is found by a small,
+        // cheap search; within a round the radius shrinks to the best distance found.
+        let mut radius = 0;
+        loop {
+            search.run(radius);
+            if let Some((_, i)) = search.best {
+                return Some(self.candidates[i as usize]);
+            }
+            if radius >= max_radius {
+                return None;
+            }
+            radius = (radius * 2).clamp(1, max_radius);
+        }
+    }
+}
+
+/// One lookup: a depth-first walk of the trie with one distance row per level.
+struct Search<'i, 'a> {
+    index: &'i Index<'a>,
+    query: &'i [char],
+    input_chars: usize,
+    reach: Option<usize>,
+    /// One distance row per depth of the current path (row 0: the empty prefix), flat.
+    rows: Vec<usize>,
+    path: Vec<char>,
+    /// Distance and index of the best candidate so far.
+    best: Option<(usize, u32)>,
+}
+
+impl Search<'_, '_> {
+    fn run(&mut self, radius: usize) {
+        let w = self.query.len() + 1;
+        self.rows.clear();
+        self.rows.extend((0..w).map(|i| i.min(radius + 1)));
+        self.path.clear();
+        // Candidates shorter than this (lower-cased, which never shortens) are outside the
+        // length window.
+        let shortest = self.reach.map_or(0, |r| self.input_chars.saturating_sub(r));
+        // Explicit stack of (node, depth): deep tries must not overflow the call stack.
+        let mut stack: Vec<(u32, usize)> = Vec::new();
+        let mut child = self.index.nodes[0].first_child;
+        while child != NONE {
+            stack.push((child, 1));
+            child = self.index.nodes[child as usize].next_sibling;
+        }
+        while let Some((node, depth)) = stack.pop() {
+            let cap = self.best.map_or(radius, |(d, _)| d.min(radius));
+            let deepest = self.index.nodes[node as usize].deepest as usize;
+            // Every candidate below is too short: for the window, or to come within `cap`.
+            if deepest < shortest || deepest + cap < self.query.len() {
+                continue;
+            }
+            self.rows.truncate(depth * w);
+            self.path.truncate(depth - 1);
+            self.path.push(self.index.nodes[node as usize].ch);
+            let row_min = self.push_row(depth, radius);
+            if row_min > cap {
+                continue;
+            }
+            let last = self.rows[depth * w + w - 1];
+            if last <= cap {
+                self.ends_at(node, last);
+            }
+            let mut child = self.index.nodes[node as usize].first_child;
+            while child != NONE {
+                stack.push((child, depth + 1));
+                child = self.index.nodes[child as usize].next_sibling;
+            }
+        }
+    }
+
+    /// Appends the distance row of the prefix `path` (of length `depth`), cells capped at
+    /// `radius + 1`, only the band within `radius` of the diagonal computed; returns its
+    /// smallest cell.
+    fn push_row(&mut self, depth: usize, radius: usize) -> usize {
+        let n = self.query.len();
+        let w = n + 1;
+        let over = radius + 1;
+        let start = depth * w;
+        self.rows.resize(start + w, over);
+        self.rows[start] = depth.min(over);
+        let mut row_min = self.rows[start];
+        let lo = depth.saturating_sub(radius).max(1);
+        let hi = (depth + radius).min(n);
+        let ch = self.path[depth - 1];
+        let before = (depth > 1).then(|| self.path[depth - 2]);
+        for i in lo..=hi {
+            let prev = start - w;
+            let cost = usize::from(self.query[i - 1] != ch);
+            let mut v = (self.rows[prev + i] + 1)
+                .min(self.rows[start + i - 1] + 1)
+                .min(self.rows[prev + i - 1] + cost);
+            if i > 1 && before == Some(self.query[i - 1]) && self.query[i - 2] == ch {
+                v = v.min(self.rows[prev - w + i - 2] + 1);
+            }
+            let v = v.min(over);
+            self.rows[start + i] = v;
+            row_min = row_min.min(v);
+        }
+        row_min
+    }
+
+    /// Candidates ending at `node`, at distance `d`: the closest wins, then the earliest.
+    fn ends_at(&mut self, node: u32, d: usize) {
+        let mut c = self.index.nodes[node as usize].first_end;
+        while c != NONE {
+            let chars = self.index.chars[c as usize] as usize;
+            let in_window = self
+                .reach
+                .is_none_or(|r| chars.abs_diff(self.input_chars) <= r);
+            if in_window
+                && d <= threshold(chars, self.input_chars)
+                && self.best.is_none_or(|b| (d, c) < b)
+            {
+                self.best = Some((d, c));
+            }
+            c = self.index.next_end[c as usize];
+        }
+    }
 }
 
 #[cfg(test)]
@@ -55,5 +331,94 @@ mod tests {
         assert_eq!(nearest("Servce", ["Service", "Team"]), Some("Service"));
         assert_eq!(nearest("emial", ["email", "chat"]), Some("email"));
         assert_eq!(distance("ab", "ba"), 1);
+    }
+
+    /// The straightforward definition the fast paths must agree with: every candidate
+    /// compared in full, the first of the closest kept.
+    fn reference<'a>(input: &str, candidates: &[&'a str], reach: Option<usize>) -> Option<&'a str> {
+        let input_chars = input.chars().count();
+        let mut best: Option<(usize, &str)> = None;
+        for &c in candidates {
+            let chars = c.chars().count();
+            if reach.is_some_and(|r| chars.abs_diff(input_chars) > r) {
+                continue;
+            }
+            let d = distance(&input.to_lowercase(), &c.to_lowercase());
+            if d <= threshold(chars, input_chars) && best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, c));
+            }
+        }
+        best.map(|(_, c)| c)
+    }
+
+    #[test]
+    fn bounded_distance_agrees_with_the_full_one() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "ba",
+            "abc",
+            "acb",
+            "ca",
+            "abcdef",
+            "abdcef",
+            "team-a",
+            "Team-A",
+            "tema-a",
+            "xyz",
+            "kitten",
+            "sitting",
+            "identity-and-access",
+            "identity-access",
+        ];
+        let mut scratch = Vec::new();
+        for a in words {
+            for b in words {
+                let full = distance(a, b);
+                let (ac, bc): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+                for cap in 0..8 {
+                    let got = bounded(&ac, &bc, cap, &mut scratch);
+                    assert_eq!(got, (full <= cap).then_some(full), "{a:?} {b:?} cap {cap}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn index_answers_as_the_full_scan() {
+        // A deterministic mix: near-duplicates, case variants, swaps, other lengths.
+        let mut pool: Vec<String> = Vec::new();
+        let mut x: u64 = 7;
+        for i in 0..400 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let len = 1 + (x >> 60) as usize;
+            let s: String = (0..len)
+                .map(|k| (b"abcde-"[((x >> (k * 3)) % 6) as usize]) as char)
+                .collect();
+            pool.push(if i % 7 == 0 { s.to_uppercase() } else { s });
+        }
+        let candidates: Vec<&str> = pool.iter().map(String::as_str).collect();
+        let index = Index::new(candidates.clone());
+        let mut queries: Vec<String> = pool.iter().take(150).map(|s| format!("{s}x")).collect();
+        queries.extend(pool.iter().take(150).map(|s| s.chars().rev().collect()));
+        queries.extend(["", "zzzz", "abcdeabcde", "A-B"].map(String::from));
+        for q in &queries {
+            assert_eq!(index.nearest(q), reference(q, &candidates, None), "{q:?}");
+            assert_eq!(
+                index.nearest(q),
+                nearest(q, candidates.iter().copied()),
+                "{q:?}"
+            );
+            for reach in [1, 2, 4] {
+                assert_eq!(
+                    index.nearest_within(q, reach),
+                    reference(q, &candidates, Some(reach)),
+                    "{q:?} within {reach}"
+                );
+            }
+        }
     }
 }

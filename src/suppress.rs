@@ -5,19 +5,24 @@
 //! # catalint-disable-file unique-id -- ids migrate in Q3
 //! ```
 //!
-//! A comment counts when it is the first thing on its line. `disable-next-line` covers
-//! findings on the next line that is not blank or a comment; `disable-file` covers the
-//! whole file. A suppression that covers nothing is an `unused-suppression` warning; one
+//! A comment counts when it is the first thing on its line and is a YAML comment: the
+//! same words inside a quoted or block scalar (a `description`) are text and silence
+//! nothing. The file is parsed again to know where its scalars are; after a syntax error,
+//! where the parser stops, no comment is read. `disable-next-line` covers findings on the
+//! next line that is not blank or a comment; `disable-file` covers the whole file. A suppression that covers nothing is an `unused-suppression` warning; one
 //! that names an unknown rule is an `invalid-suppression` error.
 
+use std::collections::HashMap;
 use std::ops::Range;
+
+use saphyr_parser::{Event, Parser, ScalarStyle};
 
 use crate::diagnostic::{Diagnostic, Label};
 use crate::policy::Policy;
 use crate::rules::{self, invalid_suppression, unused_suppression};
 use crate::source::{FileId, Files, Location, SourceFile};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Scope {
     /// 0-based line covered.
     Line(usize),
@@ -37,6 +42,108 @@ struct Entry {
 const NEXT_LINE: &str = "catalint-disable-next-line";
 const WHOLE_FILE: &str = "catalint-disable-file";
 
+/// Byte ranges of a file's quoted and block scalars, in order, and where the parser
+/// stopped (the end of the file, or a syntax error). A `#` first on its line inside a
+/// plain scalar cannot happen: YAML ends a plain scalar there.
+struct Scalars {
+    spans: Vec<Range<usize>>,
+    read_to: usize,
+}
+
+impl Scalars {
+    fn of(text: &str) -> Scalars {
+        let (body, base) = match text.strip_prefix('\u{feff}') {
+            Some(rest) => (rest, text.len() - rest.len()),
+            None => (text, 0),
+        };
+        let mut bytes = CharToByte::new(body, base);
+        let mut spans = Vec::new();
+        let mut parser = Parser::new_from_str(body);
+        let read_to = loop {
+            match parser.next_event() {
+                None => break text.len(),
+                Some(Ok((Event::Scalar(_, style, ..), span))) if style != ScalarStyle::Plain => {
+                    let start = bytes.at(span.start.index());
+                    let end = bytes.at(span.end.index());
+                    spans.push(start..end);
+                }
+                Some(Ok((Event::StreamEnd, _))) => break text.len(),
+                Some(Ok(_)) => {}
+                Some(Err(e)) => break bytes.at(e.marker().index()),
+            }
+        };
+        Scalars { spans, read_to }
+    }
+
+    /// Whether a `#` at byte `at` starts a YAML comment. `cursor` walks the spans forward:
+    /// callers ask in increasing order, so a file costs one pass.
+    fn is_comment(&self, at: usize, cursor: &mut usize) -> bool {
+        if at >= self.read_to {
+            return false;
+        }
+        while *cursor < self.spans.len() && self.spans[*cursor].end <= at {
+            *cursor += 1;
+        }
+        self.spans
+            .get(*cursor)
+            // A block scalar's span starts at its first character of text.
+            .is_none_or(|s| !(s.start <= at && at < s.end))
+    }
+}
+
+/// The parser's character indices as byte offsets; indices arrive in order (almost: the
+/// cursor restarts when one goes back), so this is linear.
+struct CharToByte<'t> {
+    text: &'t str,
+    base: usize,
+    ascii: bool,
+    chars: usize,
+    bytes: usize,
+}
+
+impl<'t> CharToByte<'t> {
+    fn new(text: &'t str, base: usize) -> Self {
+        Self {
+            text,
+            base,
+            ascii: text.is_ascii(),
+            chars: 0,
+            bytes: 0,
+        }
+    }
+
+    fn at(&mut self, char_index: usize) -> usize {
+        if self.ascii {
+            return self.base + char_index.min(self.text.len());
+        }
+        if char_index < self.chars {
+            (self.chars, self.bytes) = (0, 0);
+        }
+        for c in self.text[self.bytes..].chars() {
+            if self.chars >= char_index {
+                break;
+            }
+            self.bytes += c.len_utf8();
+            self.chars += 1;
+        }
+        self.base + self.bytes
+    }
+}
+
+/// Per line of a file: whether it holds only blanks or a YAML comment.
+fn comment_or_blank_lines(source: &SourceFile, scalars: &Scalars) -> Vec<bool> {
+    let mut cursor = 0;
+    (0..source.line_count())
+        .map(|line| {
+            let (start, end) = (source.line_start(line), source.line_end(line));
+            let content = &source.text[start..end];
+            let trimmed = content.trim_start();
+            let at = start + (content.len() - trimmed.len());
+            trimmed.is_empty() || (trimmed.starts_with('#') && scalars.is_comment(at, &mut cursor))
+        })
+        .collect()
+}
+
 /// Finds the suppression comments of one file; malformed ones become findings.
 fn scan(
     file: FileId,
@@ -45,8 +152,20 @@ fn scan(
     out: &mut Vec<Diagnostic>,
 ) -> Vec<Entry> {
     let text = &source.text;
+    let scalars = Scalars::of(text);
+    let quiet = comment_or_blank_lines(source, &scalars);
+    // The line each line's `disable-next-line` covers, filled backwards in one pass.
+    let mut next_code = vec![source.line_count(); source.line_count()];
+    for line in (0..source.line_count().saturating_sub(1)).rev() {
+        next_code[line] = if quiet[line + 1] {
+            next_code[line + 1]
+        } else {
+            line + 1
+        };
+    }
     let mut entries = Vec::new();
-    for line in 0..source.line_count() {
+    let mut cursor = 0;
+    for (line, &covered) in next_code.iter().enumerate() {
         let (start, end) = (source.line_start(line), source.line_end(line));
         let content = &text[start..end];
         let trimmed = content.trim_start();
@@ -54,9 +173,12 @@ fn scan(
             continue;
         };
         let comment_at = start + (content.len() - trimmed.len());
+        if !scalars.is_comment(comment_at, &mut cursor) {
+            continue; // the words are text of a scalar
+        }
         let body = comment.trim_start();
         let (scope, rest) = if let Some(r) = body.strip_prefix(NEXT_LINE) {
-            (Scope::Line(next_code_line(source, line)), r)
+            (Scope::Line(covered), r)
         } else if let Some(r) = body.strip_prefix(WHOLE_FILE) {
             (Scope::File, r)
         } else {
@@ -117,19 +239,6 @@ fn scan(
     entries
 }
 
-/// The first line after `line` that holds more than blanks or a comment.
-fn next_code_line(source: &SourceFile, line: usize) -> usize {
-    let mut l = line + 1;
-    while l < source.line_count() {
-        let t = source.text[source.line_start(l)..source.line_end(l)].trim_start();
-        if !t.is_empty() && !t.starts_with('#') {
-            return l;
-        }
-        l += 1;
-    }
-    l
-}
-
 /// Drops suppressed findings and adds the findings about the suppressions themselves.
 /// `active` tells whether a rule is on: a suppression of a rule turned off is not "unused".
 pub fn apply(
@@ -150,23 +259,35 @@ pub fn apply(
         all.extend(extra);
         return all;
     }
+    // Indexed by file, rule and line: each finding looks up its two possible suppressions.
+    let mut by_place: HashMap<(FileId, &str, Scope), Vec<usize>> = HashMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        by_place
+            .entry((e.file, &e.rule, e.scope))
+            .or_default()
+            .push(i);
+    }
+    let mut used = vec![false; entries.len()];
     let mut kept = Vec::with_capacity(diagnostics.len());
     for d in diagnostics {
         let file = d.file();
         let line = files.get(file).line_of(d.primary.location.span.start);
         let mut suppressed = false;
-        for e in entries
-            .iter_mut()
-            .filter(|e| e.file == file && e.rule == d.rule)
-        {
-            if e.scope == Scope::File || e.scope == Scope::Line(line) {
-                e.used = true;
+        for scope in [Scope::File, Scope::Line(line)] {
+            if let Some(hits) = by_place.get(&(file, &*d.rule, scope)) {
+                for &i in hits {
+                    used[i] = true;
+                }
                 suppressed = true;
             }
         }
         if !suppressed {
             kept.push(d);
         }
+    }
+    drop(by_place);
+    for (e, used) in entries.iter_mut().zip(used) {
+        e.used = used;
     }
     for e in entries.iter().filter(|e| !e.used && active(&e.rule)) {
         let what = match e.scope {
@@ -189,4 +310,91 @@ pub fn apply(
     }
     kept.extend(extra);
     kept
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::check_texts;
+    use crate::policy::Policy;
+    use crate::schema::Schemas;
+
+    const TEAM: &str = "apiVersion: catalogue/v1\nkind: Team\nmetadata: {id: ops, name: Ops}\nspec: {email: ops@example.org, chat: \"#ops\", manager: m@example.org}\n";
+
+    /// A service whose owner is a team's mailbox (an `individual-owner` finding), with
+    /// `description` written as given (indented under `metadata`), then `tail`.
+    fn rules_of(description: &str, tail: &str) -> Vec<String> {
+        let service = format!(
+            "apiVersion: catalogue/v1\nkind: Service\nmetadata:\n  id: svc\n  name: Svc\n  description: {description}\n{tail}spec:\n  category: infrastructure\n  facing: supporting\n  lifecycle: live\n  criticality: 3\n  owner: {{team: ops, serviceOwner: ops@example.org}}\n  hours: {{service: 24x7, support: 24x7}}\n  serviceLevels:\n    agreement: OLA\n    availability: {{target: 99.9, measuredDuring: 24x7}}\n"
+        );
+        let schemas = Schemas::new().unwrap();
+        let policy = Policy::builtin().unwrap();
+        let (_, diagnostics) = check_texts(
+            &[("teams.yaml", TEAM), ("svc.yaml", &service)],
+            &schemas,
+            &policy,
+        );
+        diagnostics.iter().map(|d| d.rule.to_string()).collect()
+    }
+
+    const WORDS: &str = "# catalint-disable-file individual-owner";
+
+    #[test]
+    fn a_real_comment_suppresses() {
+        assert!(rules_of("plain", "").contains(&"individual-owner".to_owned()));
+        let rules = rules_of("plain", &format!("{WORDS} -- shared mailbox, agreed\n"));
+        assert!(!rules.contains(&"individual-owner".to_owned()), "{rules:?}");
+        // A comment line less indented than a block scalar's text ends the scalar.
+        let rules = rules_of("|\n    text\n", &format!("{WORDS}\n"));
+        assert!(!rules.contains(&"individual-owner".to_owned()), "{rules:?}");
+        let rules = rules_of("|\n    text\n", &format!(" {WORDS}\n"));
+        assert!(!rules.contains(&"individual-owner".to_owned()), "{rules:?}");
+    }
+
+    #[test]
+    fn the_same_words_inside_a_scalar_suppress_nothing() {
+        let cases = [
+            // Quoted over several lines: the line is text of the scalar.
+            format!("'first line\n    {WORDS}\n    last'"),
+            format!("\"first line\n    {WORDS}\n    last\""),
+            format!("'\n    {WORDS}'"),
+            // Block scalars, every chomping and an explicit indentation.
+            format!("|\n    first line\n    {WORDS}\n    last"),
+            format!(">\n    first line\n    {WORDS}\n"),
+            format!("|-\n    {WORDS}\n"),
+            format!("|+\n    {WORDS}\n\n"),
+            format!(">2\n     {WORDS}\n"),
+            format!("|\n    {WORDS}"),
+            // In a flow collection, and as a key.
+            format!("['a\n    {WORDS}', b]"),
+            format!("{{\"k\n    {WORDS}\": v}}"),
+            // Plain text cannot hold a `#` after a space: these words are text, not first
+            // on their line.
+            format!("see#{}", &WORDS[1..]),
+        ];
+        for description in &cases {
+            let rules = rules_of(description, "");
+            assert!(
+                rules.contains(&"individual-owner".to_owned()),
+                "silenced by text in {description:?}: {rules:?}"
+            );
+            assert!(
+                !rules.iter().any(|r| r.ends_with("-suppression")),
+                "text read as a suppression in {description:?}: {rules:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn next_line_skips_comments_but_not_scalar_text() {
+        // The line after the comment is the text of a block scalar: `disable-next-line`
+        // covers it (the scalar's line), not a later line.
+        let tail = "  # catalint-disable-next-line individual-owner\n  # another comment\n";
+        let rules = rules_of("plain", tail);
+        // `individual-owner` is reported on `spec.owner.serviceOwner`, far below.
+        assert!(rules.contains(&"individual-owner".to_owned()), "{rules:?}");
+        assert!(
+            rules.contains(&"unused-suppression".to_owned()),
+            "{rules:?}"
+        );
+    }
 }

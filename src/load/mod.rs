@@ -295,6 +295,8 @@ fn separation_tab(src: &str, err: &ScanError) -> Option<usize> {
     let opens_mapping = value.ends_with(':') || value.contains(": ") || value.contains(":\t");
     (!opens_sequence && !opens_mapping).then_some(colon.len())
 }
+/// What saphyr-parser says when flow collections nest deeper than it counts.
+const PARSER_DEPTH_ERROR: &str = "recursion limit exceeded";
 
 /// Converts the parser's character indices to byte offsets. Events arrive in order, so a
 /// forward cursor makes this linear; ASCII text needs no conversion at all.
@@ -549,6 +551,23 @@ impl<'t> Builder<'t> {
             .and_then(|r| r.chars().next())
             .map_or(at, |c| at + c.len_utf8());
         let info = err.info().to_owned();
+        if info == PARSER_DEPTH_ERROR {
+            // The parser's own nesting limit. Past our depth limit the document is already
+            // cut and reported by `yaml-limit`: a cut document is reported once.
+            if !self.truncated {
+                self.truncated = true;
+                self.finding(
+                    ids::YAML_LIMIT,
+                    "nesting deeper than the YAML parser reads",
+                    at..end,
+                    "this value is nested too deep and is not read",
+                )
+                .help = Some(
+                    "a catalogue entity needs a handful of levels; flatten the structure".into(),
+                );
+            }
+            return;
+        }
         let help = syntax_help(&info);
         let d = self.finding(
             ids::YAML_SYNTAX,

@@ -218,9 +218,18 @@ fn deep_nesting_is_a_limit_finding_not_a_stack_overflow() {
     }
     let l = load_str(&block);
     assert_eq!(rules(&l), ["yaml-limit"]);
-    // The parser refuses very deep flow nesting on its own, as a syntax error.
+    // The parser refuses very deep flow nesting on its own; a cut document is reported
+    // once, as the limit it is, wherever the nesting starts.
     let huge = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-    assert_eq!(rules(&load_str(&huge)), ["yaml-syntax"]);
+    assert_eq!(rules(&load_str(&huge)), ["yaml-limit"]);
+    let inside = format!("a: 1\nb: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    assert_eq!(rules(&load_str(&inside)), ["yaml-limit"]);
+    let mapping = format!(
+        "metadata: {}{}\n",
+        "{a: ".repeat(100_000),
+        "}".repeat(100_000)
+    );
+    assert_eq!(rules(&load_str(&mapping)), ["yaml-limit"]);
 }
 
 #[test]

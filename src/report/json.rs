@@ -11,10 +11,19 @@ pub struct Json;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct JsonReport<'a> {
+struct JsonReport<'a, 'r> {
     version: u32,
-    diagnostics: Vec<JsonDiagnostic<'a>>,
+    diagnostics: Diagnostics<'a, 'r>,
     summary: JsonSummary,
+}
+
+/// The diagnostics array, serialised one diagnostic at a time as it is built.
+struct Diagnostics<'a, 'r>(&'a Report<'r>);
+
+impl Serialize for Diagnostics<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.diagnostics.iter().map(|d| diagnostic(self.0, d)))
+    }
 }
 
 #[derive(Serialize)]
@@ -65,7 +74,7 @@ fn is_zero(n: &usize) -> bool {
     *n == 0
 }
 
-fn diagnostic<'a>(report: &Report<'a>, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
+fn diagnostic<'a>(report: &'a Report<'_>, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
     let (start, end) = report.range(d);
     JsonDiagnostic {
         rule: &d.rule,
@@ -106,11 +115,7 @@ impl Reporter for Json {
         let s = report.summary;
         let doc = JsonReport {
             version: 1,
-            diagnostics: report
-                .diagnostics
-                .iter()
-                .map(|d| diagnostic(report, d))
-                .collect(),
+            diagnostics: Diagnostics(report),
             summary: JsonSummary {
                 files: s.files,
                 entities: s.entities,

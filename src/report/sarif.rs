@@ -8,7 +8,7 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use super::{Report, Reporter};
-use crate::diagnostic::{Diagnostic, Severity, fingerprint};
+use crate::diagnostic::{Diagnostic, RELATED_SHOWN, Severity, fingerprint};
 use crate::rules::RuleInfo;
 use crate::source::Location;
 
@@ -125,9 +125,11 @@ fn result(report: &Report<'_>, d: &Diagnostic, fingerprint: String) -> Value {
         text.push_str("\nhelp: ");
         text.push_str(h);
     }
+    // Bounded as in every text format; the JSON report has the full list.
     let related: Vec<Value> = d
         .related
         .iter()
+        .take(RELATED_SHOWN)
         .enumerate()
         .map(|(i, r)| {
             json!({
@@ -180,30 +182,63 @@ fn fingerprints(report: &Report<'_>) -> Vec<String> {
         .collect()
 }
 
+/// The results array, serialised one result at a time as it is built: a report of
+/// 256,000 findings never holds more than one result's JSON.
+struct Results<'a, 'r> {
+    report: &'a Report<'r>,
+    fingerprints: Vec<String>,
+}
+
+impl serde::Serialize for Results<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(
+            self.report
+                .diagnostics
+                .iter()
+                .zip(&self.fingerprints)
+                .map(|(d, f)| result(self.report, d, f.clone())),
+        )
+    }
+}
+
+#[derive(serde::Serialize)]
+struct Document<'a, 'r> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a, 'r>; 1],
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a, 'r> {
+    tool: Value,
+    original_uri_base_ids: Value,
+    column_kind: &'static str,
+    results: Results<'a, 'r>,
+}
+
 impl Reporter for Sarif {
     fn report(&self, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         let cwd = crate::paths::Cwd::current();
-        let results: Vec<Value> = report
-            .diagnostics
-            .iter()
-            .zip(fingerprints(report))
-            .map(|(d, f)| result(report, d, f))
-            .collect();
-        let doc = json!({
-            "$schema": SCHEMA,
-            "version": "2.1.0",
-            "runs": [{
-                "tool": {"driver": {
+        let doc = Document {
+            schema: SCHEMA,
+            version: "2.1.0",
+            runs: [Run {
+                tool: json!({"driver": {
                     "name": "catalint",
                     "version": env!("CARGO_PKG_VERSION"),
                     "informationUri": INFO_URI,
                     "rules": report.rules.iter().map(rule).collect::<Vec<_>>(),
-                }},
-                "originalUriBaseIds": {SRCROOT: {"uri": file_uri(cwd.dir(), true)}},
-                "columnKind": "unicodeCodePoints",
-                "results": results,
+                }}),
+                original_uri_base_ids: json!({SRCROOT: {"uri": file_uri(cwd.dir(), true)}}),
+                column_kind: "unicodeCodePoints",
+                results: Results {
+                    report,
+                    fingerprints: fingerprints(report),
+                },
             }],
-        });
+        };
         serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
         writeln!(out)
     }

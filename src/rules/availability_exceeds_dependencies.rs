@@ -2,6 +2,7 @@
 //! dependencies allow together.
 
 use std::collections::HashSet;
+use std::sync::OnceLock;
 
 use serde_json::Value;
 
@@ -10,7 +11,7 @@ use crate::load::Node;
 use super::graph::Graph;
 use super::percent::Decimal;
 use super::{Context, Rule, RuleMeta, Stage, finding};
-use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::diagnostic::{Diagnostic, Label, RELATED_SHOWN, Severity, thousands};
 
 pub static META: RuleMeta = RuleMeta {
     id: "availability-exceeds-dependencies",
@@ -53,6 +54,10 @@ spec:
 ## How to fix
 Lower the target to at most the product, raise the dependencies' targets, or make a
 dependency soft if the service really survives without it.
+
+A target that fails the schema (`target: 0`) is fixed first: until then it is not used here,
+and its service and the services that depend on it are skipped. A finding lists up to ten
+dependencies; with more, it names the ten weakest and says how many more there are.
 "#,
 };
 
@@ -60,9 +65,11 @@ pub struct AvailabilityExceedsDependencies;
 
 const TARGET: &str = "/spec/serviceLevels/availability/target";
 
-fn target(v: Node<'_>) -> Option<Decimal> {
-    Decimal::from_number(&v.pointer(TARGET)?.as_number()?)
-}
+/// A bound on the relative error of a product estimated from logarithms. The true error is
+/// below 1e-11 for a million factors (each logarithm is within an ulp and summed exactly in
+/// fixed point); the margin leaves room to spare, and whatever falls inside it is decided
+/// by exact arithmetic.
+const MARGIN: f64 = 1e-9;
 
 /// A percentage for messages: exact up to six decimals.
 fn pct(d: &Decimal) -> String {
@@ -70,6 +77,116 @@ fn pct(d: &Decimal) -> String {
     match exact.split_once('.') {
         Some((_, f)) if f.len() > 6 => format!("about {}", d.truncated(6)),
         _ => exact,
+    }
+}
+
+/// [`pct`] of a product known only as an estimate within a relative `error`, when the estimate
+/// settles it: the six decimals shown are certain and the value has more than six.
+fn pct_of_estimate(estimate: f64, error: f64) -> Option<String> {
+    let lo = estimate * (1.0 - error) * 1e6;
+    let hi = estimate * (1.0 + error) * 1e6;
+    if !(lo.is_finite() && hi.is_finite()) || lo.floor() != hi.floor() || lo.floor() == lo {
+        return None;
+    }
+    // No factor is 0 (the schema wants a target above 0), so a product under 1e-6 is "about 0".
+    let millionths = lo.floor() as u64;
+    let (int, frac) = (millionths / 1_000_000, millionths % 1_000_000);
+    let frac = format!("{frac:06}");
+    let frac = frac.trim_end_matches('0');
+    Some(if frac.is_empty() {
+        format!("about {int}")
+    } else {
+        format!("about {int}.{frac}")
+    })
+}
+
+/// The targets of the graph's services: a float estimate for every one (read once), the
+/// exact decimal as written in the file on first need.
+struct Targets<'a, 'c> {
+    cx: &'a Context<'c>,
+    graph: &'a Graph<'c>,
+    estimates: Vec<Option<f64>>,
+    exact: Vec<OnceLock<Option<Decimal>>>,
+}
+
+impl<'a, 'c> Targets<'a, 'c> {
+    fn new(cx: &'a Context<'c>, graph: &'a Graph<'c>) -> Self {
+        let estimates = graph
+            .nodes
+            .iter()
+            .map(|n| {
+                if cx.broke_schema(*n, TARGET) {
+                    return None;
+                }
+                n.get(TARGET)
+                    .and_then(Node::as_f64)
+                    .filter(|t| t.is_finite() && *t > 0.0)
+            })
+            .collect();
+        Targets {
+            cx,
+            graph,
+            estimates,
+            exact: (0..graph.nodes.len()).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// The target as the author wrote it: `99.9000250000000000001` has more digits than a
+    /// float holds, so the decimal is read from the file's text.
+    fn exact(&self, i: usize) -> Option<&Decimal> {
+        self.exact[i]
+            .get_or_init(|| {
+                self.estimates[i]?;
+                let node = self.graph.nodes[i];
+                let number = node.get(TARGET)?.as_number()?;
+                let written = self
+                    .cx
+                    .catalogue
+                    .files
+                    .get(node.file())
+                    .slice(&node.value_span(TARGET))
+                    .trim();
+                let from_text = Decimal::parse(written.strip_prefix('+').unwrap_or(written))
+                    .filter(|d| {
+                        // An alias or a tagged value is not the number's text: fall back.
+                        let f: Option<f64> = d.to_string().parse().ok();
+                        f.zip(number.as_f64())
+                            .is_some_and(|(a, b)| (a - b).abs() <= b.abs() * 1e-12)
+                    });
+                from_text.or_else(|| Decimal::from_number(&number))
+            })
+            .as_ref()
+    }
+
+    /// `ln(target / 100)` in fixed point (2^-64 units); summed exactly, so a sum over any
+    /// set of services carries only each term's own rounding.
+    fn log_term(&self, i: usize) -> i128 {
+        self.estimates[i].map_or(0, |t| ((t / 100.0).ln() * TWO_64) as i128)
+    }
+}
+
+const TWO_64: f64 = 18_446_744_073_709_551_616.0;
+
+/// What a finding needs to know about the dependencies a service is judged against.
+struct Verdict {
+    count: usize,
+    /// Estimated product of the parts' targets, in percent.
+    estimate: f64,
+    /// A bound on the estimate's relative error.
+    error: f64,
+}
+
+impl Verdict {
+    /// From the fixed-point sum of `count` logarithms. Each logarithm is within 4 ulp of
+    /// its term (glibc's `ln` is within 1), each truncated to 2^-64 in fixed point, the sum
+    /// exact, `exp` within 4 ulp: relative error at most (|sum| + 1) 2^-50 + count 2^-62.
+    fn new(count: usize, log: i128) -> Verdict {
+        let sum = log as f64 / TWO_64;
+        Verdict {
+            count,
+            estimate: 100.0 * sum.exp(),
+            error: (sum.abs() + 1.0) * 2f64.powi(-50) + count as f64 * 2f64.powi(-62),
+        }
     }
 }
 
@@ -82,113 +199,279 @@ impl Rule for AvailabilityExceedsDependencies {
         let transitive =
             cx.policy.option(META.id, "scope").and_then(Value::as_str) == Some("transitive");
         let graph = cx.hard_graph();
-        // Exact decimals are only needed near the boundary: a float estimate settles the
-        // clear cases (the product of a few floats is off by ~1e-13, far below the 1e-9
-        // margin), and the exact arithmetic decides the rest.
-        let estimates: Vec<Option<f64>> = graph
-            .nodes
-            .iter()
-            .map(|n| n.get(TARGET).and_then(Node::as_f64))
-            .collect();
-        let exact: Vec<std::sync::OnceLock<Option<Decimal>>> = (0..graph.nodes.len())
-            .map(|_| std::sync::OnceLock::new())
-            .collect();
-        let targets = |i: usize| {
-            exact[i]
-                .get_or_init(|| target(graph.nodes[i].value()))
-                .as_ref()
+        let targets = Targets::new(cx, graph);
+        let judge = Judge {
+            graph,
+            targets: &targets,
+            transitive,
         };
-        for (v, node) in graph.nodes.iter().enumerate() {
-            let Some(own_estimate) = estimates[v] else {
-                continue;
-            };
-            if graph.edges[v].is_empty() {
-                continue;
-            }
-            let parts: Vec<usize> = if transitive {
-                closure(graph, v)
-            } else {
+        if transitive {
+            transitive_pass(&judge, out);
+        } else {
+            for v in 0..graph.nodes.len() {
+                if !judge.worth_judging(v) {
+                    continue;
+                }
                 let mut seen = HashSet::new();
-                graph.edges[v]
+                let parts: Vec<usize> = graph.edges[v]
                     .iter()
                     .map(|&(t, _)| t)
                     .filter(|t| seen.insert(*t))
-                    .collect()
-            };
-            // Unresolved hard dependencies are left out of the graph; skip the service
-            // rather than judge it on part of its dependencies.
-            let hard_declared = match node.get("/spec/dependencies").and_then(Node::as_array) {
-                Some(d) => d
-                    .filter(|x| x.get("kind").and_then(Node::as_str) == Some("hard"))
-                    .count(),
-                None => 0,
-            };
-            if hard_declared > graph.edges[v].len() {
-                continue;
+                    .collect();
+                judge.judge(v, &Members::List(&parts), out);
             }
-            let Some(estimate) = parts
-                .iter()
-                .try_fold(100.0, |acc, &p| estimates[p].map(|t| acc * t / 100.0))
-            else {
-                continue;
-            };
-            if own_estimate < estimate - 1e-9 {
-                continue;
-            }
-            let (Some(own), Some(values)) = (
-                targets(v),
-                parts
-                    .iter()
-                    .map(|&p| targets(p))
-                    .collect::<Option<Vec<_>>>(),
-            ) else {
-                continue;
-            };
-            let Some(allowed) = Decimal::product_of_percents(values.iter().copied()) else {
-                continue;
-            };
-            if *own <= allowed {
-                continue;
-            }
-            let breakdown: Vec<String> = parts
-                .iter()
-                .zip(&values)
-                .map(|(&p, t)| format!("{} {}%", graph.nodes[p].id(), t))
-                .collect();
-            let (whose, together) = match (transitive, parts.len()) {
-                (true, _) => ("hard dependency chain", "allows"),
-                (false, 1) => ("hard dependency", "allows"),
-                (false, _) => ("hard dependencies", "allow together"),
-            };
-            let mut d = finding(
-                &META,
-                format!(
-                    "`{}` promises {own}%, more than the {}% that its {whose} {together}: {}",
-                    node.id(),
-                    pct(&allowed),
-                    breakdown.join(" x ")
-                ),
-                Label::new(node.at_value(TARGET), format!("{own}% promised")),
-            )
-            .with_pointer(TARGET)
-            .with_help(format!(
-                "its {whose} {} at most {}%; lower the target, or make a dependency soft if \
-                 the service survives without it",
-                if together == "allows" {
-                    "allows"
-                } else {
-                    "allow"
-                },
-                pct(&allowed)
-            ));
-            for (&p, t) in parts.iter().zip(&values) {
-                d.related.push(Label::new(
-                    graph.nodes[p].at_value(TARGET),
-                    format!("hard dependency `{}` at {t}%", graph.nodes[p].id()),
-                ));
-            }
-            out.push(d);
         }
+    }
+}
+
+/// The services a service is judged against: a list, or (transitive scope) its closure
+/// as a set of positions, the service itself excluded.
+enum Members<'s> {
+    List(&'s [usize]),
+    Closure {
+        /// The closure's positions (the service's own included), as runs.
+        runs: &'s [(u32, u32)],
+        of: usize,
+        closures: &'s Closures,
+    },
+}
+
+impl Members<'_> {
+    /// Every member; used only for the few, or where the estimate cannot decide.
+    fn all(&self) -> Vec<usize> {
+        match *self {
+            Members::List(l) => l.to_vec(),
+            Members::Closure { runs, of, closures } => runs
+                .iter()
+                .flat_map(|&(s, e)| s as usize..e as usize)
+                .map(|p| closures.at[p] as usize)
+                .filter(|&n| n != of)
+                .collect(),
+        }
+    }
+}
+
+struct Judge<'a, 'c> {
+    graph: &'a Graph<'c>,
+    targets: &'a Targets<'a, 'c>,
+    transitive: bool,
+}
+
+impl Judge<'_, '_> {
+    /// A service with a target and hard dependencies, all of them resolved.
+    fn worth_judging(&self, v: usize) -> bool {
+        if self.targets.estimates[v].is_none() || self.graph.edges[v].is_empty() {
+            return false;
+        }
+        // Unresolved hard dependencies are left out of the graph; skip the service rather
+        // than judge it on part of its dependencies.
+        let node = self.graph.nodes[v];
+        let hard_declared = match node.get("/spec/dependencies").and_then(Node::as_array) {
+            Some(d) => d
+                .filter(|x| x.get("kind").and_then(Node::as_str) == Some("hard"))
+                .count(),
+            None => 0,
+        };
+        hard_declared <= self.graph.edges[v].len()
+    }
+
+    fn judge(&self, v: usize, members: &Members<'_>, out: &mut Vec<Diagnostic>) {
+        let t = self.targets;
+        let Some(own_estimate) = t.estimates[v] else {
+            return;
+        };
+        let verdict = match members {
+            Members::List(parts) => {
+                let mut log = 0i128;
+                for &p in *parts {
+                    if t.estimates[p].is_none() {
+                        return;
+                    }
+                    log += t.log_term(p);
+                }
+                Verdict::new(parts.len(), log)
+            }
+            Members::Closure { runs, of, closures } => {
+                let Some(v) = closures.verdict(runs, *of, t) else {
+                    return;
+                };
+                v
+            }
+        };
+        if verdict.count <= RELATED_SHOWN {
+            self.judge_few(v, members, out);
+            return;
+        }
+        if own_estimate < verdict.estimate * (1.0 - MARGIN) {
+            return;
+        }
+        let Some(own) = t.exact(v) else { return };
+        let certain = own_estimate > verdict.estimate * (1.0 + MARGIN);
+        let shown = match certain
+            .then(|| pct_of_estimate(verdict.estimate, verdict.error))
+            .flatten()
+        {
+            Some(shown) => shown,
+            None => {
+                // Too close to call from the estimate: the exact product decides.
+                let all = members.all();
+                let Some(values) = all.iter().map(|&p| t.exact(p)).collect::<Option<Vec<_>>>()
+                else {
+                    return;
+                };
+                let Some(allowed) = Decimal::product_of_percents(values) else {
+                    return;
+                };
+                if *own <= allowed {
+                    return;
+                }
+                pct(&allowed)
+            }
+        };
+        let weakest: Vec<usize> = match members {
+            Members::List(parts) => {
+                let mut sorted = parts.to_vec();
+                sorted.sort_by(|&a, &b| {
+                    t.estimates[a]
+                        .unwrap_or(f64::INFINITY)
+                        .total_cmp(&t.estimates[b].unwrap_or(f64::INFINITY))
+                        .then(a.cmp(&b))
+                });
+                sorted.truncate(RELATED_SHOWN);
+                sorted
+            }
+            Members::Closure { runs, of, closures } => closures.weakest(runs, *of),
+        };
+        let Some(values) = weakest
+            .iter()
+            .map(|&p| t.exact(p))
+            .collect::<Option<Vec<_>>>()
+        else {
+            return;
+        };
+        let count = thousands(verdict.count);
+        let (whose, together) = if self.transitive {
+            (
+                format!("hard dependency chain ({count} services)"),
+                "allows",
+            )
+        } else {
+            (format!("{count} hard dependencies"), "allow together")
+        };
+        let named: Vec<String> = weakest
+            .iter()
+            .zip(&values)
+            .map(|(&p, t)| format!("{} {}%", self.graph.nodes[p].id(), t))
+            .collect();
+        let node = self.graph.nodes[v];
+        let mut d = finding(
+            &META,
+            format!(
+                "`{}` promises {own}%, more than the {shown}% that its {whose} {together}; \
+                 the weakest: {}, and {} more",
+                node.id(),
+                named.join(", "),
+                thousands(verdict.count - weakest.len()),
+            ),
+            Label::new(node.at_value(TARGET), format!("{own}% promised")),
+        )
+        .with_pointer(TARGET)
+        .with_help(format!(
+            "its {whose} {} at most {shown}%; lower the target, or make a dependency soft if \
+             the service survives without it",
+            if together == "allows" {
+                "allows"
+            } else {
+                "allow"
+            },
+        ));
+        for (&p, t) in weakest.iter().zip(&values) {
+            d.related.push(Label::new(
+                self.graph.nodes[p].at_value(TARGET),
+                format!("hard dependency `{}` at {t}%", self.graph.nodes[p].id()),
+            ));
+        }
+        out.push(d);
+    }
+
+    /// A service with at most [`RELATED_SHOWN`] dependencies to multiply: every one is
+    /// listed, in graph order.
+    fn judge_few(&self, v: usize, members: &Members<'_>, out: &mut Vec<Diagnostic>) {
+        let t = self.targets;
+        let graph = self.graph;
+        let node = graph.nodes[v];
+        let Some(own_estimate) = t.estimates[v] else {
+            return;
+        };
+        let parts: Vec<usize> = match members {
+            Members::List(l) => l.to_vec(),
+            Members::Closure { .. } => closure(graph, v),
+        };
+        // Exact decimals are only needed near the boundary: a float estimate settles the
+        // clear cases (the product of a few floats is off by ~1e-13, far below the 1e-9
+        // margin), and the exact arithmetic decides the rest.
+        let Some(estimate) = parts
+            .iter()
+            .try_fold(100.0, |acc, &p| t.estimates[p].map(|x| acc * x / 100.0))
+        else {
+            return;
+        };
+        if own_estimate < estimate - 1e-9 {
+            return;
+        }
+        let (Some(own), Some(values)) = (
+            t.exact(v),
+            parts
+                .iter()
+                .map(|&p| t.exact(p))
+                .collect::<Option<Vec<_>>>(),
+        ) else {
+            return;
+        };
+        let Some(allowed) = Decimal::product_of_percents(values.iter().copied()) else {
+            return;
+        };
+        if *own <= allowed {
+            return;
+        }
+        let breakdown: Vec<String> = parts
+            .iter()
+            .zip(&values)
+            .map(|(&p, t)| format!("{} {}%", graph.nodes[p].id(), t))
+            .collect();
+        let (whose, together) = match (self.transitive, parts.len()) {
+            (true, _) => ("hard dependency chain", "allows"),
+            (false, 1) => ("hard dependency", "allows"),
+            (false, _) => ("hard dependencies", "allow together"),
+        };
+        let mut d = finding(
+            &META,
+            format!(
+                "`{}` promises {own}%, more than the {}% that its {whose} {together}: {}",
+                node.id(),
+                pct(&allowed),
+                breakdown.join(" x ")
+            ),
+            Label::new(node.at_value(TARGET), format!("{own}% promised")),
+        )
+        .with_pointer(TARGET)
+        .with_help(format!(
+            "its {whose} {} at most {}%; lower the target, or make a dependency soft if \
+             the service survives without it",
+            if together == "allows" {
+                "allows"
+            } else {
+                "allow"
+            },
+            pct(&allowed)
+        ));
+        for (&p, t) in parts.iter().zip(&values) {
+            d.related.push(Label::new(
+                graph.nodes[p].at_value(TARGET),
+                format!("hard dependency `{}` at {t}%", graph.nodes[p].id()),
+            ));
+        }
+        out.push(d);
     }
 }
 
@@ -206,4 +489,309 @@ fn closure(graph: &Graph<'_>, start: usize) -> Vec<usize> {
         }
     }
     order
+}
+
+/// Transitive scope in one pass over the strongly connected components, dependencies
+/// first (the order Tarjan's algorithm finds them in). Services are numbered in that
+/// order, so a component and everything it reaches is a set of positions below its end;
+/// such sets are kept as runs of consecutive positions (chains, trees and layered graphs
+/// give a handful of runs), or as bitsets when runs would take more room. Each set is
+/// the union of its dependencies' sets, and is dropped once every dependent has used it.
+fn transitive_pass(judge: &Judge<'_, '_>, out: &mut Vec<Diagnostic>) {
+    let graph = judge.graph;
+    let components = graph.components();
+    let n = graph.nodes.len();
+    let mut comp_of = vec![0u32; n];
+    let mut at = Vec::with_capacity(n);
+    let mut block = Vec::with_capacity(components.len());
+    for (c, members) in components.iter().enumerate() {
+        let start = at.len() as u32;
+        for &v in members {
+            comp_of[v] = c as u32;
+            at.push(v as u32);
+        }
+        block.push((start, at.len() as u32));
+    }
+    let mut pending = vec![0u32; components.len()];
+    for (v, edges) in graph.edges.iter().enumerate() {
+        for &(w, _) in edges {
+            if comp_of[w] != comp_of[v] {
+                pending[comp_of[w] as usize] += 1;
+            }
+        }
+    }
+    let closures = Closures::new(at, judge.targets);
+    let mut sets: Vec<Option<Set>> = (0..components.len()).map(|_| None).collect();
+    let mut stamp = vec![u32::MAX; components.len()];
+    for (c, members) in components.iter().enumerate() {
+        let mut children = Vec::new();
+        for &v in members {
+            for &(w, _) in &graph.edges[v] {
+                let cw = comp_of[w] as usize;
+                if cw != c && stamp[cw] != c as u32 {
+                    stamp[cw] = c as u32;
+                    children.push(cw);
+                }
+            }
+        }
+        let set = Set::union(
+            n,
+            block[c],
+            children.iter().filter_map(|&cw| sets[cw].as_ref()),
+        );
+        let runs = set.runs();
+        for &v in members {
+            if judge.worth_judging(v) {
+                let m = Members::Closure {
+                    runs: &runs,
+                    of: v,
+                    closures: &closures,
+                };
+                judge.judge(v, &m, out);
+            }
+        }
+        for &v in members {
+            for &(w, _) in &graph.edges[v] {
+                let cw = comp_of[w] as usize;
+                if cw != c {
+                    pending[cw] -= 1;
+                    if pending[cw] == 0 {
+                        sets[cw] = None;
+                    }
+                }
+            }
+        }
+        if pending[c] > 0 {
+            sets[c] = Some(set);
+        }
+    }
+}
+
+/// A set of positions: sorted, disjoint, non-adjacent runs, or a bitset.
+enum Set {
+    Runs(Vec<(u32, u32)>),
+    Bits(Vec<u64>),
+}
+
+impl Set {
+    /// `own` (a component's block of positions) and everything in `children`.
+    fn union<'s>(n: usize, own: (u32, u32), children: impl Iterator<Item = &'s Set>) -> Set {
+        let children: Vec<&Set> = children.collect();
+        let words = n.div_ceil(64);
+        let runs: usize = children
+            .iter()
+            .map(|s| match s {
+                Set::Runs(r) => r.len(),
+                Set::Bits(_) => usize::MAX / 4,
+            })
+            .fold(0usize, usize::saturating_add);
+        // A run takes a word; past as many runs as a bitset has words, the bitset wins.
+        if runs >= words.max(64) {
+            let mut bits = vec![0u64; words];
+            set_range(&mut bits, own);
+            for s in children {
+                match s {
+                    Set::Runs(r) => r.iter().for_each(|&run| set_range(&mut bits, run)),
+                    Set::Bits(b) => bits.iter_mut().zip(b).for_each(|(a, b)| *a |= b),
+                }
+            }
+            return Set::Bits(bits);
+        }
+        let mut all: Vec<(u32, u32)> = Vec::with_capacity(runs + 1);
+        all.push(own);
+        for s in children {
+            if let Set::Runs(r) = s {
+                all.extend_from_slice(r);
+            }
+        }
+        all.sort_unstable();
+        let mut merged: Vec<(u32, u32)> = Vec::with_capacity(all.len());
+        for (s, e) in all {
+            match merged.last_mut() {
+                Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                _ => merged.push((s, e)),
+            }
+        }
+        merged.shrink_to_fit();
+        Set::Runs(merged)
+    }
+
+    /// The set as runs of consecutive positions, in order.
+    fn runs(&self) -> std::borrow::Cow<'_, [(u32, u32)]> {
+        let bits = match self {
+            Set::Runs(r) => return std::borrow::Cow::Borrowed(r),
+            Set::Bits(b) => b,
+        };
+        let mut out: Vec<(u32, u32)> = Vec::new();
+        for (i, &word) in bits.iter().enumerate() {
+            let (mut w, mut offset) = (word, 0u32);
+            while w != 0 {
+                let zeros = w.trailing_zeros();
+                w >>= zeros;
+                offset += zeros;
+                let ones = w.trailing_ones();
+                let start = i as u32 * 64 + offset;
+                match out.last_mut() {
+                    Some(last) if last.1 == start => last.1 = start + ones,
+                    _ => out.push((start, start + ones)),
+                }
+                offset += ones;
+                w = w.checked_shr(ones).unwrap_or(0);
+            }
+        }
+        std::borrow::Cow::Owned(out)
+    }
+}
+
+fn set_range(bits: &mut [u64], (s, e): (u32, u32)) {
+    let (mut p, e) = (s as usize, e as usize);
+    while p < e {
+        if p % 64 == 0 && p + 64 <= e {
+            bits[p / 64] = u64::MAX;
+            p += 64;
+        } else {
+            bits[p / 64] |= 1 << (p % 64);
+            p += 1;
+        }
+    }
+}
+
+/// Sums over positions, so that a run's product, size and missing targets cost O(1), and
+/// the few weakest services of a run come from a tree of the weakest per range.
+struct Closures {
+    /// Position -> service.
+    at: Vec<u32>,
+    /// Prefix sums by position: log terms, and services without a usable target.
+    logs: Vec<i128>,
+    missing: Vec<u32>,
+    estimates: Vec<f64>,
+    weakest: OnceLock<Weakest>,
+}
+
+impl Closures {
+    fn new(at: Vec<u32>, t: &Targets<'_, '_>) -> Closures {
+        let mut logs = Vec::with_capacity(at.len() + 1);
+        let mut missing = Vec::with_capacity(at.len() + 1);
+        let (mut l, mut m) = (0i128, 0u32);
+        logs.push(0);
+        missing.push(0);
+        let mut estimates = Vec::with_capacity(at.len());
+        for &v in &at {
+            let v = v as usize;
+            l += t.log_term(v);
+            m += u32::from(t.estimates[v].is_none());
+            logs.push(l);
+            missing.push(m);
+            estimates.push(t.estimates[v].unwrap_or(f64::INFINITY));
+        }
+        Closures {
+            at,
+            logs,
+            missing,
+            estimates,
+            weakest: OnceLock::new(),
+        }
+    }
+
+    /// Size and estimated product of the closure of `of` (`set` without `of`); `None`
+    /// when a member has no usable target.
+    fn verdict(&self, runs: &[(u32, u32)], of: usize, t: &Targets<'_, '_>) -> Option<Verdict> {
+        let (mut count, mut log, mut missing) = (0usize, 0i128, 0u32);
+        for &(s, e) in runs {
+            let (s, e) = (s as usize, e as usize);
+            count += e - s;
+            log += self.logs[e] - self.logs[s];
+            missing += self.missing[e] - self.missing[s];
+        }
+        count -= 1;
+        log -= t.log_term(of);
+        (missing == 0).then(|| Verdict::new(count, log))
+    }
+
+    /// The [`RELATED_SHOWN`] services of the closure of `of` with the lowest targets
+    /// (ties: by position), weakest first.
+    fn weakest(&self, runs: &[(u32, u32)], of: usize) -> Vec<usize> {
+        let k = RELATED_SHOWN + 1;
+        let size: usize = runs.iter().map(|&(s, e)| (e - s) as usize).sum();
+        let mut found: Vec<(f64, u32)> = if runs.len() * 32 <= size {
+            // Few long runs: a tree query per run.
+            let tree = self
+                .weakest
+                .get_or_init(|| Weakest::new(&self.estimates, k));
+            runs.iter()
+                .flat_map(|&(s, e)| tree.query(s as usize, e as usize))
+                .collect()
+        } else {
+            // Scattered: one pass keeping the `k` weakest seen.
+            let mut kept: Vec<(f64, u32)> = Vec::with_capacity(k + 1);
+            for p in runs.iter().flat_map(|&(s, e)| s..e) {
+                let item = (self.estimates[p as usize], p);
+                let worse =
+                    |a: &(f64, u32), b: &(f64, u32)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+                if kept.len() == k && worse(&item, &kept[k - 1]).is_ge() {
+                    continue;
+                }
+                let at = kept.partition_point(|x| worse(x, &item).is_lt());
+                kept.insert(at, item);
+                kept.truncate(k);
+            }
+            kept
+        };
+        found.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        found
+            .into_iter()
+            .map(|(_, p)| self.at[p as usize] as usize)
+            .filter(|&v| v != of)
+            .take(RELATED_SHOWN)
+            .collect()
+    }
+}
+
+/// A segment tree over positions holding, per range, its `k` weakest (estimate, position).
+struct Weakest {
+    size: usize,
+    k: usize,
+    lists: Vec<Vec<(f64, u32)>>,
+}
+
+impl Weakest {
+    fn new(estimates: &[f64], k: usize) -> Weakest {
+        let size = estimates.len().next_power_of_two().max(1);
+        let mut lists: Vec<Vec<(f64, u32)>> = vec![Vec::new(); 2 * size];
+        for (p, &e) in estimates.iter().enumerate() {
+            lists[size + p] = vec![(e, p as u32)];
+        }
+        for i in (1..size).rev() {
+            let mut merged: Vec<(f64, u32)> = lists[2 * i]
+                .iter()
+                .chain(&lists[2 * i + 1])
+                .copied()
+                .collect();
+            merged.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            merged.truncate(k);
+            lists[i] = merged;
+        }
+        Weakest { size, k, lists }
+    }
+
+    /// The `k` weakest of positions `s..e` (possibly more, unsorted).
+    fn query(&self, s: usize, e: usize) -> Vec<(f64, u32)> {
+        let (mut l, mut r) = (s + self.size, e + self.size);
+        let mut out = Vec::new();
+        while l < r {
+            if l & 1 == 1 {
+                out.extend_from_slice(&self.lists[l]);
+                l += 1;
+            }
+            if r & 1 == 1 {
+                r -= 1;
+                out.extend_from_slice(&self.lists[r]);
+            }
+            l /= 2;
+            r /= 2;
+        }
+        out.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        out.truncate(self.k);
+        out
+    }
 }

@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use super::graph::Graph;
 use super::{Context, Rule, RuleMeta, Stage, finding};
-use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::diagnostic::{Diagnostic, Label, RELATED_SHOWN, Severity, thousands};
 
 pub static META: RuleMeta = RuleMeta {
     id: "dependency-cycle",
@@ -108,7 +108,18 @@ fn shortest_cycle(graph: &Graph<'_>, component: &[usize], start: usize) -> Vec<(
 fn report(graph: &Graph<'_>, cycle: &[(usize, usize)]) -> Diagnostic {
     let ptr = |entry: usize| format!("/spec/dependencies/{entry}/service");
     let names: Vec<&str> = cycle.iter().map(|&(v, _)| graph.nodes[v].id()).collect();
-    let path = format!("{} -> {}", names.join(" -> "), names[0]);
+    // A cycle of thousands is named by its first members, as its related places are shown.
+    let path = if names.len() > RELATED_SHOWN + 1 {
+        format!(
+            "{} -> ... ({} more) -> {} (a cycle of {} services)",
+            names[..RELATED_SHOWN].join(" -> "),
+            thousands(names.len() - RELATED_SHOWN),
+            names[0],
+            thousands(names.len())
+        )
+    } else {
+        format!("{} -> {}", names.join(" -> "), names[0])
+    };
     let (first, entry) = cycle[0];
     let first = graph.nodes[first];
     let next = names.get(1).copied().unwrap_or(names[0]);

@@ -119,8 +119,10 @@ pub struct Context<'a> {
     pub catalogue: &'a Catalogue,
     pub policy: &'a Policy,
     graph: std::sync::OnceLock<graph::Graph<'a>>,
-    ids: std::sync::OnceLock<IdsByLength<'a>>,
+    ids: [std::sync::OnceLock<crate::suggest::Index<'a>>; 3],
     schema_failures: SchemaFailures,
+    /// Answers already given: a missing id named by thousands of entities is looked up once.
+    suggested: std::sync::Mutex<Suggested<'a>>,
 }
 
 /// What a reference names.
@@ -161,21 +163,15 @@ impl SchemaFailures {
     }
 }
 
-/// Entity ids by kind and length: "did you mean" looks only at ids of about the right
-/// length, so a misspelt reference costs a handful of comparisons, not one per entity.
-type IdsByLength<'a> = std::collections::HashMap<(crate::catalogue::Kind, usize), Vec<&'a str>>;
-
-/// At most this many candidates are compared for one suggestion (large catalogues).
-const SUGGESTION_BUDGET: usize = 2_000;
-
 impl<'a> Context<'a> {
     pub fn new(catalogue: &'a Catalogue, policy: &'a Policy) -> Self {
         Self {
             catalogue,
             policy,
             graph: std::sync::OnceLock::new(),
-            ids: std::sync::OnceLock::new(),
+            ids: Default::default(),
             schema_failures: SchemaFailures::default(),
+            suggested: Default::default(),
         }
     }
 
@@ -200,27 +196,33 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// The id of an entity of `kind` closest to `input`, if one is close enough to be a typo.
+    /// The id of an entity of `kind` closest to `input`, if one is close enough to be a
+    /// typo. Ids of about the input's length are considered (shorter ones first, then in
+    /// catalogue order); see [`crate::suggest::Index`] for why this stays fast.
     pub fn nearest_id(&self, input: &str, kind: crate::catalogue::Kind) -> Option<&'a str> {
-        let index = self.ids.get_or_init(|| {
-            let mut map: IdsByLength<'a> = std::collections::HashMap::new();
-            for e in self.catalogue.iter() {
-                if e.entity.id.is_some() {
-                    map.entry((e.kind(), e.id().chars().count()))
-                        .or_default()
-                        .push(e.id());
-                }
-            }
-            map
+        let lock = || self.suggested.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(&answer) = lock().get(&(kind, Box::from(input))) {
+            return answer;
+        }
+        let slot = match kind {
+            crate::catalogue::Kind::Service => 0,
+            crate::catalogue::Kind::Product => 1,
+            crate::catalogue::Kind::Team => 2,
+        };
+        let index = self.ids[slot].get_or_init(|| {
+            let mut ids: Vec<&'a str> = self
+                .catalogue
+                .iter()
+                .filter(|e| e.entity.id.is_some() && e.kind() == kind)
+                .map(|e| e.id())
+                .collect();
+            ids.sort_by_key(|id| id.chars().count());
+            crate::suggest::Index::new(ids)
         });
-        let len = input.chars().count();
-        let reach = (len / 3).max(1) + 1;
-        let candidates = (len.saturating_sub(reach)..=len + reach)
-            .filter_map(|l| index.get(&(kind, l)))
-            .flatten()
-            .copied()
-            .take(SUGGESTION_BUDGET);
-        crate::suggest::nearest(input, candidates)
+        let reach = (input.chars().count() / 3).max(1) + 1;
+        let answer = index.nearest_within(input, reach);
+        lock().insert((kind, input.into()), answer);
+        answer
     }
 
     /// The hard-dependency graph, built on first use and shared by the rules that need it.
@@ -229,6 +231,9 @@ impl<'a> Context<'a> {
             .get_or_init(|| graph::Graph::hard(self.catalogue))
     }
 }
+
+/// "Did you mean" answers by kind and missing id.
+type Suggested<'a> = std::collections::HashMap<(crate::catalogue::Kind, Box<str>), Option<&'a str>>;
 
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;

@@ -1,6 +1,6 @@
 //! `unresolved-reference`: references to teams, services and offerings resolve.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::load::Node;
 
@@ -147,10 +147,14 @@ fn offerings(cx: &Context<'_>, e: EntityRef<'_>, out: &mut Vec<Diagnostic>) {
     else {
         return;
     };
-    let names: HashSet<&str> = match e.get("/spec/offerings").and_then(Node::as_array) {
+    // In document order: of equally close names, the first written is suggested.
+    let listed: Vec<&str> = match e.get("/spec/offerings").and_then(Node::as_array) {
         Some(o) => o.filter_map(|x| x.get("name")?.as_str()).collect(),
-        None => HashSet::new(),
+        None => Vec::new(),
     };
+    let names: HashSet<&str> = listed.iter().copied().collect();
+    let index = std::cell::OnceCell::new();
+    let mut suggested: HashMap<&str, Option<&str>> = HashMap::new();
     for (i, r) in requests.iter().enumerate() {
         let Some(offering) = r.get("offering").and_then(Node::as_str) else {
             continue;
@@ -162,7 +166,12 @@ fn offerings(cx: &Context<'_>, e: EntityRef<'_>, out: &mut Vec<Diagnostic>) {
         if cx.broke_schema(e, &ptr) {
             continue;
         }
-        let help = match suggest::nearest(offering, names.iter().copied()) {
+        let near = *suggested.entry(offering).or_insert_with(|| {
+            index
+                .get_or_init(|| suggest::Index::new(listed.clone()))
+                .nearest(offering)
+        });
+        let help = match near {
             Some(n) => format!("did you mean `{n}`?"),
             None if names.is_empty() => format!(
                 "the service lists no offerings: add `offerings: [{{name: {offering}}}]` under `spec`"
