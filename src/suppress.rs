@@ -168,7 +168,19 @@ pub fn apply(
             kept.push(d);
         }
     }
-    for e in entries.iter().filter(|e| !e.used && active(&e.rule)) {
+    let unused: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| !e.used && active(&e.rule))
+        .collect();
+    for e in &unused {
+        let source = files.get(e.file);
+        let line = source.line_of(e.span.start);
+        let others: Vec<Range<usize>> = unused
+            .iter()
+            .filter(|o| o.file == e.file && source.line_of(o.span.start) == line)
+            .map(|o| o.span.clone())
+            .collect();
+        let fix = crate::fix::suppression::remove(source, &e.span, &e.rule, &others);
         let what = match e.scope {
             Scope::File => "in this file",
             Scope::Line(_) => "on the next line",
@@ -184,7 +196,8 @@ pub fn apply(
             )
             .with_help(
                 "the problem is gone, or the comment is on the wrong line: remove or move it",
-            ),
+            )
+            .with_fix_opt(fix),
         );
     }
     kept.extend(extra);

@@ -53,6 +53,8 @@ spec:
 ## How to fix
 Lower the target to at most the product, raise the dependencies' targets, or make a
 dependency soft if the service really survives without it.
+
+No automatic fix: `catalint check --fix` leaves this to a person.
 "#,
 };
 
