@@ -22,7 +22,7 @@ pub mod write;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use crate::diagnostic::{self, Applicability, Diagnostic, Edit, Fix};
+use crate::diagnostic::{self, Applicability, Diagnostic, Edit, Fix, ids};
 use crate::policy::Policy;
 use crate::schema::Schemas;
 use crate::source::Files;
@@ -119,7 +119,7 @@ pub fn plan(
 
     let mut current = Check::run(&names, &texts, &schemas, policy);
     for d in &current.diagnostics {
-        if matches!(d.rule.as_ref(), "unreadable-file" | "yaml-limit") {
+        if matches!(d.rule.as_ref(), ids::UNREADABLE_FILE | ids::YAML_LIMIT) {
             writable[d.file().0 as usize] = false;
         }
     }
@@ -261,10 +261,9 @@ impl Check {
         });
         match new {
             None => Ok(()),
-            Some(d) if matches!(d.rule.as_ref(), "yaml-syntax" | "duplicate-key") => Err(format!(
-                "the file would no longer parse ({}: {})",
-                d.rule, d.message
-            )),
+            Some(d) if matches!(d.rule.as_ref(), ids::YAML_SYNTAX | ids::DUPLICATE_KEY) => Err(
+                format!("the file would no longer parse ({}: {})", d.rule, d.message),
+            ),
             Some(d) => Err(format!("it would add a finding: {}: {}", d.rule, d.message)),
         }
     }
