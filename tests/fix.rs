@@ -375,7 +375,7 @@ fn sarif_fixes_validate_against_the_sarif_2_1_0_schema() {
         docs.push(doc);
     }
     assert!(results.len() >= CASES.len(), "{results:#?}");
-    let corpora = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora");
+    let corpora = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpora");
     let Ok(schema) = std::fs::read_to_string(corpora.join("sarif/sarif-schema-2.1.0.json")) else {
         eprintln!("SKIPPED: {} is absent", corpora.display());
         return;
