@@ -159,6 +159,17 @@ pub struct CheckArgs {
     /// Record today's findings in FILE (for `--baseline`) and exit 0.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Apply the safe fixes in place, then report what remains.
+    #[arg(long, conflicts_with = "write_baseline")]
+    pub fix: bool,
+    /// Apply the unsafe fixes too (guesses such as a near id: review the change). Implies
+    /// --fix unless --diff is given.
+    #[arg(long, conflicts_with = "write_baseline")]
+    pub unsafe_fixes: bool,
+    /// Print a unified diff of what --fix would change and change nothing (exit 1 if it
+    /// would change anything).
+    #[arg(long, conflicts_with = "write_baseline")]
+    pub diff: bool,
 }
 
 fn parse_rule_level(s: &str) -> Result<(String, Level), String> {
@@ -290,10 +301,66 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resul
         color: use_color(args.color, io::stdout().is_terminal()),
         width: Some(width),
     });
-    let outcome = match engine::check(&opts) {
+    let mut outcome = match engine::check(&opts) {
         Ok(o) => o,
         Err(e) => return run_error(e, err, Some(width)),
     };
+    // A file that could not be written keeps its findings, and the run says it failed.
+    let mut write_failed = false;
+    if args.fix || args.unsafe_fixes || args.diff {
+        let plan = match crate::fix::plan(
+            outcome.files(),
+            &outcome.diagnostics,
+            &outcome.policy,
+            outcome.focus.as_deref(),
+            crate::fix::FixOptions {
+                unsafe_fixes: args.unsafe_fixes,
+            },
+        ) {
+            Ok(p) => p,
+            Err(e) => return run_error(RunError::Internal(e), err, Some(width)),
+        };
+        for r in &plan.rejected {
+            writeln!(
+                err,
+                "warning: fix not applied in {}:{} ({}: {}): {}",
+                r.path, r.line, r.rule, r.description, r.reason
+            )?;
+        }
+        if args.diff {
+            for c in &plan.changes {
+                out.write_all(crate::fix::diff::unified(&c.path, &c.before, &c.after).as_bytes())?;
+            }
+            if !args.quiet {
+                writeln!(err, "{}", fix_summary(&plan, "would fix"))?;
+            }
+            return Ok(if plan.changes.is_empty() {
+                exit::OK
+            } else {
+                exit::FINDINGS
+            });
+        }
+        let mut written = 0;
+        for c in &plan.changes {
+            match crate::fix::write::replace(&c.path, &c.before, &c.after) {
+                Ok(()) => written += 1,
+                Err(e) => {
+                    writeln!(err, "error: {e}")?;
+                    write_failed = true;
+                }
+            }
+        }
+        if !args.quiet && !write_failed {
+            writeln!(err, "{}", fix_summary(&plan, "fixed"))?;
+        }
+        if written > 0 {
+            // What remains, checked again from the files as now written.
+            outcome = match engine::check(&opts) {
+                Ok(o) => o,
+                Err(e) => return run_error(e, err, Some(width)),
+            };
+        }
+    }
     if args.timings {
         for stage in &outcome.timings.stages {
             let memory = match stage.resident {
@@ -338,7 +405,9 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resul
             outcome.baselined
         )?;
     }
-    let code = if outcome.failed() {
+    let code = if write_failed {
+        exit::ERROR
+    } else if outcome.failed() {
         exit::FINDINGS
     } else {
         exit::OK
@@ -389,6 +458,17 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resul
     // value by value (a tenth of the run on large catalogues).
     std::mem::forget(outcome);
     Ok(code)
+}
+
+/// "fixed 3 findings in 2 files" (or "would fix", for `--diff`).
+fn fix_summary(plan: &crate::fix::Plan, verb: &str) -> String {
+    let n = plan.applied();
+    let files = plan.changes.len();
+    format!(
+        "{verb} {n} finding{} in {files} file{}",
+        if n == 1 { "" } else { "s" },
+        if files == 1 { "" } else { "s" }
+    )
 }
 
 /// Reports why a run could not be done, on stderr; exit 2.

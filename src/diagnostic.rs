@@ -83,6 +83,83 @@ pub struct Diagnostic {
     pub pointer: Option<String>,
     pub related: Vec<Label>,
     pub help: Option<String>,
+    /// The edit that resolves the finding, where a rule knows it. Boxed: most findings
+    /// have none, and diagnostics are many.
+    pub fix: Option<Box<Fix>>,
+}
+
+/// How sure a fix is of what the author meant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Applicability {
+    /// The meaning is certainly unchanged, or certainly intended: `--fix` applies it.
+    Safe,
+    /// A guess (a near name, a changed value) that a person should confirm:
+    /// only `--unsafe-fixes` applies it.
+    Unsafe,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// One text replacement: the bytes `range` of the finding's file become `text`. An empty
+/// range inserts, an empty text deletes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Edit {
+    pub range: std::ops::Range<usize>,
+    pub text: String,
+}
+
+impl Edit {
+    pub fn replace(range: std::ops::Range<usize>, text: impl Into<String>) -> Self {
+        Self {
+            range,
+            text: text.into(),
+        }
+    }
+
+    pub fn delete(range: std::ops::Range<usize>) -> Self {
+        Self::replace(range, "")
+    }
+}
+
+/// A fix: edits in the finding's own file, applied together or not at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub edits: Vec<Edit>,
+    /// One line, imperative: "quote `no` so that YAML 1.1 tools read a string".
+    pub description: String,
+    pub applicability: Applicability,
+}
+
+impl Fix {
+    pub fn safe(description: impl Into<String>, edits: Vec<Edit>) -> Self {
+        Self {
+            edits,
+            description: description.into(),
+            applicability: Applicability::Safe,
+        }
+    }
+
+    pub fn unsafe_(description: impl Into<String>, edits: Vec<Edit>) -> Self {
+        Self {
+            edits,
+            description: description.into(),
+            applicability: Applicability::Unsafe,
+        }
+    }
+
+    /// The smallest range that holds every edit.
+    pub fn range(&self) -> std::ops::Range<usize> {
+        let start = self.edits.iter().map(|e| e.range.start).min().unwrap_or(0);
+        let end = self.edits.iter().map(|e| e.range.end).max().unwrap_or(0);
+        start..end
+    }
 }
 
 impl Diagnostic {
@@ -100,6 +177,7 @@ impl Diagnostic {
             pointer: None,
             related: Vec::new(),
             help: None,
+            fix: None,
         }
     }
 
@@ -115,6 +193,17 @@ impl Diagnostic {
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(Box::new(fix));
+        self
+    }
+
+    /// [`Diagnostic::with_fix`], for a rule whose fix is known only sometimes.
+    pub fn with_fix_opt(mut self, fix: Option<Fix>) -> Self {
+        self.fix = fix.map(Box::new);
         self
     }
 
@@ -156,6 +245,9 @@ pub struct Summary {
     pub warnings: usize,
     /// Files named on the command line that are not part of the catalogue.
     pub skipped: usize,
+    /// Findings that `--fix` can fix, and those only `--unsafe-fixes` can.
+    pub fixable: usize,
+    pub unsafe_fixable: usize,
 }
 
 impl Summary {
@@ -170,6 +262,22 @@ impl Summary {
             errors,
             warnings: diagnostics.len() - errors,
             skipped: 0,
+            fixable: diagnostics
+                .iter()
+                .filter(|d| {
+                    d.fix
+                        .as_ref()
+                        .is_some_and(|f| f.applicability == Applicability::Safe)
+                })
+                .count(),
+            unsafe_fixable: diagnostics
+                .iter()
+                .filter(|d| {
+                    d.fix
+                        .as_ref()
+                        .is_some_and(|f| f.applicability == Applicability::Unsafe)
+                })
+                .count(),
         }
     }
 }

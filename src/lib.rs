@@ -3,7 +3,8 @@
 //! The pipeline, one module per stage:
 //! [`discover`] files and [`select`] the catalogue's -> [`read`] and [`load`] YAML with
 //! spans -> [`catalogue`] index -> [`schema`] validation -> [`rules`] (per entity, then
-//! catalogue-wide) -> [`suppress`]ions -> [`diagnostic`]s -> [`report`]ers -> exit code.
+//! catalogue-wide) -> [`suppress`]ions -> [`diagnostic`]s ->
+//! [`fix`]es (`--fix`) -> [`report`]ers -> exit code.
 //! [`engine`] runs the stages in order ([`timings`] measures them); [`policy`] holds the
 //! settings, [`paths`] how paths are spelled and shown.
 //! Library code never prints: reporters write to the writer they are given.
@@ -15,6 +16,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod engine;
 pub mod error;
+pub mod fix;
 pub mod init;
 pub mod load;
 pub mod paths;

@@ -289,7 +289,22 @@ pub fn apply(
     for (e, used) in entries.iter_mut().zip(used) {
         e.used = used;
     }
-    for e in entries.iter().filter(|e| !e.used && active(&e.rule)) {
+    let unused: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| !e.used && active(&e.rule))
+        .collect();
+    // The unused suppressions of each comment line, so that a fix removing one rule id knows
+    // whether the whole comment goes (grouped once: linear in the suppressions).
+    let mut by_line: HashMap<(FileId, usize), Vec<Range<usize>>> = HashMap::new();
+    for e in &unused {
+        let line = files.get(e.file).line_of(e.span.start);
+        by_line.entry((e.file, line)).or_default().push(e.span.clone());
+    }
+    for e in &unused {
+        let source = files.get(e.file);
+        let line = source.line_of(e.span.start);
+        let others = by_line.get(&(e.file, line)).map_or(&[][..], Vec::as_slice);
+        let fix = crate::fix::suppression::remove(source, &e.span, &e.rule, others);
         let what = match e.scope {
             Scope::File => "in this file",
             Scope::Line(_) => "on the next line",
@@ -305,7 +320,8 @@ pub fn apply(
             )
             .with_help(
                 "the problem is gone, or the comment is on the wrong line: remove or move it",
-            ),
+            )
+            .with_fix_opt(fix),
         );
     }
     kept.extend(extra);

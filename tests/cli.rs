@@ -125,7 +125,9 @@ fn human_output_has_rule_location_snippet_and_help() {
     assert!(out.contains("help: write `agreement: SLA`"), "{out}");
     assert!(!out.contains('\u{1b}'), "no colour when not a terminal");
     assert!(
-        out.ends_with("1 problem (0 errors, 1 warning) in 2 files, 2 entities\n"),
+        out.ends_with(
+            "1 problem (0 errors, 1 warning) in 2 files, 2 entities; 1 fixable with --unsafe-fixes\n"
+        ),
         "{out}"
     );
 }

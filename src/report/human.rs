@@ -264,11 +264,23 @@ impl<'a> Adapter<'a> {
                 footer: None,
             })
             .collect();
-        let footer = d.help.as_deref().map(|h| {
+        let fix_hint = d
+            .fix
+            .as_deref()
+            .map(|f| format!("fixable with {}: {}", super::fix_flag(f), f.description));
+        // The fix hint goes on a line of its own under the help (each neutralised apart,
+        // so that only this break is a real one).
+        let help = match (d.help.as_deref(), fix_hint) {
+            (Some(h), Some(f)) => Some(format!("{}\n{}", neutralise(h), neutralise(&f))),
+            (h, f) => h
+                .map(|h| neutralise(h).into_owned())
+                .or(f.map(|f| neutralise(&f).into_owned())),
+        };
+        let footer = help.map(|h| {
             Box::new(Adapter {
                 title: String::new(),
                 severity: d.severity,
-                help: Some(neutralise(h).into_owned()),
+                help: Some(h),
                 source: None,
                 excerpt: None,
                 labels: Vec::new(),

@@ -44,6 +44,8 @@ struct JsonDiagnostic<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     help: Option<&'a str>,
     related: Vec<JsonRelated<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<super::FixView<'a>>,
 }
 
 #[derive(Serialize)]
@@ -68,6 +70,11 @@ struct JsonSummary {
     /// the contract's four fields.
     #[serde(skip_serializing_if = "is_zero")]
     skipped: usize,
+    /// Findings `--fix` (and only `--unsafe-fixes`) can fix; present when there are any.
+    #[serde(skip_serializing_if = "is_zero")]
+    fixable: usize,
+    #[serde(skip_serializing_if = "is_zero")]
+    unsafe_fixable: usize,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -107,6 +114,10 @@ fn diagnostic<'a>(report: &'a Report<'_>, d: &'a Diagnostic) -> JsonDiagnostic<'
                 }
             })
             .collect(),
+        fix: d
+            .fix
+            .as_deref()
+            .map(|f| super::FixView::new(report, d.file(), f)),
     }
 }
 
@@ -122,6 +133,8 @@ impl Reporter for Json {
                 errors: s.errors,
                 warnings: s.warnings,
                 skipped: s.skipped,
+                fixable: s.fixable,
+                unsafe_fixable: s.unsafe_fixable,
             },
         };
         serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;

@@ -11,7 +11,7 @@ pub mod text;
 
 use std::io::{self, Write};
 
-use crate::diagnostic::{Diagnostic, Severity, Summary};
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity, Summary};
 use crate::policy::config::FailOn;
 use crate::rules::RuleInfo;
 use crate::source::{FileId, Files, LineCol};
@@ -130,9 +130,105 @@ pub fn summary_line(s: &Summary) -> String {
         return format!("no problems in {scope}{skipped}");
     }
     format!(
-        "{} ({}, {}) in {scope}{skipped}",
+        "{} ({}, {}) in {scope}{skipped}{}",
         plural(problems, "problem", "problems"),
         plural(s.errors, "error", "errors"),
         plural(s.warnings, "warning", "warnings"),
+        fixable_note(s),
     )
+}
+
+/// "; 2 fixable with --fix (1 more with --unsafe-fixes)", or nothing.
+fn fixable_note(s: &Summary) -> String {
+    match (s.fixable, s.unsafe_fixable) {
+        (0, 0) => String::new(),
+        (0, u) => format!("; {u} fixable with --unsafe-fixes"),
+        (n, 0) => format!("; {n} fixable with --fix"),
+        (n, u) => format!("; {n} fixable with --fix ({u} more with --unsafe-fixes)"),
+    }
+}
+
+/// The flag that applies a fix, for hints.
+pub fn fix_flag(fix: &Fix) -> &'static str {
+    match fix.applicability {
+        Applicability::Safe => "--fix",
+        Applicability::Unsafe => "--unsafe-fixes",
+    }
+}
+
+/// A fix as the JSON report shows it: its edits by line and column (the contract's
+/// positions: 1-based, columns in characters, ends exclusive).
+#[derive(serde::Serialize)]
+pub struct FixView<'a> {
+    description: &'a str,
+    applicability: &'static str,
+    edits: Vec<EditView<'a>>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct EditView<'a> {
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    text: &'a str,
+}
+
+impl<'a> FixView<'a> {
+    pub fn new(report: &Report<'a>, file: FileId, fix: &'a Fix) -> Self {
+        let f = report.files.get(file);
+        Self {
+            description: &fix.description,
+            applicability: fix.applicability.as_str(),
+            edits: fix
+                .edits
+                .iter()
+                .map(|e| {
+                    let (s, end) = (f.line_col(e.range.start), f.line_col(e.range.end));
+                    EditView {
+                        line: s.line,
+                        column: s.column,
+                        end_line: end.line,
+                        end_column: end.column,
+                        text: &e.text,
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A fix as a SARIF `fix` object: one `artifactChange` of the finding's file, one
+/// `replacement` per edit.
+pub fn fix_sarif(
+    report: &Report<'_>,
+    file: FileId,
+    fix: &Fix,
+    artifact: fn(&str) -> serde_json::Value,
+) -> serde_json::Value {
+    let f = report.files.get(file);
+    let replacements: Vec<serde_json::Value> = fix
+        .edits
+        .iter()
+        .map(|e| {
+            let (s, end) = (f.line_col(e.range.start), f.line_col(e.range.end));
+            serde_json::json!({
+                "deletedRegion": {
+                    "startLine": s.line,
+                    "startColumn": s.column,
+                    "endLine": end.line,
+                    "endColumn": end.column,
+                },
+                "insertedContent": {"text": e.text},
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "description": {"text": format!("{} ({})", fix.description, fix.applicability.as_str())},
+        "artifactChanges": [{
+            "artifactLocation": artifact(&f.path),
+            "replacements": replacements,
+        }],
+    })
 }

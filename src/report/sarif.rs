@@ -158,6 +158,9 @@ fn result(report: &Report<'_>, d: &Diagnostic, fingerprint: String) -> Value {
     if let Some(p) = &d.pointer {
         r["properties"] = json!({"pointer": p});
     }
+    if let Some(fix) = &d.fix {
+        r["fixes"] = json!([super::fix_sarif(report, d.file(), fix, artifact)]);
+    }
     r
 }
 

@@ -2,7 +2,7 @@
 
 use super::{Context, Rule, RuleMeta, Stage, finding};
 use crate::catalogue::{EntityRef, Kind};
-use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::diagnostic::{Diagnostic, Fix, Label, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     id: "agreement-type",
@@ -38,6 +38,9 @@ spec:
 
 ## How to fix
 Change the agreement, or `facing` if the service is really used by other teams only.
+
+`catalint check --unsafe-fixes` writes the agreement that `facing` calls for (`SLA` for
+customer-facing, `OLA` for supporting); unsafe, because `facing` may be what is wrong.
 "#,
 };
 
@@ -48,7 +51,7 @@ impl Rule for AgreementType {
         &META
     }
 
-    fn check_entity(&self, _cx: &Context<'_>, e: EntityRef<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_entity(&self, cx: &Context<'_>, e: EntityRef<'_>, out: &mut Vec<Diagnostic>) {
         if e.kind() != Kind::Service {
             return;
         }
@@ -91,7 +94,34 @@ impl Rule for AgreementType {
                 } else {
                     "OLA"
                 }
-            )),
+            ))
+            .with_fix_opt(agreement_fix(cx, e, ptr, facing, agreement)),
         );
     }
+}
+
+/// The agreement `facing` calls for: `SLA` for a customer-facing service, `OLA` for a
+/// supporting one (an underpinning contract, `UC`, is with a supplier: a person says so).
+/// Unsafe: `facing` itself may be what is wrong.
+fn agreement_fix(
+    cx: &Context<'_>,
+    e: EntityRef<'_>,
+    ptr: &str,
+    facing: &str,
+    agreement: &str,
+) -> Option<Fix> {
+    if e.written_at(ptr).is_some() {
+        return None;
+    }
+    let want = if facing == "customer-facing" {
+        "SLA"
+    } else {
+        "OLA"
+    };
+    let text = &cx.catalogue.files.get(e.file()).text;
+    let edit = crate::fix::replace_scalar(text, &e.value_span(ptr), want)?;
+    Some(Fix::unsafe_(
+        format!("write `{want}` in place of `{agreement}`, as a {facing} service calls for"),
+        vec![edit],
+    ))
 }

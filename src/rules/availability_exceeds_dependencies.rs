@@ -58,6 +58,8 @@ dependency soft if the service really survives without it.
 A target that fails the schema (`target: 0`) is fixed first: until then it is not used here,
 and its service and the services that depend on it are skipped. A finding lists up to ten
 dependencies; with more, it names the ten weakest and says how many more there are.
+
+No automatic fix: `catalint check --fix` leaves this to a person.
 "#,
 };
 

@@ -45,6 +45,8 @@ spec:
 ## How to fix
 Break the cycle: make one of the dependencies soft (the service survives, degraded, without
 it) or remove it. Often the cycle shows two services that are really one.
+
+No automatic fix: `catalint check --fix` leaves this to a person.
 "#,
 };
 

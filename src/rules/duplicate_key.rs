@@ -35,6 +35,9 @@ spec:
 
 ## How to fix
 Keep the entry you mean and delete the other.
+
+No automatic fix: only a person knows which of the two entries is meant, and removing either
+silently loses data.
 "#,
 };
 

@@ -32,6 +32,8 @@ spec: {}
 
 ## How to fix
 Write the entity, or delete the file.
+
+No automatic fix: `catalint check --fix` leaves this to a person.
 "#,
 };
 

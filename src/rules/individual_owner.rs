@@ -39,6 +39,8 @@ spec:
 
 ## How to fix
 Name the one person accountable. The team goes in `owner.team`.
+
+No automatic fix: `catalint check --fix` leaves this to a person.
 "#,
 };
 

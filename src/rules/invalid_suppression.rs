@@ -31,6 +31,8 @@ Instead:
 
 ## How to fix
 Correct the rule id (the message suggests the nearest one), or delete the comment.
+
+No automatic fix: `catalint check --fix` leaves this to a person.
 "#,
 };
 

@@ -225,6 +225,45 @@ impl<'a> Context<'a> {
         answer
     }
 
+    /// The one id of an entity of `kind` close to `input`, when exactly one is: what a
+    /// reference fix may write (two close ids are a person's choice).
+    pub fn sole_nearest_id(&self, input: &str, kind: crate::catalogue::Kind) -> Option<&'a str> {
+        let n = self.nearest_id(input, kind)?;
+        let len = input.chars().count();
+        let reach = (len / 3).max(1) + 1;
+        let index = self.ids.get()?;
+        let candidates = (len.saturating_sub(reach)..=len + reach)
+            .filter_map(|l| index.get(&(kind, l)))
+            .flatten()
+            .copied()
+            .take(SUGGESTION_BUDGET);
+        crate::fix::sole_nearest(input, candidates).filter(|s| *s == n)
+    }
+
+    /// The fix that writes the one close id of `kind` in place of the unknown reference at
+    /// `ptr` (unsafe: the id is a guess).
+    pub fn reference_fix(
+        &self,
+        e: EntityRef<'_>,
+        ptr: &str,
+        target: &str,
+        kind: crate::catalogue::Kind,
+    ) -> Option<crate::diagnostic::Fix> {
+        if e.written_at(ptr).is_some() {
+            return None;
+        }
+        let id = self.sole_nearest_id(target, kind)?;
+        let text = &self.catalogue.files.get(e.file()).text;
+        let edit = crate::fix::replace_scalar(text, &e.value_span(ptr), id)?;
+        Some(crate::diagnostic::Fix::unsafe_(
+            format!(
+                "replace `{target}` with `{id}`, the closest {} id",
+                kind.as_str()
+            ),
+            vec![edit],
+        ))
+    }
+
     /// The hard-dependency graph, built on first use and shared by the rules that need it.
     pub fn hard_graph(&self) -> &graph::Graph<'a> {
         self.graph

@@ -46,6 +46,10 @@ spec:
 Point `spec.service` at the Service that supports and operates the product, and define that
 service if it does not exist yet. If a service names the product in `spec.product`, make the
 two agree.
+
+`catalint check --unsafe-fixes` replaces an unknown service (or product) id with the one
+existing id of that kind close to it, when exactly one is (unsafe). The other problems need a
+person: no fix.
 "#,
 };
 
@@ -133,7 +137,8 @@ fn check_product(cx: &Context<'_>, e: EntityRef<'_>, out: &mut Vec<Diagnostic>) 
                     Label::new(e.at_value(ptr), "no Service has this id"),
                 )
                 .with_pointer(ptr)
-                .with_help(help),
+                .with_help(help)
+                .with_fix_opt(cx.reference_fix(e, ptr, service_id, Kind::Service)),
             );
             return;
         }
@@ -212,7 +217,8 @@ fn check_service(cx: &Context<'_>, e: EntityRef<'_>, out: &mut Vec<Diagnostic>) 
                     Label::new(e.at_value(ptr), "no Product has this id"),
                 )
                 .with_pointer(ptr)
-                .with_help(help),
+                .with_help(help)
+                .with_fix_opt(cx.reference_fix(e, ptr, product_id, Kind::Product)),
             );
             return;
         }

@@ -41,6 +41,8 @@ spec:
 ## How to fix
 Move the dependency to the service that replaced the retired one, or remove it if it is no
 longer used.
+
+No automatic fix: `catalint check --fix` leaves this to a person.
 "#,
 };
 

@@ -38,6 +38,13 @@ spec:
 ## How to fix
 Follow the message: it names the field and what is allowed. A help line explains how YAML
 read the value when that is the surprise (`1.10` is the number 1.1; quote it).
+
+`catalint check --unsafe-fixes` renames an unknown field when exactly one allowed field is
+close to it and the mapping lacks that field (`critically` -> `criticality`), replaces a
+value with the one allowed name close to it (`facing: customer` -> `customer-facing`), and
+writes `true`/`false` for a YAML 1.1 word where a boolean is expected (`requestable: yes` ->
+`true`). All three are unsafe: they are guesses, or change the value; review the diff
+(`--diff --unsafe-fixes`).
 "#,
 };
 

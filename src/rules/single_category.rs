@@ -4,7 +4,7 @@ use crate::load::{Node, View};
 
 use super::{Context, Rule, RuleMeta, Stage, finding};
 use crate::catalogue::{EntityRef, Kind, clip};
-use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::diagnostic::{Diagnostic, Edit, Fix, Label, Severity};
 use crate::suggest;
 
 pub static META: RuleMeta = RuleMeta {
@@ -39,6 +39,9 @@ spec:
 Keep the one category that says how the service is delivered and supported. If it really is
 two services (a business outcome and the application behind it), define two services and
 make one depend on the other.
+
+`catalint check --fix` rewrites a one-item flow list (`[platform]`) as the value
+(`platform`), a safe fix. Two or more categories need a person's choice: no fix.
 "#,
 };
 
@@ -81,11 +84,21 @@ impl Rule for SingleCategory {
                     2 => format!("service `{id}` has two categories"),
                     n => format!("service `{id}` has {n} categories"),
                 };
-                let help = match (items.len(), items.get(0).and_then(Node::as_str)) {
+                let one = items.get(0).and_then(Node::as_str);
+                let help = match (items.len(), one) {
                     (1, Some(one)) => format!("write it as a single value: `category: {one}`"),
                     _ => choose,
                 };
-                finding(&META, message, Label::new(e.at_value(ptr), label)).with_help(help)
+                let d = finding(&META, message, Label::new(e.at_value(ptr), label)).with_help(help);
+                match (items.len(), one) {
+                    (1, Some(one)) => {
+                        match unwrap_list(&cx.catalogue.files.get(e.file()).text, e, ptr, one) {
+                            Some(fix) => d.with_fix(fix),
+                            None => d,
+                        }
+                    }
+                    _ => d,
+                }
             }
             Some((_, View::String(s))) if s.trim().is_empty() => finding(
                 &META,
@@ -129,4 +142,32 @@ impl Rule for SingleCategory {
         };
         out.push(d.with_pointer(ptr));
     }
+}
+
+/// `[platform]` -> `platform`: the list's one item, written as it was (quotes and all), in
+/// place of the flow list. Safe: a one-item list can only mean that one category. A block
+/// list (`- platform` on its own line) is left to a person: its line layout is theirs.
+fn unwrap_list(text: &str, e: EntityRef<'_>, ptr: &str, one: &str) -> Option<Fix> {
+    let list = e.value_span(ptr);
+    let item = e.value_span(&format!("{ptr}/0"));
+    // Spans may carry the blanks that follow a node: the item is its text, trimmed, and
+    // the list runs from its `[` to the `]` after the item.
+    let item_text = text.get(item.clone())?.trim_end();
+    let after_item = text.get(item.start + item_text.len()..)?;
+    let close = item.start + item_text.len() + after_item.find(']')? + 1;
+    let between = text.get(item.start + item_text.len()..close - 1)?;
+    let opening = text.get(list.start..item.start)?;
+    if !opening.starts_with('[')
+        || !opening[1..].trim().is_empty()
+        || !between.trim().is_empty()
+        || item_text.is_empty()
+        || item_text.starts_with(['*', '&', '!'])
+        || e.written_at(ptr).is_some()
+    {
+        return None;
+    }
+    Some(Fix::safe(
+        format!("write the one category `{one}` without the list"),
+        vec![Edit::replace(list.start..close, item_text)],
+    ))
 }

@@ -43,6 +43,8 @@ incident:
 ## How to fix
 Correct the duration the message points at; the related label shows the target it was
 compared with.
+
+No automatic fix: `catalint check --fix` leaves this to a person.
 "#,
 };
 

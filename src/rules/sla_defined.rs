@@ -63,6 +63,8 @@ spec:
 
 ## How to fix
 Add the parts the message names. `catalint explain sla-defined` shows an example of each.
+
+No automatic fix: `catalint check --fix` leaves this to a person.
 "#,
 };
 

@@ -54,6 +54,8 @@ Rename one of them, and update the references that meant it (for an offering, th
 `serviceLevels.requests` entries that name it).
 
 Not fixed automatically: which of the two to rename is a person's choice.
+
+No automatic fix: `catalint check --fix` leaves this to a person.
 "#,
 };
 

@@ -32,6 +32,8 @@ kind: Service
 
 ## How to fix
 Correct the spelling; the help suggests the nearest kind.
+
+No automatic fix: `catalint check --fix` leaves this to a person.
 "#,
 };
 

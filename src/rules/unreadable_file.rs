@@ -24,6 +24,8 @@ Instead: a UTF-8 text file.
 
 ## How to fix
 Re-save the file as UTF-8, fix its permissions, or remove the broken link.
+
+No automatic fix: `catalint check --fix` leaves this to a person.
 "#,
 };
 

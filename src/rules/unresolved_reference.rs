@@ -41,6 +41,10 @@ spec:
 
 ## How to fix
 Correct the id (the help suggests the nearest existing one), or define the missing entity.
+
+`catalint check --unsafe-fixes` replaces the id with the one existing id of the right kind
+close to it, when exactly one is (unsafe: review it). With two close ids, or none, a person
+chooses: no fix.
 "#,
 };
 
@@ -134,7 +138,8 @@ fn reference(
                     Label::new(e.at_value(ptr), format!("no {} has this id", want.as_str())),
                 )
                 .with_pointer(ptr)
-                .with_help(help),
+                .with_help(help)
+                .with_fix_opt(cx.reference_fix(e, ptr, target_id, want)),
             );
         }
     }

@@ -35,6 +35,9 @@ spec:
 
 ## How to fix
 Remove the comment, or move it above the line that holds the finding.
+
+`catalint check --fix` removes the unused rule from the comment's list, or the whole comment
+line when nothing in it suppresses anything (a safe fix).
 "#,
 };
 

@@ -35,6 +35,9 @@ metadata:
 
 ## How to fix
 Quote the value (`"no"`, `"18:00"`), or write the YAML 1.2 form you mean (`false`, `511`).
+
+`catalint check --fix` quotes the value (a safe fix: catalint reads the same string), or
+writes a number that YAML 1.2 reads as a number in its plain decimal form.
 "#,
 };
 

@@ -35,6 +35,8 @@ a: [x, x, x]
 ## How to fix
 Write values out instead of multiplying aliases; split very large files; flatten very deep
 structures. If a real catalogue needs more, raise the limit in `catalint.yaml`.
+
+No automatic fix: `catalint check --fix` leaves this to a person.
 "#,
 };
 

@@ -36,6 +36,8 @@ spec:
 Go to the line and column given. The usual causes: a bracket or quote never closed, a value
 holding `: ` that needs quotes, a line indented differently from its neighbours, a tab used
 for indentation.
+
+No automatic fix: `catalint check --fix` leaves this to a person.
 "#,
 };
 

@@ -32,6 +32,8 @@ spec:
 
 ## How to fix
 Quote keys (`"1": x`), remove tags, and write finite numbers.
+
+No automatic fix: `catalint check --fix` leaves this to a person.
 "#,
 };
 

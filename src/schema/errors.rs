@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::Compiled;
 use super::describe::{expectation, one_of, plain, property_hint, property_names, subschema};
 use crate::catalogue::{clip, show, show_json};
-use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::diagnostic::{Diagnostic, Edit, Fix, Label, Severity};
 use crate::load::{Ambiguous, Document, push_segment};
 use crate::source::{FileId, Location};
 use crate::suggest;
@@ -306,16 +306,19 @@ fn to_diagnostics(check: &SchemaCheck<'_>, root: &Value, issue: Issue) -> Vec<Di
                     ),
                     None => help,
                 };
-                push(
-                    Diagnostic::new(
-                        RULE,
-                        Severity::Error,
-                        format!("unknown field `{}` {within}", clip(key, 60)),
-                        Label::new(loc(key_span), "not a field of this mapping"),
-                    )
-                    .with_pointer(pointer)
-                    .with_help(help),
-                );
+                let fix = rename_fix(check, &issue.instance, key, &key_span, &allowed);
+                let d = Diagnostic::new(
+                    RULE,
+                    Severity::Error,
+                    format!("unknown field `{}` {within}", clip(key, 60)),
+                    Label::new(loc(key_span), "not a field of this mapping"),
+                )
+                .with_pointer(pointer)
+                .with_help(help);
+                push(match fix {
+                    Some(f) => d.with_fix(f),
+                    None => d,
+                });
             }
         }
         what => {
@@ -359,6 +362,17 @@ fn to_diagnostics(check: &SchemaCheck<'_>, root: &Value, issue: Issue) -> Vec<Di
                 source,
                 ambiguous,
             );
+            if written_at.is_none() && resolved.as_ref().is_some_and(|r| r.exact) {
+                d.fix = value_fix(
+                    check.text,
+                    &value_span,
+                    &issue,
+                    what,
+                    schema_here.map(|s| (root, s)),
+                    ambiguous,
+                )
+                .map(Box::new);
+            }
             push(d);
         }
     }
@@ -458,6 +472,73 @@ fn value_help(
         }
     }
     None
+}
+
+/// `critically` -> `criticality`: when exactly one allowed field is close to the unknown
+/// key and the mapping does not have it already. Unsafe: the name is a guess.
+fn rename_fix(
+    check: &SchemaCheck<'_>,
+    mapping: &Value,
+    key: &str,
+    key_span: &Range<usize>,
+    allowed: &[&str],
+) -> Option<Fix> {
+    let name = crate::fix::sole_nearest(key, allowed.iter().copied())?;
+    if mapping.get(name).is_some() || check.text.get(key_span.clone()) != Some(key) {
+        return None;
+    }
+    let edit = crate::fix::replace_scalar(check.text, key_span, name)?;
+    Some(Fix::unsafe_(
+        format!("rename `{key}` to `{name}`"),
+        vec![edit],
+    ))
+}
+
+/// The value the author most likely meant, for a value the schema rejects: the boolean a
+/// YAML 1.1 word stands for (`yes` -> `true`) where a boolean is expected, or the one
+/// allowed name close to a misspelt one (`customer` -> `customer-facing`). Both change
+/// the value, so both are unsafe.
+fn value_fix(
+    text: &str,
+    span: &Range<usize>,
+    issue: &Issue,
+    what: &What,
+    schema: Option<(&Value, &Value)>,
+    ambiguous: Option<&Ambiguous>,
+) -> Option<Fix> {
+    let (root, sch) = schema?;
+    if let Some(a) = ambiguous {
+        let resolved = super::describe::resolve_ref(
+            root,
+            sch.get("$ref").and_then(Value::as_str).unwrap_or(""),
+        )
+        .unwrap_or(sch);
+        let boolean = resolved.get("type").and_then(Value::as_str) == Some("boolean");
+        if boolean && matches!(a.yaml11.as_str(), "true" | "false") {
+            return Some(Fix::unsafe_(
+                format!(
+                    "write `{}` for `{}`, as YAML 1.1 reads it",
+                    a.yaml11, a.text
+                ),
+                vec![Edit::replace(span.clone(), a.yaml11.clone())],
+            ));
+        }
+        return None;
+    }
+    if !matches!(what, What::Enum | What::Const | What::NoBranch) {
+        return None;
+    }
+    let Value::String(s) = &issue.instance else {
+        return None;
+    };
+    let mut names = Vec::new();
+    string_options(root, sch, &mut names, 0);
+    let name = crate::fix::sole_value(s, names.iter().copied())?;
+    let edit = crate::fix::replace_scalar(text, span, name)?;
+    Some(Fix::unsafe_(
+        format!("replace `{}` with `{name}`", clip(s, 60)),
+        vec![edit],
+    ))
 }
 
 /// The strings a schema allows by name (`enum`, `const`, through `$ref`, `oneOf`, `anyOf`
@@ -560,6 +641,7 @@ pub fn ambiguity(file: FileId, doc: &Document, reported: &[Diagnostic]) -> Vec<D
                 ),
             )
             .with_pointer(a.pointer.clone())
+            .with_fix(ambiguity_fix(doc, a))
             .with_help(
                 match doc
                     .value
@@ -579,4 +661,30 @@ pub fn ambiguity(file: FileId, doc: &Document, reported: &[Diagnostic]) -> Vec<D
             )
         })
         .collect()
+}
+
+/// Quote the trap, or, for a number that YAML 1.2 reads as a number, write it in the
+/// decimal form every version reads alike. Safe: catalint's reading does not change.
+fn ambiguity_fix(doc: &Document, a: &Ambiguous) -> Fix {
+    let number = doc
+        .value
+        .pointer(&a.pointer)
+        .filter(|_| !a.is_key)
+        .and_then(|n| match n.view() {
+            crate::load::View::Number(v) => Some(v.to_string()),
+            _ => None,
+        });
+    match number {
+        Some(v) => Fix::safe(
+            format!("write `{}` as `{v}`", a.text),
+            vec![Edit::replace(a.span.clone(), v)],
+        ),
+        None => Fix::safe(
+            format!("quote `{}` so that YAML 1.1 tools read a string", a.text),
+            vec![Edit::replace(
+                a.span.clone(),
+                crate::fix::double_quoted(&a.text),
+            )],
+        ),
+    }
 }

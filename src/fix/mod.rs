@@ -1,0 +1,439 @@
+//! Stage 7: fixes. Rules attach a [`Fix`] (byte-range edits) to the findings whose repair
+//! they know; this stage applies them to the file texts in memory, in rounds, and hands
+//! back the new texts. It never touches the disk (that is [`write`]) and never prints.
+//!
+//! Guarantees:
+//! - Only the edited byte ranges change: line breaks, a byte order mark, comments, tabs,
+//!   trailing spaces and a missing final newline stay exactly as written, because nothing
+//!   is ever re-serialised.
+//! - Fixes come from the final findings only: suppressed, baselined, turned-off and
+//!   unreported findings are never fixed.
+//! - Two fixes whose ranges overlap (or insert at the same place) are never applied in
+//!   the same round; the later one waits for the next round, when it is recomputed from
+//!   the new text.
+//! - A round is re-checked before it is kept: a fix that makes a file fail to parse, or
+//!   that adds a finding that was not there, is dropped and reported as not applied.
+//! - Rounds stop when nothing changes, or after [`MAX_ROUNDS`].
+
+pub mod diff;
+pub mod suppression;
+pub mod write;
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use crate::diagnostic::{self, Applicability, Diagnostic, Edit, Fix, ids};
+use crate::policy::Policy;
+use crate::schema::Schemas;
+use crate::source::Files;
+
+/// Rounds of fixing at most: a fix that keeps re-creating work cannot loop for ever.
+pub const MAX_ROUNDS: usize = 10;
+
+/// Which fixes to apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FixOptions {
+    /// Apply `unsafe` fixes too (`--unsafe-fixes`).
+    pub unsafe_fixes: bool,
+}
+
+impl FixOptions {
+    pub fn allows(&self, a: Applicability) -> bool {
+        a == Applicability::Safe || self.unsafe_fixes
+    }
+}
+
+/// A fix that was applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    pub rule: String,
+    pub description: String,
+}
+
+/// A fix that was not applied, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    pub path: String,
+    /// 1-based line of the finding, in the text the fix was tried on.
+    pub line: usize,
+    pub rule: String,
+    pub description: String,
+    pub reason: String,
+}
+
+/// One file that the fixes change.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub path: String,
+    pub before: String,
+    pub after: String,
+    pub applied: Vec<Applied>,
+}
+
+/// What fixing would do: the changed files (in path order), the fixes not applied, and
+/// the rounds it took.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    pub changes: Vec<Change>,
+    pub rejected: Vec<Rejected>,
+    pub rounds: usize,
+}
+
+impl Plan {
+    pub fn applied(&self) -> usize {
+        self.changes.iter().map(|c| c.applied.len()).sum()
+    }
+}
+
+/// Plans the fixes of `reported` (a run's final findings, over `files`), re-checking each
+/// round under `policy`. `focus` (by file id) limits the files that may change.
+pub fn plan(
+    files: &Files,
+    reported: &[Diagnostic],
+    policy: &Policy,
+    focus: Option<&[bool]>,
+    opts: FixOptions,
+) -> Result<Plan, String> {
+    let schemas = Schemas::new()?;
+    // The findings that may be fixed, by identity: fingerprints survive edits elsewhere in
+    // the file, so a finding still known after a round is still known to be reported.
+    let wanted: HashSet<diagnostic::Fingerprint> = reported
+        .iter()
+        .filter(|d| d.fix.as_ref().is_some_and(|f| opts.allows(f.applicability)))
+        .map(|d| diagnostic::fingerprint(d, files))
+        .collect();
+    let names: Vec<String> = files.iter().map(|(_, f)| f.path.clone()).collect();
+    let before: Vec<String> = files.iter().map(|(_, f)| f.text.to_string()).collect();
+    let mut texts = before.clone();
+    let mut applied: Vec<Vec<Applied>> = vec![Vec::new(); texts.len()];
+    let mut rejected = Vec::new();
+    let mut tried: HashSet<(usize, String, String)> = HashSet::new();
+    let mut rounds = 0;
+    if wanted.is_empty() {
+        return Ok(Plan::default());
+    }
+    // Files that were not read whole (unreadable, over a limit) are never written.
+    let mut writable: Vec<bool> = (0..texts.len())
+        .map(|i| focus.is_none_or(|f| f.get(i).copied().unwrap_or(false)))
+        .collect();
+
+    let mut current = Check::run(&names, &texts, &schemas, policy);
+    for d in &current.diagnostics {
+        if matches!(d.rule.as_ref(), ids::UNREADABLE_FILE | ids::YAML_LIMIT) {
+            writable[d.file().0 as usize] = false;
+        }
+    }
+    while rounds < MAX_ROUNDS {
+        let candidates: Vec<Candidate> = current
+            .diagnostics
+            .iter()
+            .filter_map(|d| {
+                let fix = d.fix.as_deref()?;
+                let file = d.file().0 as usize;
+                let key = (file, d.rule.to_string(), fix.description.clone());
+                (opts.allows(fix.applicability)
+                    && writable.get(file).copied().unwrap_or(false)
+                    && !tried.contains(&key)
+                    && wanted.contains(&diagnostic::fingerprint(d, &current.files))
+                    && valid(fix, &texts[file]))
+                .then(|| Candidate {
+                    file,
+                    line: current
+                        .files
+                        .get(d.file())
+                        .line_of(d.primary.location.span.start)
+                        + 1,
+                    rule: d.rule.to_string(),
+                    fix: fix.clone(),
+                })
+            })
+            .collect();
+        let chosen = non_overlapping(candidates);
+        if chosen.is_empty() {
+            break;
+        }
+        rounds += 1;
+        let mut next = texts.clone();
+        for (file, fixes) in by_file(&chosen) {
+            next[file] = apply(&texts[file], fixes.iter().map(|c| &c.fix));
+        }
+        let checked = Check::run(&names, &next, &schemas, policy);
+        if checked.adds_nothing_to(&current).is_ok() {
+            for c in &chosen {
+                applied[c.file].push(c.applied());
+            }
+            texts = next;
+            current = checked;
+            continue;
+        }
+        // Something in the round broke the file or added a finding: try the fixes one by
+        // one, keeping each that is harmless on its own.
+        for c in chosen {
+            let mut next = texts.clone();
+            next[c.file] = apply(&texts[c.file], std::iter::once(&c.fix));
+            let checked = Check::run(&names, &next, &schemas, policy);
+            match checked.adds_nothing_to(&current) {
+                Ok(()) => {
+                    applied[c.file].push(c.applied());
+                    texts = next;
+                    current = checked;
+                }
+                Err(reason) => {
+                    tried.insert((c.file, c.rule.clone(), c.fix.description.clone()));
+                    rejected.push(Rejected {
+                        path: names[c.file].clone(),
+                        line: c.line,
+                        rule: c.rule,
+                        description: c.fix.description,
+                        reason,
+                    });
+                }
+            }
+        }
+    }
+    let mut changes: Vec<Change> = (0..texts.len())
+        .filter(|&i| texts[i] != before[i])
+        .map(|i| Change {
+            path: names[i].clone(),
+            before: before[i].clone(),
+            after: texts[i].clone(),
+            applied: std::mem::take(&mut applied[i]),
+        })
+        .collect();
+    changes.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Plan {
+        changes,
+        rejected,
+        rounds,
+    })
+}
+
+struct Candidate {
+    file: usize,
+    line: usize,
+    rule: String,
+    fix: Fix,
+}
+
+impl Candidate {
+    fn applied(&self) -> Applied {
+        Applied {
+            rule: self.rule.clone(),
+            description: self.fix.description.clone(),
+        }
+    }
+}
+
+/// The findings of one version of the texts, counted by what they say.
+struct Check {
+    files: Files,
+    diagnostics: Vec<Diagnostic>,
+    counts: HashMap<(usize, String, String), usize>,
+}
+
+impl Check {
+    fn run(names: &[String], texts: &[String], schemas: &Schemas, policy: &Policy) -> Check {
+        let inputs: Vec<(&str, &str)> = names
+            .iter()
+            .zip(texts)
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .collect();
+        let (catalogue, diagnostics) = crate::engine::check_texts(&inputs, schemas, policy);
+        let mut counts = HashMap::new();
+        for d in &diagnostics {
+            *counts
+                .entry((d.file().0 as usize, d.rule.to_string(), d.message.clone()))
+                .or_insert(0) += 1;
+        }
+        Check {
+            files: catalogue.files,
+            diagnostics,
+            counts,
+        }
+    }
+
+    /// `Ok` when every finding here was in `before` too (positions aside); otherwise what
+    /// is new, in words.
+    fn adds_nothing_to(&self, before: &Check) -> Result<(), String> {
+        let new = self.diagnostics.iter().find(|d| {
+            let key = (d.file().0 as usize, d.rule.to_string(), d.message.clone());
+            self.counts.get(&key) > before.counts.get(&key)
+        });
+        match new {
+            None => Ok(()),
+            Some(d) if matches!(d.rule.as_ref(), ids::YAML_SYNTAX | ids::DUPLICATE_KEY) => Err(
+                format!("the file would no longer parse ({}: {})", d.rule, d.message),
+            ),
+            Some(d) => Err(format!("it would add a finding: {}: {}", d.rule, d.message)),
+        }
+    }
+}
+
+/// Whether every edit lies within `text`, on character boundaries, without two edits of
+/// the fix overlapping.
+fn valid(fix: &Fix, text: &str) -> bool {
+    let mut ranges: Vec<&Range<usize>> = fix.edits.iter().map(|e| &e.range).collect();
+    ranges.sort_by_key(|r| (r.start, r.end));
+    !fix.edits.is_empty()
+        && fix.edits.iter().all(|e| {
+            e.range.start <= e.range.end
+                && e.range.end <= text.len()
+                && text.is_char_boundary(e.range.start)
+                && text.is_char_boundary(e.range.end)
+        })
+        && ranges.windows(2).all(|w| w[0].end <= w[1].start)
+}
+
+/// Keeps, per file and in text order, the fixes that touch nothing an earlier one touches.
+/// Two insertions at one place also clash: their order would be a guess.
+fn non_overlapping(mut candidates: Vec<Candidate>) -> Vec<Candidate> {
+    candidates.sort_by(|a, b| {
+        (a.file, a.fix.range().start, a.fix.range().end).cmp(&(
+            b.file,
+            b.fix.range().start,
+            b.fix.range().end,
+        ))
+    });
+    let mut kept: Vec<Candidate> = Vec::new();
+    for c in candidates {
+        let clashes = kept.iter().filter(|k| k.file == c.file).any(|k| {
+            k.fix.edits.iter().any(|a| {
+                c.fix.edits.iter().any(|b| {
+                    (a.range.start < b.range.end && b.range.start < a.range.end)
+                        || a.range.start == b.range.start
+                        || (a.range.is_empty() && a.range.start == b.range.end)
+                        || (b.range.is_empty() && b.range.start == a.range.end)
+                })
+            })
+        });
+        if !clashes {
+            kept.push(c);
+        }
+    }
+    kept
+}
+
+fn by_file(chosen: &[Candidate]) -> Vec<(usize, Vec<&Candidate>)> {
+    let mut map: std::collections::BTreeMap<usize, Vec<&Candidate>> = Default::default();
+    for c in chosen {
+        map.entry(c.file).or_default().push(c);
+    }
+    map.into_iter().collect()
+}
+
+/// Applies non-overlapping fixes to `text`; every byte outside their edits is kept.
+pub fn apply<'f>(text: &str, fixes: impl IntoIterator<Item = &'f Fix>) -> String {
+    let mut edits: Vec<&Edit> = fixes.into_iter().flat_map(|f| f.edits.iter()).collect();
+    edits.sort_by_key(|e| (e.range.start, e.range.end));
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut at = 0;
+    for e in edits {
+        if e.range.start < at || e.range.end > text.len() {
+            continue; // overlapping or out of range: never applied (the planner checks too)
+        }
+        out.push_str(&text[at..e.range.start]);
+        out.push_str(&e.text);
+        at = e.range.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// The one candidate close enough to `input` to be its typo, when exactly one is: a fix
+/// must not choose between two plausible names.
+pub fn sole_nearest<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let input_lower = input.to_lowercase();
+    let mut found: Option<&'a str> = None;
+    for c in candidates {
+        if c == input {
+            continue;
+        }
+        let d = crate::suggest::distance(&input_lower, &c.to_lowercase());
+        let max = (c.chars().count().max(input.chars().count()) / 3).max(1);
+        if d <= max {
+            if found.is_some_and(|f| f != c) {
+                return None;
+            }
+            found = Some(c);
+        }
+    }
+    found
+}
+
+/// Like [`sole_nearest`], but also matching a value that is one word of exactly one
+/// allowed name (`customer` for `customer-facing`): how people shorten enum values.
+pub fn sole_value<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str> + Clone,
+) -> Option<&'a str> {
+    if let Some(n) = sole_nearest(input, candidates.clone()) {
+        return Some(n);
+    }
+    let lower = input.to_lowercase();
+    let mut found: Option<&'a str> = None;
+    for c in candidates {
+        let words = c.to_lowercase();
+        if lower.len() >= 3 && words.split(['-', '_', ' ']).any(|w| w == lower) {
+            if found.is_some_and(|f| f != c) {
+                return None;
+            }
+            found = Some(c);
+        }
+    }
+    found
+}
+
+/// An edit that writes `new` in place of the scalar at `span` of `text`, quoted the way
+/// the old one was (or double-quoted when a plain scalar could not hold it). `None` when
+/// the span is not a one-line scalar written there (an alias, a tag, a block scalar, a
+/// flow collection): such a value is left to a person.
+pub fn replace_scalar(text: &str, span: &Range<usize>, new: &str) -> Option<Edit> {
+    let old = text.get(span.clone())?;
+    if old.is_empty() || old.contains(['\n', '\r']) {
+        return None;
+    }
+    let written = match old.as_bytes()[0] {
+        b'"' => double_quoted(new),
+        b'\'' => format!("'{}'", new.replace('\'', "''")),
+        b'*' | b'&' | b'!' | b'|' | b'>' | b'[' | b'{' => return None,
+        _ if plain_is_string(new) => new.to_owned(),
+        _ => double_quoted(new),
+    };
+    Some(Edit::replace(span.clone(), written))
+}
+
+/// `text` in double quotes, escaped for YAML.
+pub fn double_quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Whether `s`, written plain, is read back by YAML 1.1 and 1.2 alike as the string `s`:
+/// names made of letters, digits, `-`, `_` and `.`, starting with a letter, that are not
+/// a boolean or null word of either version.
+fn plain_is_string(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && !matches!(
+            s.to_ascii_lowercase().as_str(),
+            "y" | "n" | "yes" | "no" | "on" | "off" | "true" | "false" | "null" | "nan" | "inf"
+        )
+}
+
+#[cfg(test)]
+mod tests;
