@@ -298,7 +298,10 @@ pub fn apply(
     let mut by_line: HashMap<(FileId, usize), Vec<Range<usize>>> = HashMap::new();
     for e in &unused {
         let line = files.get(e.file).line_of(e.span.start);
-        by_line.entry((e.file, line)).or_default().push(e.span.clone());
+        by_line
+            .entry((e.file, line))
+            .or_default()
+            .push(e.span.clone());
     }
     for e in &unused {
         let source = files.get(e.file);

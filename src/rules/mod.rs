@@ -120,10 +120,17 @@ pub struct Context<'a> {
     pub policy: &'a Policy,
     graph: std::sync::OnceLock<graph::Graph<'a>>,
     ids: [std::sync::OnceLock<crate::suggest::Index<'a>>; 3],
+    /// Ids by kind and length in characters, for the "exactly one close id" test of fixes.
+    by_length: std::sync::OnceLock<
+        std::collections::HashMap<(crate::catalogue::Kind, usize), Vec<&'a str>>,
+    >,
     schema_failures: SchemaFailures,
     /// Answers already given: a missing id named by thousands of entities is looked up once.
     suggested: std::sync::Mutex<Suggested<'a>>,
 }
+
+/// At most this many ids are compared to decide that a close id is the only one.
+const SOLE_BUDGET: usize = 256;
 
 /// What a reference names.
 pub enum Target<'c> {
@@ -172,6 +179,7 @@ impl<'a> Context<'a> {
             ids: Default::default(),
             schema_failures: SchemaFailures::default(),
             suggested: Default::default(),
+            by_length: std::sync::OnceLock::new(),
         }
     }
 
@@ -231,12 +239,28 @@ impl<'a> Context<'a> {
         let n = self.nearest_id(input, kind)?;
         let len = input.chars().count();
         let reach = (len / 3).max(1) + 1;
-        let index = self.ids.get()?;
-        let candidates = (len.saturating_sub(reach)..=len + reach)
+        let index = self.by_length.get_or_init(|| {
+            let mut map: std::collections::HashMap<_, Vec<&'a str>> =
+                std::collections::HashMap::new();
+            for e in self.catalogue.iter().filter(|e| e.entity.id.is_some()) {
+                map.entry((e.kind(), e.id().chars().count()))
+                    .or_default()
+                    .push(e.id());
+            }
+            map
+        });
+        let window: Vec<&'a str> = (len.saturating_sub(reach)..=len + reach)
             .filter_map(|l| index.get(&(kind, l)))
             .flatten()
             .copied()
-            .take(SUGGESTION_BUDGET);
+            .take(SOLE_BUDGET + 1)
+            .collect();
+        // Too many ids of about this length to compare them all for every finding: no fix
+        // rather than a guess that another close id was not seen (keeps this linear).
+        if window.len() > SOLE_BUDGET {
+            return None;
+        }
+        let candidates = window.into_iter();
         crate::fix::sole_nearest(input, candidates).filter(|s| *s == n)
     }
 
