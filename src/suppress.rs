@@ -56,20 +56,20 @@ impl Scalars {
             Some(rest) => (rest, text.len() - rest.len()),
             None => (text, 0),
         };
-        let mut bytes = CharToByte::new(body, base);
+        let mut bytes = crate::load::Offsets::new(body, base);
         let mut spans = Vec::new();
         let mut parser = Parser::new_from_str(body);
         let read_to = loop {
             match parser.next_event() {
                 None => break text.len(),
                 Some(Ok((Event::Scalar(_, style, ..), span))) if style != ScalarStyle::Plain => {
-                    let start = bytes.at(span.start.index());
-                    let end = bytes.at(span.end.index());
+                    let start = bytes.byte(span.start.index());
+                    let end = bytes.byte(span.end.index());
                     spans.push(start..end);
                 }
                 Some(Ok((Event::StreamEnd, _))) => break text.len(),
                 Some(Ok(_)) => {}
-                Some(Err(e)) => break bytes.at(e.marker().index()),
+                Some(Err(e)) => break bytes.byte(e.marker().index()),
             }
         };
         Scalars { spans, read_to }
@@ -88,45 +88,6 @@ impl Scalars {
             .get(*cursor)
             // A block scalar's span starts at its first character of text.
             .is_none_or(|s| !(s.start <= at && at < s.end))
-    }
-}
-
-/// The parser's character indices as byte offsets; indices arrive in order (almost: the
-/// cursor restarts when one goes back), so this is linear.
-struct CharToByte<'t> {
-    text: &'t str,
-    base: usize,
-    ascii: bool,
-    chars: usize,
-    bytes: usize,
-}
-
-impl<'t> CharToByte<'t> {
-    fn new(text: &'t str, base: usize) -> Self {
-        Self {
-            text,
-            base,
-            ascii: text.is_ascii(),
-            chars: 0,
-            bytes: 0,
-        }
-    }
-
-    fn at(&mut self, char_index: usize) -> usize {
-        if self.ascii {
-            return self.base + char_index.min(self.text.len());
-        }
-        if char_index < self.chars {
-            (self.chars, self.bytes) = (0, 0);
-        }
-        for c in self.text[self.bytes..].chars() {
-            if self.chars >= char_index {
-                break;
-            }
-            self.bytes += c.len_utf8();
-            self.chars += 1;
-        }
-        self.base + self.bytes
     }
 }
 

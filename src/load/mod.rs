@@ -299,8 +299,9 @@ fn separation_tab(src: &str, err: &ScanError) -> Option<usize> {
 const PARSER_DEPTH_ERROR: &str = "recursion limit exceeded";
 
 /// Converts the parser's character indices to byte offsets. Events arrive in order, so a
-/// forward cursor makes this linear; ASCII text needs no conversion at all.
-struct Offsets<'t> {
+/// forward cursor makes this linear; ASCII text needs no conversion at all. Shared with the
+/// suppression scan, which reads the same parser's events.
+pub(crate) struct Offsets<'t> {
     text: &'t str,
     base: usize,
     ascii: bool,
@@ -309,7 +310,7 @@ struct Offsets<'t> {
 }
 
 impl<'t> Offsets<'t> {
-    fn new(text: &'t str, base: usize) -> Self {
+    pub(crate) fn new(text: &'t str, base: usize) -> Self {
         Self {
             text,
             base,
@@ -319,7 +320,7 @@ impl<'t> Offsets<'t> {
         }
     }
 
-    fn byte(&mut self, char_index: usize) -> usize {
+    pub(crate) fn byte(&mut self, char_index: usize) -> usize {
         if self.ascii {
             return self.base + char_index.min(self.text.len());
         }
