@@ -114,15 +114,21 @@ fn git(repo: &Path, args: &[&str]) {
     assert!(ok, "git {args:?}");
 }
 
+/// A new, empty git repository in a temporary folder.
+fn empty_repository() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q"]);
+    dir
+}
+
 #[test]
 fn hook_reports_only_staged_files_but_understands_the_whole_catalogue() {
     if !can_run() {
         return;
     }
     let root = python::root();
-    let dir = tempfile::tempdir().unwrap();
+    let dir = empty_repository();
     let repo = dir.path();
-    git(repo, &["init", "-q"]);
     let fixtures = root.join("fixtures/rules/product-is-service/pass");
     std::fs::create_dir_all(repo.join("services")).unwrap();
     std::fs::create_dir_all(repo.join("products")).unwrap();
@@ -176,9 +182,8 @@ fn hook_skips_what_is_not_catalogue_and_sees_what_a_staged_change_breaks() {
         return;
     }
     let root = python::root();
-    let dir = tempfile::tempdir().unwrap();
+    let dir = empty_repository();
     let repo = dir.path();
-    git(repo, &["init", "-q"]);
     let catalogue = root.join("fixtures/catalogue");
     for folder in ["products", "services", "teams"] {
         std::fs::create_dir_all(repo.join("catalogue").join(folder)).unwrap();
