@@ -22,7 +22,7 @@ struct BaselineFile {
 }
 
 /// Known findings, counted, so that a second identical finding is still new.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Baseline {
     known: HashMap<Fingerprint, usize>,
 }

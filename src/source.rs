@@ -204,6 +204,13 @@ impl Files {
         &self.files[id.0 as usize]
     }
 
+    /// A new text for a file already here: its id stays.
+    pub fn replace(&mut self, id: FileId, file: SourceFile) {
+        if let Some(slot) = self.files.get_mut(id.0 as usize) {
+            *slot = file;
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.files.len()
     }

@@ -208,6 +208,11 @@ impl Catalogue {
         self.shared_ids.iter().map(|(k, v)| (&**k, v.as_slice()))
     }
 
+    /// The files and documents, for a new index over them after some changed.
+    pub fn into_parts(self) -> (Files, Vec<SourceDocument>) {
+        (self.files, self.documents)
+    }
+
     /// Builds the index from loaded documents; documents that are not entities of a known
     /// kind give findings instead. Documents must already be in file order.
     pub fn build(files: Files, documents: Vec<SourceDocument>) -> (Catalogue, Vec<Diagnostic>) {

@@ -51,6 +51,10 @@ impl Rule for AgreementType {
         &META
     }
 
+    fn reads_only_its_entity(&self) -> bool {
+        true
+    }
+
     fn check_entity(&self, cx: &Context<'_>, e: EntityRef<'_>, out: &mut Vec<Diagnostic>) {
         if e.kind() != Kind::Service {
             return;

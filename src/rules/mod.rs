@@ -304,6 +304,14 @@ pub trait Rule: Sync {
     /// Checks one entity; the catalogue is there to look others up by id.
     fn check_entity(&self, _cx: &Context<'_>, _entity: EntityRef<'_>, _out: &mut Vec<Diagnostic>) {}
 
+    /// Whether [`Rule::check_entity`] reads nothing but its entity (its own document and
+    /// file, the policy, its own schema failures). A workspace keeps such a rule's findings
+    /// for the files that did not change; a rule that looks other entities up (its answer
+    /// changes when they do) runs again over every entity. The safe default is `false`.
+    fn reads_only_its_entity(&self) -> bool {
+        false
+    }
+
     /// Checks the catalogue as a whole. Must stay linear in the catalogue's size.
     fn check_catalogue(&self, _cx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
 }

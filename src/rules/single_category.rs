@@ -52,6 +52,10 @@ impl Rule for SingleCategory {
         &META
     }
 
+    fn reads_only_its_entity(&self) -> bool {
+        true
+    }
+
     fn check_entity(&self, cx: &Context<'_>, e: EntityRef<'_>, out: &mut Vec<Diagnostic>) {
         if e.kind() != Kind::Service || !e.get("/spec").is_some_and(Node::is_object) {
             return;

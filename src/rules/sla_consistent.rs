@@ -63,6 +63,10 @@ impl Rule for SlaConsistent {
         &META
     }
 
+    fn reads_only_its_entity(&self) -> bool {
+        true
+    }
+
     fn check_entity(&self, cx: &Context<'_>, e: EntityRef<'_>, out: &mut Vec<Diagnostic>) {
         if e.kind() != Kind::Service {
             return;

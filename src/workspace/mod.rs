@@ -1,0 +1,397 @@
+//! The engine's one entry: a catalogue opened once and kept in memory, then told what
+//! changed (a file's new text from an editor, a file written, created or deleted on disk, the
+//! config or the policy), after which its findings are those of a fresh check again.
+//!
+//! `catalint check` opens a workspace and reports its findings; the language server keeps
+//! one per folder. A change re-reads and re-parses only the files it names and keeps the
+//! schema results of the others ([`state`] says what is redone and why).
+
+mod state;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::baseline::Baseline;
+use crate::catalogue::Catalogue;
+use crate::diagnostic::{self, Diagnostic, Summary};
+use crate::discover::Found;
+use crate::error::RunError;
+use crate::paths::Cwd;
+use crate::policy::Level;
+use crate::policy::config::FailOn;
+use crate::read::{self, Input};
+use crate::schema::Schemas;
+use crate::select::{self, Selection};
+use crate::settings::{CheckOptions, Settings};
+use crate::source::{FileId, Files};
+use crate::timings::Timings;
+
+use state::{Env, FileState, State};
+
+/// Something that changed since the workspace last checked.
+#[derive(Debug, Clone)]
+pub enum Change {
+    /// An editor's text for a file: it wins over the file on disk until [`Change::Closed`].
+    Text { path: PathBuf, text: String },
+    /// The editor let go of the file: its text is the disk's again.
+    Closed(PathBuf),
+    /// A file was written, created or deleted on disk (a rename is two of these).
+    OnDisk(PathBuf),
+    /// The config or a policy file changed: everything is read and checked again.
+    Settings,
+}
+
+/// A catalogue held in memory, checked, and checked again as it changes.
+pub struct Workspace {
+    opts: CheckOptions,
+    cwd: Cwd,
+    settings: Settings,
+    baseline: Option<Baseline>,
+    schemas: Schemas,
+    state: State,
+    /// File ids by absolute, normalised path.
+    by_path: HashMap<PathBuf, FileId>,
+    /// Texts an editor holds, by absolute path.
+    overlay: HashMap<PathBuf, Arc<str>>,
+    skipped: usize,
+    diagnostics: Vec<Diagnostic>,
+    summary: Summary,
+    baselined: usize,
+    timings: Timings,
+}
+
+impl Workspace {
+    /// Reads the settings, finds and reads the catalogue's files, and checks them.
+    pub fn open(opts: &CheckOptions) -> Result<Workspace, RunError> {
+        Self::open_with(opts, HashMap::new())
+    }
+
+    fn open_with(
+        opts: &CheckOptions,
+        overlay: HashMap<PathBuf, Arc<str>>,
+    ) -> Result<Workspace, RunError> {
+        let mut timings = Timings::default();
+        let settings = Settings::load(opts)?;
+        let baseline = opts.baseline.as_deref().map(Baseline::read).transpose()?;
+        let schemas = Schemas::new().map_err(RunError::Internal)?;
+        let cwd = Cwd::current();
+        // 1. Discover and select: the catalogue's files, and which of them are reported.
+        let selection = select::select(&opts.paths, &settings.config, &settings.files(), &cwd)?;
+        timings.mark("discover");
+        let mut ws = Workspace {
+            opts: opts.clone(),
+            cwd,
+            settings,
+            baseline,
+            schemas,
+            state: State::default(),
+            by_path: HashMap::new(),
+            overlay,
+            skipped: selection.skipped,
+            diagnostics: Vec::new(),
+            summary: Summary::default(),
+            baselined: 0,
+            timings,
+        };
+        ws.admit(selection);
+        ws.timings.mark("read and load");
+        ws.check();
+        Ok(ws)
+    }
+
+    /// Takes changes in, then checks again what they can affect.
+    pub fn apply(&mut self, changes: impl IntoIterator<Item = Change>) -> Result<(), RunError> {
+        self.timings = Timings::default();
+        let mut touched: Vec<PathBuf> = Vec::new();
+        for change in changes {
+            match change {
+                Change::Settings => return self.reload(),
+                Change::Text { path, text } => {
+                    let path = self.cwd.absolute(&path);
+                    self.overlay.insert(path.clone(), text.into());
+                    touched.push(path);
+                }
+                Change::Closed(path) => {
+                    let path = self.cwd.absolute(&path);
+                    self.overlay.remove(&path);
+                    touched.push(path);
+                }
+                Change::OnDisk(path) => {
+                    let path = self.cwd.absolute(&path);
+                    if self
+                        .settings
+                        .files()
+                        .iter()
+                        .any(|s| self.cwd.absolute(s) == path)
+                    {
+                        return self.reload();
+                    }
+                    touched.push(path);
+                }
+            }
+        }
+        let structural = touched
+            .iter()
+            .any(|p| !self.by_path.contains_key(p) || !self.exists(p));
+        if structural {
+            // A file came or went: discovery decides what the catalogue is now, as it does
+            // for a fresh check (include, exclude, .gitignore).
+            let selection = select::select(
+                &self.opts.paths,
+                &self.settings.config,
+                &self.settings.files(),
+                &self.cwd,
+            )
+            .unwrap_or_default();
+            self.skipped = selection.skipped;
+            self.admit(selection);
+        }
+        let changed: Vec<(FileId, PathBuf)> = touched
+            .into_iter()
+            .filter_map(|p| Some((*self.by_path.get(&p)?, p)))
+            .filter(|(id, _)| self.state.files[id.0 as usize].live)
+            .collect();
+        let inputs: Vec<(FileId, Input)> = changed
+            .par_iter()
+            .map(|(id, _)| (*id, self.read(*id)))
+            .collect();
+        for (id, input) in inputs {
+            self.state.files[id.0 as usize].replace(input);
+        }
+        self.timings.mark("read and load");
+        self.check();
+        Ok(())
+    }
+
+    /// The config or policy changed: everything is read again (editor texts stay).
+    fn reload(&mut self) -> Result<(), RunError> {
+        let overlay = std::mem::take(&mut self.overlay);
+        *self = Self::open_with(&self.opts.clone(), overlay)?;
+        Ok(())
+    }
+
+    /// Brings the workspace's files in line with a selection: new files are read, files no
+    /// longer selected are removed. Files already here keep their ids and their results.
+    fn admit(&mut self, selection: Selection) {
+        let Selection { files, focus, .. } = selection;
+        let selected: HashMap<PathBuf, usize> = files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.found.path().to_path_buf(), i))
+            .collect();
+        for (path, &id) in &self.by_path {
+            if !selected.contains_key(path) {
+                self.state.files[id.0 as usize].remove();
+            }
+        }
+        let mut new: Vec<(FileId, select::Selected)> = Vec::new();
+        for f in files {
+            let path = f.found.path().to_path_buf();
+            match self.by_path.get(&path) {
+                Some(&id) if self.state.files[id.0 as usize].live => {}
+                Some(&id) => new.push((id, f)),
+                None => {
+                    let id = file_id(self.state.files.len() + new.len());
+                    self.by_path.insert(path, id);
+                    new.push((id, f));
+                }
+            }
+        }
+        let inputs: Vec<Input> = new
+            .par_iter()
+            .map(|(id, f)| self.read_found(*id, &f.found, &f.name))
+            .collect();
+        for ((id, f), input) in new.into_iter().zip(inputs) {
+            let slot = id.0 as usize;
+            if slot < self.state.files.len() {
+                self.state.files[slot].replace(input);
+            } else {
+                self.state
+                    .files
+                    .push(FileState::new(f.found, f.name, input));
+            }
+        }
+        // Which files are reported, by id: a focused selection names them by position.
+        self.state.focus = focus.map(|marks| {
+            let mut by_id = vec![false; self.state.files.len()];
+            for (path, &i) in &selected {
+                if let (Some(&id), Some(true)) = (self.by_path.get(path), marks.get(i)) {
+                    by_id[id.0 as usize] = true;
+                }
+            }
+            by_id
+        });
+    }
+
+    fn exists(&self, path: &Path) -> bool {
+        self.overlay.contains_key(path) || path.exists()
+    }
+
+    fn read(&self, id: FileId) -> Input {
+        let state = &self.state.files[id.0 as usize];
+        self.read_found(id, &state.found, &state.name)
+    }
+
+    fn read_found(&self, id: FileId, found: &Found, name: &str) -> Input {
+        match self.overlay.get(found.path()) {
+            Some(text) => Input::from_text(id, name, text.clone(), &self.settings.limits),
+            None => read::read(
+                found,
+                name,
+                id,
+                self.settings.file_size,
+                &self.settings.limits,
+            ),
+        }
+    }
+
+    /// Stages 3 to 6: index, schemas and rules for what changed, then suppressions,
+    /// severities, the baseline, the reported files and the order, over every finding.
+    fn check(&mut self) {
+        let settings = &self.settings;
+        let off = |rule: &str| settings.off_everywhere(rule);
+        let env = Env {
+            policy: &settings.policy,
+            schemas: &self.schemas,
+            off: &off,
+        };
+        let raw = self.state.check(&env, &mut self.timings);
+        let files = &self.state.catalogue.files;
+        let diagnostics = crate::suppress::apply(raw, files, &settings.policy, &|rule| {
+            !settings.off_everywhere(rule)
+        });
+        let mut diagnostics: Vec<Diagnostic> = diagnostics
+            .into_iter()
+            .filter_map(|mut d| {
+                let path = Path::new(&files.get(d.file()).path);
+                match settings.level_for_file(&d.rule, path) {
+                    Some(Level::Off) => return None,
+                    Some(level) => d.severity = level.severity().unwrap_or(d.severity),
+                    None => {}
+                }
+                Some(d)
+            })
+            .collect();
+        // The baseline's counts are used up as findings match: each check starts afresh.
+        self.baselined = match &self.baseline {
+            Some(b) => b.clone().filter(&mut diagnostics, files),
+            None => 0,
+        };
+        if let Some(focus) = self.state.focus.as_deref() {
+            // A finding is the reported files' business when any of its places lies in one:
+            // a staged copy that repeats an id, or a staged edit that closes a cycle, is
+            // reported even where the finding's primary place is an unchanged file.
+            diagnostics.retain(|d| d.places().any(|l| state::in_focus(Some(focus), l.file)));
+        }
+        diagnostic::sort(&mut diagnostics, files);
+        let mut summary = Summary::count(
+            &diagnostics,
+            self.reported_files(),
+            self.state.catalogue.entities.len(),
+        );
+        summary.skipped = self.skipped;
+        self.summary = summary;
+        self.diagnostics = diagnostics;
+        self.timings.mark("suppressions, severities, order");
+    }
+
+    fn reported_files(&self) -> usize {
+        let live = self.state.files.iter().enumerate().filter(|(_, f)| f.live);
+        match &self.state.focus {
+            Some(focus) => live.filter(|(i, _)| focus.get(*i) == Some(&true)).count(),
+            None => live.count(),
+        }
+    }
+
+    /// The findings, in output order.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    pub fn summary(&self) -> Summary {
+        self.summary
+    }
+
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.state.catalogue
+    }
+
+    pub fn files(&self) -> &Files {
+        &self.state.catalogue.files
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub fn timings(&self) -> &Timings {
+        &self.timings
+    }
+
+    /// The id of a file of the catalogue, by its path (as given or absolute).
+    pub fn file_id(&self, path: &Path) -> Option<FileId> {
+        let id = *self.by_path.get(&self.cwd.absolute(path))?;
+        self.state.files[id.0 as usize].live.then_some(id)
+    }
+
+    /// Which files are reported, by id: `None` when every file of the catalogue is. Files
+    /// removed from the workspace are never reported.
+    pub fn reported(&self) -> Option<Vec<bool>> {
+        let removed = self.state.files.iter().any(|f| !f.live);
+        match (&self.state.focus, removed) {
+            (None, false) => None,
+            (focus, _) => Some(
+                self.state
+                    .files
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| f.live && focus.as_ref().is_none_or(|m| m.get(i) == Some(&true)))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// A finished one-shot check: what `catalint check` reports.
+    pub fn into_outcome(self) -> crate::engine::Outcome {
+        let focus = self.reported();
+        crate::engine::Outcome {
+            fail_on: self.settings.fail_on,
+            policy: self.settings.policy,
+            catalogue: self.state.catalogue,
+            diagnostics: self.diagnostics,
+            summary: self.summary,
+            baselined: self.baselined,
+            timings: self.timings,
+            focus,
+        }
+    }
+
+    /// The failing severity in force.
+    pub fn fail_on(&self) -> FailOn {
+        self.settings.fail_on
+    }
+}
+
+/// See [`crate::engine::check_texts`].
+pub(crate) fn check_texts(
+    files: &[(&str, &str)],
+    schemas: &Schemas,
+    policy: &crate::policy::Policy,
+) -> (Catalogue, Vec<Diagnostic>) {
+    let mut state = State::from_texts(files, &crate::load::Limits::default());
+    let env = Env {
+        policy,
+        schemas,
+        off: &|_| false,
+    };
+    let raw = state.check(&env, &mut Timings::default());
+    let diagnostics = crate::suppress::apply(raw, &state.catalogue.files, policy, &|_| true);
+    (state.catalogue, diagnostics)
+}
+
+fn file_id(i: usize) -> FileId {
+    FileId(u32::try_from(i).unwrap_or(u32::MAX))
+}

@@ -1,0 +1,431 @@
+//! What a workspace keeps between checks, and the check itself: stages 3 to 5 (index,
+//! schemas, rules) over files already read, redoing per file only what a changed file
+//! can change.
+//!
+//! Per file it keeps what depends on that file alone: the loader's findings, the schema
+//! results of its documents, and the findings of the rules that read only their own entity.
+//! Everything that reads across files (the index, the rules that look other entities up,
+//! the catalogue-wide rules) runs again over the whole catalogue after every change: each is
+//! linear, and running it whole is what keeps the answer equal to a fresh check's.
+
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use crate::catalogue::{Catalogue, EntityRef, Kind, SourceDocument};
+use crate::diagnostic::{Diagnostic, Label};
+use crate::discover::Found;
+use crate::load;
+use crate::policy::Policy;
+use crate::read::Input;
+use crate::rules::{self, Context, REGISTRY};
+use crate::schema::{self, Schemas};
+use crate::source::{FileId, Location, SourceFile};
+use crate::timings::Timings;
+
+/// What the stages read besides the files: the policy, the compiled schemas, and which
+/// rules are off everywhere (their checks are skipped).
+pub(crate) struct Env<'a> {
+    pub policy: &'a Policy,
+    pub schemas: &'a Schemas,
+    pub off: &'a (dyn Fn(&str) -> bool + Sync),
+}
+
+/// One file of the workspace. A removed file keeps its slot, so that file ids never move.
+pub(crate) struct FileState {
+    /// Where it was found (sorts the catalogue as discovery does).
+    pub found: Found,
+    pub name: String,
+    pub live: bool,
+    /// Read, but not yet run through schemas and rules.
+    pending: Option<Input>,
+    /// The reading problem, the loader's findings and `empty-file`.
+    loaded: Vec<Diagnostic>,
+    /// Per document of the file, in order.
+    schema: Vec<DocCheck>,
+    /// Findings of the per-entity rules that read nothing but their entity.
+    own: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Default)]
+struct DocCheck {
+    findings: Vec<Diagnostic>,
+    /// Pointers whose values broke the schema: the domain rules leave them alone.
+    failed: Vec<String>,
+}
+
+impl FileState {
+    pub fn new(found: Found, name: String, input: Input) -> Self {
+        Self {
+            found,
+            name,
+            live: true,
+            pending: Some(input),
+            loaded: Vec::new(),
+            schema: Vec::new(),
+            own: Vec::new(),
+        }
+    }
+
+    /// A new text (or a new reading problem) for this file.
+    pub fn replace(&mut self, input: Input) {
+        self.live = true;
+        self.pending = Some(input);
+    }
+
+    pub fn remove(&mut self) {
+        self.live = false;
+        self.pending = None;
+        self.loaded.clear();
+        self.schema.clear();
+        self.own.clear();
+    }
+
+    fn changed(&self) -> bool {
+        self.pending.is_some()
+    }
+}
+
+/// The checked catalogue and its per-file results.
+#[derive(Default)]
+pub(crate) struct State {
+    pub files: Vec<FileState>,
+    pub catalogue: Catalogue,
+    /// The files whose findings are reported, by id, when not all are.
+    pub focus: Option<Vec<bool>>,
+    /// Where each file's documents lie in the catalogue's list, by file id.
+    documents_of: Vec<std::ops::Range<usize>>,
+}
+
+impl State {
+    /// Files held in memory, read and waiting for their first check.
+    pub fn from_texts(files: &[(&str, &str)], limits: &load::Limits) -> State {
+        let inputs: Vec<Input> = files
+            .par_iter()
+            .enumerate()
+            .map(|(i, (name, text))| {
+                Input::from_text(
+                    FileId(u32::try_from(i).unwrap_or(u32::MAX)),
+                    name,
+                    *text,
+                    limits,
+                )
+            })
+            .collect();
+        let files = files
+            .iter()
+            .zip(inputs)
+            .map(|((name, _), input)| {
+                let found = Found::File(std::path::PathBuf::from(name));
+                FileState::new(found, (*name).to_owned(), input)
+            })
+            .collect();
+        State {
+            files,
+            ..State::default()
+        }
+    }
+
+    /// Runs stages 3 to 5 for what changed since the last call and returns every raw
+    /// finding of the catalogue (before suppressions and severities).
+    pub fn check(&mut self, env: &Env<'_>, timings: &mut Timings) -> Vec<Diagnostic> {
+        let changed: Vec<bool> = self.files.iter().map(FileState::changed).collect();
+        // 3. Index.
+        let mut diagnostics = self.rebuild_catalogue();
+        timings.mark("index");
+
+        // 4. Schema validation and YAML 1.1 ambiguity, for the changed files.
+        self.validate(env, &changed);
+        let failures = self.schema_failures();
+        timings.mark("schema");
+
+        // 5. Rules: per entity, then catalogue-wide.
+        let cx = Context::new(&self.catalogue, env.policy).with_schema_failures(failures);
+        let (own, across) = entity_rules(&cx, env, self.focus.as_deref(), &changed);
+        diagnostics.extend(across);
+        diagnostics.extend(catalogue_rules(&cx, env));
+        drop(cx);
+        for (file, found) in own {
+            self.files[file.0 as usize].own.extend(found);
+        }
+        for f in self.files.iter().filter(|f| f.live) {
+            diagnostics.extend(f.loaded.iter().cloned());
+            for d in &f.schema {
+                diagnostics.extend(d.findings.iter().cloned());
+            }
+            diagnostics.extend(f.own.iter().cloned());
+        }
+        timings.mark("rules");
+        diagnostics
+    }
+
+    /// Stage 3: the catalogue's documents in file order, with the changed files' new ones
+    /// in place of their old ones, and the index built again over them. Returns the index's
+    /// findings (documents that are not entities of a known kind).
+    fn rebuild_catalogue(&mut self) -> Vec<Diagnostic> {
+        let (mut files, old_documents) = std::mem::take(&mut self.catalogue).into_parts();
+        let mut by_file: Vec<Vec<SourceDocument>> = Vec::new();
+        by_file.resize_with(self.files.len(), Vec::new);
+        for d in old_documents {
+            by_file[d.file.0 as usize].push(d);
+        }
+        for (i, state) in self.files.iter_mut().enumerate() {
+            let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
+            let Some(mut input) = state.pending.take() else {
+                if !state.live && i < files.len() {
+                    files.replace(id, SourceFile::new(state.name.clone(), ""));
+                    by_file[i].clear();
+                }
+                continue;
+            };
+            by_file[i].clear();
+            state.loaded.clear();
+            state.schema.clear();
+            state.own.clear();
+            state.loaded.extend(input.problem_diagnostic());
+            let Input { source, loaded, .. } = input;
+            if i < files.len() {
+                files.replace(id, source);
+            } else {
+                files.add(source);
+            }
+            let Some(loaded) = loaded else { continue };
+            let any_document = loaded.documents.iter().any(|d| !d.value.is_null());
+            if !any_document && loaded.diagnostics.is_empty() {
+                state.loaded.push(empty_file(id));
+            }
+            state.loaded.extend(loaded.diagnostics);
+            by_file[i].extend(
+                loaded
+                    .documents
+                    .into_iter()
+                    .map(|doc| SourceDocument { file: id, doc }),
+            );
+        }
+        // Discovery's order, whatever order files joined the workspace in: `unique-id`
+        // names the first of the entities that share an id.
+        let mut order: Vec<usize> = (0..self.files.len())
+            .filter(|&i| self.files[i].live)
+            .collect();
+        order.sort_by(|&a, &b| self.files[a].found.cmp(&self.files[b].found));
+        let mut documents = Vec::with_capacity(by_file.iter().map(Vec::len).sum());
+        self.documents_of = vec![0..0; self.files.len()];
+        for i in order {
+            let start = documents.len();
+            documents.append(&mut by_file[i]);
+            self.documents_of[i] = start..documents.len();
+        }
+        let (catalogue, findings) = Catalogue::build(files, documents);
+        self.catalogue = catalogue;
+        findings
+    }
+
+    /// Stage 4 for the documents of changed files. Outside a focused run's reported files,
+    /// only the pointers that broke the schema are wanted (the domain rules leave those
+    /// values alone everywhere); no finding is built.
+    fn validate(&mut self, env: &Env<'_>, changed: &[bool]) {
+        let mut kinds: Vec<Option<Kind>> = vec![None; self.catalogue.documents.len()];
+        for e in &self.catalogue.entities {
+            kinds[e.document] = Some(e.kind);
+        }
+        let todo: Vec<usize> = (0..self.files.len())
+            .filter(|&i| changed[i] && self.files[i].live)
+            .flat_map(|i| self.documents_of[i].clone())
+            .collect();
+        let catalogue = &self.catalogue;
+        let focus = self.focus.as_deref();
+        let checked: Vec<(usize, DocCheck)> = todo
+            .into_par_iter()
+            .map(|i| (i, validate_document(env, catalogue, i, kinds[i], focus)))
+            .collect();
+        for (i, check) in checked {
+            let file = self.catalogue.documents[i].file;
+            self.files[file.0 as usize].schema.push(check);
+        }
+    }
+
+    /// The pointers that broke the schema, by document, as the rules look them up.
+    fn schema_failures(&self) -> rules::SchemaFailures {
+        let mut failed = rules::SchemaFailures::default();
+        for (state, range) in self.files.iter().zip(&self.documents_of) {
+            for (document, check) in range.clone().zip(&state.schema) {
+                for p in &check.failed {
+                    failed.add(document, p);
+                }
+            }
+        }
+        failed
+    }
+}
+
+fn validate_document(
+    env: &Env<'_>,
+    catalogue: &Catalogue,
+    i: usize,
+    kind: Option<Kind>,
+    focus: Option<&[bool]>,
+) -> DocCheck {
+    let source = &catalogue.documents[i];
+    let focused = in_focus(focus, source.file);
+    let Some(kind) = kind else {
+        let findings = match focused {
+            true => schema::ambiguity(source.file, &source.doc, &[]),
+            false => Vec::new(),
+        };
+        return DocCheck {
+            findings,
+            failed: Vec::new(),
+        };
+    };
+    let check = schema::SchemaCheck {
+        compiled: env.schemas.get(kind),
+        file: source.file,
+        text: &catalogue.files.get(source.file).text,
+        doc: &source.doc,
+    };
+    let owned = |issue: &schema::Issue| schema::owned_by_domain_rule(kind, issue);
+    if !focused {
+        return DocCheck {
+            findings: Vec::new(),
+            failed: schema::failed_pointers(&check, &owned),
+        };
+    }
+    let mut findings = schema::check_document(&check, &owned);
+    let failed = findings.iter().filter_map(|d| d.pointer.clone()).collect();
+    let ambiguous = schema::ambiguity(source.file, &source.doc, &findings);
+    findings.extend(ambiguous);
+    DocCheck { findings, failed }
+}
+
+/// Per-entity rules. Returns, by file, the findings of the rules that read only their own
+/// entity, for the changed files (the others keep theirs); and the findings of the rules
+/// that look other entities up, for every entity.
+///
+/// In a focused run nothing is kept: only the entities of the reported files, and those that
+/// name one of their ids, are checked (a per-entity finding can have a related place in
+/// another file: a live product on a service that a staged edit made `pipeline`), and the
+/// places decide what is reported.
+fn entity_rules(
+    cx: &Context<'_>,
+    env: &Env<'_>,
+    focus: Option<&[bool]>,
+    changed: &[bool],
+) -> (Vec<(FileId, Vec<Diagnostic>)>, Vec<Diagnostic>) {
+    let catalogue = cx.catalogue;
+    let focused_ids: HashSet<&str> = match focus {
+        None => HashSet::new(),
+        Some(_) => catalogue
+            .iter()
+            .filter(|e| in_focus(focus, e.file()))
+            .filter_map(|e| e.entity.id.as_deref())
+            .collect(),
+    };
+    let entity_rules = || {
+        REGISTRY
+            .iter()
+            .filter(|r| r.meta().stage == rules::Stage::Entity && !(env.off)(r.meta().id))
+    };
+    let results: Vec<(FileId, Vec<Diagnostic>, Vec<Diagnostic>)> = (0..catalogue.entities.len())
+        .into_par_iter()
+        .map(|i| {
+            let e = catalogue.entity(i);
+            let mut own = Vec::new();
+            let mut across = Vec::new();
+            let custom = env
+                .policy
+                .custom_rules
+                .iter()
+                .filter(|r| !(env.off)(&r.def.id));
+            if focus.is_some() {
+                if !in_focus(focus, e.file()) && !names_any(e, &focused_ids) {
+                    for rule in custom {
+                        rule.check_references(cx, e, &mut across);
+                    }
+                } else {
+                    for rule in entity_rules() {
+                        rule.check_entity(cx, e, &mut across);
+                    }
+                    for rule in custom {
+                        rule.check_entity(cx, e, &mut across);
+                    }
+                }
+                return (e.file(), own, across);
+            }
+            let file_changed = changed.get(e.file().0 as usize).copied().unwrap_or(true);
+            for rule in entity_rules() {
+                match rule.reads_only_its_entity() {
+                    true if file_changed => rule.check_entity(cx, e, &mut own),
+                    true => {}
+                    false => rule.check_entity(cx, e, &mut across),
+                }
+            }
+            for rule in custom {
+                rule.check_entity(cx, e, &mut across);
+            }
+            (e.file(), own, across)
+        })
+        .collect();
+    let mut own: HashMap<FileId, Vec<Diagnostic>> = HashMap::new();
+    let mut across = Vec::new();
+    for (file, o, a) in results {
+        if !o.is_empty() {
+            own.entry(file).or_default().extend(o);
+        }
+        across.extend(a);
+    }
+    (own.into_iter().collect(), across)
+}
+
+/// Catalogue-wide rules are independent of each other: run side by side.
+fn catalogue_rules(cx: &Context<'_>, env: &Env<'_>) -> Vec<Diagnostic> {
+    let builtin = REGISTRY
+        .par_iter()
+        .filter(|r| r.meta().stage == rules::Stage::Catalogue && !(env.off)(r.meta().id))
+        .flat_map_iter(|rule| {
+            let mut out = Vec::new();
+            rule.check_catalogue(cx, &mut out);
+            out
+        });
+    let custom = env
+        .policy
+        .custom_rules
+        .par_iter()
+        .filter(|r| !(env.off)(&r.def.id))
+        .flat_map_iter(|rule| {
+            let mut out = Vec::new();
+            rule.check_catalogue(cx, &mut out);
+            out
+        });
+    builtin.chain(custom).collect()
+}
+
+fn empty_file(id: FileId) -> Diagnostic {
+    Diagnostic::new(
+        rules::empty_file::META.id,
+        rules::empty_file::META.default_severity,
+        "the file holds no catalogue entity",
+        Label::new(Location::new(id, 0..0), "empty, or only comments"),
+    )
+    .with_help("write the entity, or delete the file")
+}
+
+/// Whether any string in `e`'s document is one of `ids`: a cheap over-approximation of
+/// "`e` refers to one of them" (an extra check only costs time; places filter the output).
+fn names_any(e: EntityRef<'_>, ids: &HashSet<&str>) -> bool {
+    if ids.is_empty() {
+        return false;
+    }
+    fn walk(node: load::Node<'_>, ids: &HashSet<&str>) -> bool {
+        match node.view() {
+            load::View::String(s) => ids.contains(s),
+            load::View::Array(items) => items.into_iter().any(|n| walk(n, ids)),
+            load::View::Object(members) => members.into_iter().any(|(_, n)| walk(n, ids)),
+            _ => false,
+        }
+    }
+    e.get("/spec").is_some_and(|spec| walk(spec, ids))
+}
+
+pub(crate) fn in_focus(focus: Option<&[bool]>, file: FileId) -> bool {
+    focus.is_none_or(|f| f.get(file.0 as usize).copied().unwrap_or(false))
+}
