@@ -60,6 +60,8 @@ pub struct Workspace {
     diagnostics: Vec<Diagnostic>,
     summary: Summary,
     baselined: usize,
+    /// The files reported, by id, when not all are (see [`Workspace::report`]).
+    reported: Option<Vec<bool>>,
     timings: Timings,
 }
 
@@ -94,6 +96,7 @@ impl Workspace {
             diagnostics: Vec::new(),
             summary: Summary::default(),
             baselined: 0,
+            reported: None,
             timings,
         };
         ws.admit(selection);
@@ -135,7 +138,7 @@ impl Workspace {
         }
         let structural = touched
             .iter()
-            .any(|p| !self.by_path.contains_key(p) || !self.exists(p));
+            .any(|p| self.file_id(p).is_none() || !self.exists(p));
         if structural {
             // A file came or went: discovery decides what the catalogue is now, as it does
             // for a fresh check (include, exclude, .gitignore).
@@ -295,6 +298,7 @@ impl Workspace {
         summary.skipped = self.skipped;
         self.summary = summary;
         self.diagnostics = diagnostics;
+        self.reported = self.reported_mask();
         self.timings.mark("suppressions, severities, order");
     }
 
@@ -337,9 +341,18 @@ impl Workspace {
         self.state.files[id.0 as usize].live.then_some(id)
     }
 
+    /// What the reporters read.
+    pub fn report<'a>(&'a self, rules: &'a [crate::rules::RuleInfo]) -> crate::report::Report<'a> {
+        crate::report::Report {
+            fail_on: self.settings.fail_on,
+            reported: self.reported.as_deref(),
+            ..crate::report::Report::new(self.files(), &self.diagnostics, self.summary, rules)
+        }
+    }
+
     /// Which files are reported, by id: `None` when every file of the catalogue is. Files
     /// removed from the workspace are never reported.
-    pub fn reported(&self) -> Option<Vec<bool>> {
+    fn reported_mask(&self) -> Option<Vec<bool>> {
         let removed = self.state.files.iter().any(|f| !f.live);
         match (&self.state.focus, removed) {
             (None, false) => None,
@@ -356,7 +369,7 @@ impl Workspace {
 
     /// A finished one-shot check: what `catalint check` reports.
     pub fn into_outcome(self) -> crate::engine::Outcome {
-        let focus = self.reported();
+        let focus = self.reported;
         crate::engine::Outcome {
             fail_on: self.settings.fail_on,
             policy: self.settings.policy,

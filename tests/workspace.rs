@@ -1,0 +1,295 @@
+//! The workspace's promise: after any sequence of changes its findings equal a fresh
+//! check's. Random edit sequences (rename an id, break a reference, add a cycle, break the
+//! YAML, delete, add, copy and restore files) are applied to a copy of the example
+//! catalogue, each edit sent either as an editor's text or as a change on disk, and after
+//! every step the workspace's JSON report is compared with that of a fresh check of the
+//! files as they now are.
+
+use std::path::{Path, PathBuf};
+
+use catalint::engine::{self, CheckOptions, ConfigChoice};
+use catalint::report::{self, Format};
+use catalint::workspace::{Change, Workspace};
+
+/// A small deterministic generator (xorshift64*): the same sequences on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn yaml_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(yaml_files(&path));
+        } else if path.extension().is_some_and(|e| e == "yaml") {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
+fn json(report: &report::Report<'_>) -> String {
+    let mut out = Vec::new();
+    report::machine(Format::Json)
+        .unwrap()
+        .report(report, &mut out)
+        .unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+fn options(dir: &Path) -> CheckOptions {
+    CheckOptions {
+        paths: vec![dir.to_path_buf()],
+        config: ConfigChoice::None,
+        ..CheckOptions::default()
+    }
+}
+
+fn fresh(dir: &Path) -> String {
+    let outcome = engine::check(&options(dir)).unwrap();
+    json(&outcome.report(&outcome.policy.rulebook()))
+}
+
+fn current(ws: &Workspace) -> String {
+    json(&ws.report(&ws.settings().policy.rulebook()))
+}
+
+/// One random edit of the catalogue in `dir`: the new text of a file (`None`: deleted).
+fn edit(rng: &mut Rng, dir: &Path, originals: &[(PathBuf, String)]) -> (PathBuf, Option<String>) {
+    let files = yaml_files(dir);
+    let ids = [
+        "cloud-hosting",
+        "database-platform",
+        "payroll-application",
+        "identity-and-access",
+        "hr-systems",
+        "platform-engineering",
+        "payroll-app",
+    ];
+    let text_of = |p: &Path| std::fs::read_to_string(p).unwrap_or_default();
+    match rng.below(8) {
+        // Rename an id where it is defined, or where it is named: both sides dangle.
+        0 | 1 => {
+            let path = rng.pick(&files).clone();
+            let id = rng.pick(&ids);
+            let text = text_of(&path).replace(id, &format!("{id}-renamed"));
+            (path, Some(text))
+        }
+        // Break a reference: a team or service id one letter off.
+        2 => {
+            let path = rng.pick(&files).clone();
+            let text = text_of(&path).replacen("team: ", "team: x", 1).replacen(
+                "service: c",
+                "service: k",
+                1,
+            );
+            (path, Some(text))
+        }
+        // Add a hard dependency (with the fixture's edges, often a cycle).
+        3 => {
+            let path = dir.join("services/cloud-hosting.yaml");
+            let target = rng.pick(&["database-platform", "payroll-application", "cloud-hosting"]);
+            let mut text = text_of(&path);
+            if !text.contains("dependencies:") {
+                text.push_str("  dependencies:\n");
+            }
+            text.push_str(&format!("    - {{service: {target}, kind: hard}}\n"));
+            (path, Some(text))
+        }
+        // Break the YAML.
+        4 => {
+            let path = rng.pick(&files).clone();
+            let text = text_of(&path).replacen("spec:\n", "spec:\n  : [\n", 1);
+            (path, Some(text))
+        }
+        // Delete a file.
+        5 => (rng.pick(&files).clone(), None),
+        // Copy a file under a new name: its ids are now shared.
+        6 => {
+            let from = rng.pick(&files).clone();
+            let to = dir.join(format!("copies/copy-{}.yaml", rng.below(3)));
+            (to, Some(text_of(&from)))
+        }
+        // Restore a file as the fixture has it (bringing a deleted one back).
+        _ => {
+            let (rel, text) = rng.pick(originals).clone();
+            (dir.join(rel), Some(text))
+        }
+    }
+}
+
+#[test]
+fn after_any_sequence_of_changes_the_findings_equal_a_fresh_check() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/catalogue");
+    let originals: Vec<(PathBuf, String)> = yaml_files(&fixture)
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            (p.strip_prefix(&fixture).unwrap().to_path_buf(), text)
+        })
+        .collect();
+    let mut rng = Rng(0x5eed_cafe_f00d_0001);
+    let mut steps = 0;
+    let mut with_findings = 0;
+    for sequence in 0..40 {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("catalogue");
+        copy_dir(&fixture, &dir);
+        let mut ws = Workspace::open(&options(&dir)).unwrap();
+        assert_eq!(current(&ws), fresh(&dir));
+        // Texts an editor holds: written to disk too, so that the fresh check sees them.
+        let mut open_in_editor: Vec<PathBuf> = Vec::new();
+        for step in 0..8 {
+            let (path, text) = edit(&mut rng, &dir, &originals);
+            let change = match text {
+                None => {
+                    // Deleting the last file leaves nothing to check: keep one.
+                    if yaml_files(&dir).len() <= 1 {
+                        continue;
+                    }
+                    if open_in_editor.contains(&path) {
+                        open_in_editor.retain(|p| p != &path);
+                        ws.apply([Change::Closed(path.clone())]).unwrap();
+                    }
+                    std::fs::remove_file(&path).unwrap();
+                    Change::OnDisk(path.clone())
+                }
+                Some(text) => {
+                    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                    std::fs::write(&path, &text).unwrap();
+                    // A file the editor holds changes through the editor; any other
+                    // file, half the time, as if an editor had just opened it.
+                    let held = open_in_editor.contains(&path);
+                    if held || rng.below(2) == 0 {
+                        if !held {
+                            open_in_editor.push(path.clone());
+                        }
+                        Change::Text {
+                            path: path.clone(),
+                            text,
+                        }
+                    } else {
+                        Change::OnDisk(path.clone())
+                    }
+                }
+            };
+            let what = format!("{change:?}");
+            ws.apply([change]).unwrap();
+            let expected = fresh(&dir);
+            assert_eq!(
+                current(&ws),
+                expected,
+                "sequence {sequence}, step {step}: {what}"
+            );
+            steps += 1;
+            with_findings += usize::from(!ws.diagnostics().is_empty());
+        }
+    }
+    // The sequences must reach broken states, or the comparison proves little.
+    assert!(steps >= 250, "{steps} steps");
+    assert!(
+        with_findings * 2 >= steps,
+        "{with_findings} of {steps} steps had findings"
+    );
+}
+
+#[test]
+fn an_editor_text_wins_over_the_disk_until_closed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("catalogue");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/catalogue"),
+        &dir,
+    );
+    let teams = dir.join("teams/teams.yaml");
+    let mut ws = Workspace::open(&options(&dir)).unwrap();
+    assert!(ws.diagnostics().is_empty());
+    let broken = std::fs::read_to_string(&teams)
+        .unwrap()
+        .replace("id: hr-systems", "id: hr-sytems");
+    ws.apply([Change::Text {
+        path: teams.clone(),
+        text: broken,
+    }])
+    .unwrap();
+    let rules: Vec<&str> = ws.diagnostics().iter().map(|d| &*d.rule).collect();
+    assert!(rules.contains(&"unresolved-reference"), "{rules:?}");
+    // The file on disk changes; the editor's text still wins.
+    std::fs::write(&teams, "").unwrap();
+    ws.apply([Change::OnDisk(teams.clone())]).unwrap();
+    assert!(
+        ws.diagnostics().iter().all(|d| d.rule != "empty-file"),
+        "the disk's text was used while the editor holds the file"
+    );
+    // Closed: the disk's text (empty) is the file again.
+    ws.apply([Change::Closed(teams.clone())]).unwrap();
+    let rules: Vec<&str> = ws.diagnostics().iter().map(|d| &*d.rule).collect();
+    assert!(rules.contains(&"empty-file"), "{rules:?}");
+}
+
+#[test]
+fn a_policy_change_reloads_the_settings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("catalogue");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/catalogue"),
+        &dir,
+    );
+    let config = tmp.path().join("catalint.yaml");
+    std::fs::write(&config, "include: [\"catalogue/**\"]\n").unwrap();
+    let opts = CheckOptions {
+        paths: vec![],
+        config: ConfigChoice::File(config.clone()),
+        ..CheckOptions::default()
+    };
+    let mut ws = Workspace::open(&opts).unwrap();
+    assert!(ws.diagnostics().is_empty());
+    let services = dir.join("services/cloud-hosting.yaml");
+    let text = std::fs::read_to_string(&services)
+        .unwrap()
+        .replace("agreement: OLA", "agreement: SLA");
+    std::fs::write(&services, text).unwrap();
+    ws.apply([Change::OnDisk(services.clone())]).unwrap();
+    assert!(!ws.diagnostics().is_empty(), "the edit gives a finding");
+    std::fs::write(
+        &config,
+        "include: [\"catalogue/**\"]\nrules: {agreement-type: off}\n",
+    )
+    .unwrap();
+    ws.apply([Change::OnDisk(config)]).unwrap();
+    assert!(
+        ws.diagnostics().iter().all(|d| d.rule != "agreement-type"),
+        "{:?}",
+        ws.diagnostics()
+    );
+}
