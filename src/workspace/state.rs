@@ -45,6 +45,15 @@ pub(crate) struct FileState {
     schema: Vec<DocCheck>,
     /// Findings of the per-entity rules that read nothing but their entity.
     own: Vec<Diagnostic>,
+    /// Findings of the per-entity rules that look other entities up.
+    across: Vec<Diagnostic>,
+    /// The ids its entities define, with their kinds, as of the last check.
+    ids: Vec<(Kind, Box<str>)>,
+    /// Every string its documents hold (the ids they may name), once the workspace has been
+    /// changed at least once.
+    mentions: Vec<Box<str>>,
+    /// Changed (new text, new reading problem, or removed) since the last check.
+    dirty: bool,
 }
 
 #[derive(Debug, Default)]
@@ -64,6 +73,10 @@ impl FileState {
             loaded: Vec::new(),
             schema: Vec::new(),
             own: Vec::new(),
+            across: Vec::new(),
+            ids: Vec::new(),
+            mentions: Vec::new(),
+            dirty: true,
         }
     }
 
@@ -71,6 +84,7 @@ impl FileState {
     pub fn replace(&mut self, input: Input) {
         self.live = true;
         self.pending = Some(input);
+        self.dirty = true;
     }
 
     pub fn remove(&mut self) {
@@ -79,10 +93,8 @@ impl FileState {
         self.loaded.clear();
         self.schema.clear();
         self.own.clear();
-    }
-
-    fn changed(&self) -> bool {
-        self.pending.is_some()
+        self.across.clear();
+        self.dirty = true;
     }
 }
 
@@ -95,6 +107,11 @@ pub(crate) struct State {
     pub focus: Option<Vec<bool>>,
     /// Where each file's documents lie in the catalogue's list, by file id.
     documents_of: Vec<std::ops::Range<usize>>,
+    /// Which files name a string (see [`FileState::mentions`]): built on the first change,
+    /// never for a one-shot check.
+    mentioned_by: Option<HashMap<Box<str>, Vec<FileId>>>,
+    /// Whether a check has run: the first checks everything.
+    checked: bool,
 }
 
 impl State {
@@ -129,9 +146,19 @@ impl State {
     /// Runs stages 3 to 5 for what changed since the last call and returns every raw
     /// finding of the catalogue (before suppressions and severities).
     pub fn check(&mut self, env: &Env<'_>, timings: &mut Timings) -> Vec<Diagnostic> {
-        let changed: Vec<bool> = self.files.iter().map(FileState::changed).collect();
+        let changed: Vec<bool> = self.files.iter().map(|f| f.dirty).collect();
+        let old_ids: Vec<Vec<(Kind, Box<str>)>> = self
+            .files
+            .iter_mut()
+            .map(|f| match f.dirty {
+                true => std::mem::take(&mut f.ids),
+                false => Vec::new(),
+            })
+            .collect();
         // 3. Index.
         let mut diagnostics = self.rebuild_catalogue();
+        self.record_ids(&changed);
+        let recheck = self.lookups_to_redo(&changed, &old_ids);
         timings.mark("index");
 
         // 4. Schema validation and YAML 1.1 ambiguity, for the changed files.
@@ -141,12 +168,20 @@ impl State {
 
         // 5. Rules: per entity, then catalogue-wide.
         let cx = Context::new(&self.catalogue, env.policy).with_schema_failures(failures);
-        let (own, across) = entity_rules(&cx, env, self.focus.as_deref(), &changed);
-        diagnostics.extend(across);
+        let found = entity_rules(&cx, env, self.focus.as_deref(), &changed, &recheck);
+        diagnostics.extend(found.uncached);
         diagnostics.extend(catalogue_rules(&cx, env));
         drop(cx);
-        for (file, found) in own {
-            self.files[file.0 as usize].own.extend(found);
+        for (i, f) in self.files.iter_mut().enumerate() {
+            if recheck[i] {
+                f.across.clear();
+            }
+            f.dirty = false;
+        }
+        for (file, (own, across)) in found.by_file {
+            let f = &mut self.files[file.0 as usize];
+            f.own.extend(own);
+            f.across.extend(across);
         }
         for f in self.files.iter().filter(|f| f.live) {
             diagnostics.extend(f.loaded.iter().cloned());
@@ -154,9 +189,105 @@ impl State {
                 diagnostics.extend(d.findings.iter().cloned());
             }
             diagnostics.extend(f.own.iter().cloned());
+            diagnostics.extend(f.across.iter().cloned());
         }
+        self.checked = true;
         timings.mark("rules");
         diagnostics
+    }
+
+    /// The ids the changed files define now.
+    fn record_ids(&mut self, changed: &[bool]) {
+        for e in self.catalogue.iter() {
+            let i = e.file().0 as usize;
+            if changed[i] || !self.checked {
+                if let Some(id) = e.entity.id.as_deref() {
+                    self.files[i].ids.push((e.kind(), id.into()));
+                }
+            }
+        }
+    }
+
+    /// The files whose lookup rules must run again: the changed ones; those that name an id
+    /// the changed files defined before or define now (a target that came, went or changed);
+    /// and, when the set of ids changed, those with lookup findings (a "did you mean" is
+    /// chosen among all ids). Everything on the first check and in a focused run, which
+    /// keeps nothing.
+    fn lookups_to_redo(
+        &mut self,
+        changed: &[bool],
+        old_ids: &[Vec<(Kind, Box<str>)>],
+    ) -> Vec<bool> {
+        if !self.checked || self.focus.is_some() {
+            return vec![true; self.files.len()];
+        }
+        let mut redo = changed.to_vec();
+        if !changed.iter().any(|&c| c) {
+            return redo;
+        }
+        self.update_mentions(changed);
+        let Some(mentioned_by) = &self.mentioned_by else {
+            return vec![true; self.files.len()];
+        };
+        let mut ids_changed = false;
+        for (i, old) in old_ids.iter().enumerate().filter(|(i, _)| changed[*i]) {
+            let new = &self.files[i].ids;
+            let (mut a, mut b) = (old.clone(), new.clone());
+            a.sort();
+            b.sort();
+            ids_changed |= a != b;
+            for (_, id) in old.iter().chain(new) {
+                for f in mentioned_by.get(id).into_iter().flatten() {
+                    redo[f.0 as usize] = true;
+                }
+            }
+        }
+        if ids_changed {
+            for (i, f) in self.files.iter().enumerate() {
+                redo[i] |= !f.across.is_empty();
+            }
+        }
+        redo
+    }
+
+    /// Keeps [`State::mentioned_by`] in step with the changed files (building it whole on
+    /// the first change).
+    fn update_mentions(&mut self, changed: &[bool]) {
+        let build_all = self.mentioned_by.is_none();
+        let mut index = self.mentioned_by.take().unwrap_or_default();
+        let catalogue = &self.catalogue;
+        let todo: Vec<usize> = (0..self.files.len())
+            .filter(|&i| build_all || changed[i])
+            .collect();
+        let fresh: Vec<(usize, Vec<Box<str>>)> = todo
+            .into_par_iter()
+            .map(|i| {
+                let docs = self.documents_of.get(i).cloned().unwrap_or(0..0);
+                let mut strings = Vec::new();
+                for d in &catalogue.documents[docs] {
+                    collect_strings(d.doc.value.root(), &mut strings);
+                }
+                strings.sort_unstable();
+                strings.dedup();
+                (i, strings)
+            })
+            .collect();
+        for (i, strings) in fresh {
+            let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
+            let state = &mut self.files[i];
+            if !build_all {
+                for old in &state.mentions {
+                    if let Some(files) = index.get_mut(old) {
+                        files.retain(|f| *f != id);
+                    }
+                }
+            }
+            for s in &strings {
+                index.entry(s.clone()).or_default().push(id);
+            }
+            state.mentions = strings;
+        }
+        self.mentioned_by = Some(index);
     }
 
     /// Stage 3: the catalogue's documents in file order, with the changed files' new ones
@@ -182,6 +313,7 @@ impl State {
             state.loaded.clear();
             state.schema.clear();
             state.own.clear();
+            state.across.clear();
             state.loaded.extend(input.problem_diagnostic());
             let Input { source, loaded, .. } = input;
             if i < files.len() {
@@ -297,9 +429,17 @@ fn validate_document(
     DocCheck { findings, failed }
 }
 
-/// Per-entity rules. Returns, by file, the findings of the rules that read only their own
-/// entity, for the changed files (the others keep theirs); and the findings of the rules
-/// that look other entities up, for every entity.
+/// What the per-entity rules found.
+struct EntityFindings {
+    /// By file: the findings of the rules that read only their entity (for the changed
+    /// files) and of those that look others up (for the files to recheck).
+    by_file: HashMap<FileId, (Vec<Diagnostic>, Vec<Diagnostic>)>,
+    /// A focused run's findings, which are not kept.
+    uncached: Vec<Diagnostic>,
+}
+
+/// Per-entity rules: those that read only their entity for the entities of changed files,
+/// those that look other entities up for the entities of the files in `recheck`.
 ///
 /// In a focused run nothing is kept: only the entities of the reported files, and those that
 /// name one of their ids, are checked (a per-entity finding can have a related place in
@@ -310,7 +450,8 @@ fn entity_rules(
     env: &Env<'_>,
     focus: Option<&[bool]>,
     changed: &[bool],
-) -> (Vec<(FileId, Vec<Diagnostic>)>, Vec<Diagnostic>) {
+    recheck: &[bool],
+) -> EntityFindings {
     let catalogue = cx.catalogue;
     let focused_ids: HashSet<&str> = match focus {
         None => HashSet::new(),
@@ -325,8 +466,13 @@ fn entity_rules(
             .iter()
             .filter(|r| r.meta().stage == rules::Stage::Entity && !(env.off)(r.meta().id))
     };
+    let flag = |marks: &[bool], file: FileId| marks.get(file.0 as usize).copied().unwrap_or(true);
     let results: Vec<(FileId, Vec<Diagnostic>, Vec<Diagnostic>)> = (0..catalogue.entities.len())
         .into_par_iter()
+        .filter(|&i| {
+            let file = catalogue.entity(i).file();
+            focus.is_some() || flag(changed, file) || flag(recheck, file)
+        })
         .map(|i| {
             let e = catalogue.entity(i);
             let mut own = Vec::new();
@@ -351,29 +497,48 @@ fn entity_rules(
                 }
                 return (e.file(), own, across);
             }
-            let file_changed = changed.get(e.file().0 as usize).copied().unwrap_or(true);
+            let (own_too, lookups) = (flag(changed, e.file()), flag(recheck, e.file()));
             for rule in entity_rules() {
                 match rule.reads_only_its_entity() {
-                    true if file_changed => rule.check_entity(cx, e, &mut own),
+                    true if own_too => rule.check_entity(cx, e, &mut own),
                     true => {}
-                    false => rule.check_entity(cx, e, &mut across),
+                    false if lookups => rule.check_entity(cx, e, &mut across),
+                    false => {}
                 }
             }
-            for rule in custom {
-                rule.check_entity(cx, e, &mut across);
+            if lookups {
+                for rule in custom {
+                    rule.check_entity(cx, e, &mut across);
+                }
             }
             (e.file(), own, across)
         })
         .collect();
-    let mut own: HashMap<FileId, Vec<Diagnostic>> = HashMap::new();
-    let mut across = Vec::new();
-    for (file, o, a) in results {
-        if !o.is_empty() {
-            own.entry(file).or_default().extend(o);
+    let mut found = EntityFindings {
+        by_file: HashMap::new(),
+        uncached: Vec::new(),
+    };
+    for (file, own, across) in results {
+        if focus.is_some() {
+            found.uncached.extend(across);
+        } else if !own.is_empty() || !across.is_empty() {
+            let slot = found.by_file.entry(file).or_default();
+            slot.0.extend(own);
+            slot.1.extend(across);
         }
-        across.extend(a);
     }
-    (own.into_iter().collect(), across)
+    found
+}
+
+fn collect_strings(node: load::Node<'_>, out: &mut Vec<Box<str>>) {
+    match node.view() {
+        load::View::String(s) => out.push(s.into()),
+        load::View::Array(items) => items.into_iter().for_each(|n| collect_strings(n, out)),
+        load::View::Object(members) => members
+            .into_iter()
+            .for_each(|(_, n)| collect_strings(n, out)),
+        _ => {}
+    }
 }
 
 /// Catalogue-wide rules are independent of each other: run side by side.
