@@ -200,10 +200,10 @@ impl State {
     fn record_ids(&mut self, changed: &[bool]) {
         for e in self.catalogue.iter() {
             let i = e.file().0 as usize;
-            if changed[i] || !self.checked {
-                if let Some(id) = e.entity.id.as_deref() {
-                    self.files[i].ids.push((e.kind(), id.into()));
-                }
+            if let Some(id) = e.entity.id.as_deref()
+                && (changed[i] || !self.checked)
+            {
+                self.files[i].ids.push((e.kind(), id.into()));
             }
         }
     }
