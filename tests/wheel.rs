@@ -127,3 +127,67 @@ fn the_root_package_requires_the_wheel_of_cargos_version() {
     assert!(wheel.contains("dynamic = [\"version\"]"), "{wheel}");
     assert!(!wheel.lines().any(|l| l.starts_with("version")), "{wheel}");
 }
+
+/// `pipx run` and `uvx`, the one-off ways the README offers, run the wheel's command with no
+/// package index: the wheel is the only source.
+#[test]
+fn pipx_run_and_uvx_run_the_wheels_command() {
+    let Some(wheel) = python::wheel() else { return };
+    let version = python::cargo_version();
+    let home = tempfile::tempdir().unwrap();
+    let runs: [(&str, Vec<std::ffi::OsString>); 2] = [
+        (
+            "pipx",
+            vec![
+                "run".into(),
+                "--spec".into(),
+                wheel.file.clone().into(),
+                "catalint".into(),
+            ],
+        ),
+        (
+            "uvx",
+            vec![
+                "--offline".into(),
+                "--no-config".into(),
+                "--from".into(),
+                wheel.file.clone().into(),
+                "catalint".into(),
+            ],
+        ),
+    ];
+    for (tool, args) in runs {
+        if Command::new(tool).arg("--version").output().is_err() {
+            common::cannot_check(
+                &format!("`{tool}` running the wheel"),
+                "pip install pipx uv",
+            );
+            continue;
+        }
+        for (check, expected) in [
+            (vec!["--version"], format!("catalint {version}\n")),
+            (
+                vec!["check", "fixtures/catalogue"],
+                "no problems in 11 files, 16 entities\n".to_owned(),
+            ),
+        ] {
+            let out = Command::new(tool)
+                .current_dir(python::root())
+                .args(&args)
+                .args(&check)
+                .env("PATH", python::path_without_rust())
+                .env("PIP_NO_INDEX", "1")
+                .env("PIPX_HOME", home.path().join("pipx"))
+                .env("UV_CACHE_DIR", home.path().join("uv"))
+                .env("NO_COLOR", "1")
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{tool} {check:?}:\n{}", text(&out));
+            assert_eq!(
+                String::from_utf8_lossy(&out.stdout),
+                expected,
+                "{tool} {check:?}"
+            );
+        }
+    }
+}
