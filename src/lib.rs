@@ -5,8 +5,10 @@
 //! spans -> [`catalogue`] index -> [`schema`] validation -> [`rules`] (per entity, then
 //! catalogue-wide) -> [`suppress`]ions -> [`diagnostic`]s ->
 //! [`fix`]es (`--fix`) -> [`report`]ers -> exit code.
-//! [`engine`] runs the stages in order ([`timings`] measures them); [`policy`] holds the
-//! settings, [`paths`] how paths are spelled and shown.
+//! [`workspace`] runs the stages and keeps their results, re-checking what a change can
+//! affect; [`engine`] is its one-shot use ([`timings`] measures the stages). [`settings`]
+//! resolves the config, the [`policy`] and the severity levels; [`paths`] says how paths are
+//! spelled and shown.
 //! Library code never prints: reporters write to the writer they are given.
 
 pub mod baseline;
