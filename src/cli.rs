@@ -311,7 +311,7 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resul
         let plan = match crate::fix::plan(
             outcome.files(),
             &outcome.diagnostics,
-            &outcome.policy,
+            &crate::fix::Run::of(&outcome),
             outcome.focus.as_deref(),
             crate::fix::FixOptions {
                 unsafe_fixes: args.unsafe_fixes,

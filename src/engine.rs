@@ -19,7 +19,7 @@ use crate::schema::{self, Schemas};
 use crate::source::{FileId, Files, Location};
 
 use crate::read;
-pub use crate::read::{DEFAULT_FILE_SIZE, Input, MAX_FILE_SIZE};
+pub use crate::read::{DEFAULT_FILE_SIZE, Input, MAX_FILE_SIZE, ReadLimits};
 pub use crate::timings::{Stage, Timings};
 
 /// Which config file applies.
@@ -58,6 +58,9 @@ pub struct Outcome {
     pub timings: Timings,
     /// The files reported on (by file id), when the run reports only some of its files.
     pub focus: Option<Vec<bool>>,
+    /// What the run read at most (from the config): a re-check of fixed texts reads them
+    /// under the same limits.
+    pub limits: ReadLimits,
 }
 
 impl Outcome {
@@ -192,6 +195,10 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, RunError> {
         baselined,
         timings,
         focus: selection.focus,
+        limits: ReadLimits {
+            file_size,
+            load: limits,
+        },
     })
 }
 
@@ -375,16 +382,25 @@ pub fn check_texts(
     schemas: &Schemas,
     policy: &Policy,
 ) -> (Catalogue, Vec<Diagnostic>) {
-    let limits = Limits::default();
+    check_texts_within(files, schemas, policy, &ReadLimits::default())
+}
+
+/// [`check_texts`] under a run's limits: what the fixer re-checks its rounds with.
+pub fn check_texts_within(
+    files: &[(&str, &str)],
+    schemas: &Schemas,
+    policy: &Policy,
+    limits: &ReadLimits,
+) -> (Catalogue, Vec<Diagnostic>) {
     let inputs = files
         .iter()
         .enumerate()
         .map(|(i, (name, text))| {
-            Input::from_text(
+            Input::in_memory(
                 FileId(u32::try_from(i).unwrap_or(u32::MAX)),
                 name,
-                *text,
-                &limits,
+                text,
+                limits,
             )
         })
         .collect();

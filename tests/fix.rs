@@ -157,7 +157,7 @@ fn diff_shows_the_change_and_writes_nothing() {
     assert_eq!(code, 1, "{stderr}");
     insta::assert_snapshot!("diff-single-category", stdout);
     assert!(
-        stderr.contains("would fix 2 findings in 2 files"),
+        stderr.contains("would fix 3 findings in 3 files"),
         "{stderr}"
     );
     assert_eq!(files(dir.path()), before, "--diff changed a file");
@@ -431,14 +431,9 @@ fn fixing_the_fixtures_never_breaks_a_file_and_twice_is_once() {
             ..CheckOptions::default()
         })
         .unwrap();
-        let plan = catalint::fix::plan(
-            outcome.files(),
-            &outcome.diagnostics,
-            &outcome.policy,
-            None,
-            opts,
-        )
-        .unwrap();
+        let run = catalint::fix::Run::of(&outcome);
+        let plan =
+            catalint::fix::plan(outcome.files(), &outcome.diagnostics, &run, None, opts).unwrap();
         let texts: Vec<(String, String)> = outcome
             .files()
             .iter()
@@ -465,8 +460,7 @@ fn fixing_the_fixtures_never_breaks_a_file_and_twice_is_once() {
             assert_eq!(syntax, 0, "{}: fixing broke {}", dir.display(), c.path);
         }
         // Twice is once: the fixed texts have no fix left that would apply.
-        let again =
-            catalint::fix::plan(&catalogue.files, &after, &outcome.policy, None, opts).unwrap();
+        let again = catalint::fix::plan(&catalogue.files, &after, &run, None, opts).unwrap();
         assert!(
             again.changes.is_empty(),
             "{}: a second round changed {:?}",
