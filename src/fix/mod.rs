@@ -126,7 +126,9 @@ pub fn plan(
         .collect();
 
     let mut current = Check::run(&names, &texts, &schemas, run);
-    for d in &current.diagnostics {
+    // The run's own findings count too: a file not read as UTF-8 is held here as a lossy
+    // copy, which parses, and one over `limits.fileSize` as an empty text.
+    for d in current.diagnostics.iter().chain(reported) {
         if matches!(d.rule.as_ref(), ids::UNREADABLE_FILE | ids::YAML_LIMIT) {
             writable[d.file().0 as usize] = false;
         }
