@@ -410,6 +410,22 @@ fn every_rule_says_whether_and_how_it_fixes() {
         out.contains("No automatic fix: only a person knows"),
         "{out}"
     );
+    // Custom rules too, with a `help` of their own or without one.
+    for policy in [
+        "policies/examples/strict-production.yaml",
+        "policies/examples/small-team.yaml",
+    ] {
+        let Ok(p) = catalint::policy::Policy::from_file(Path::new(policy)) else {
+            panic!("{policy} does not load");
+        };
+        assert!(!p.custom_rules.is_empty(), "{policy} has no custom rule");
+        for r in &p.custom_rules {
+            let (code, out, err) = run(Path::new("."), &["explain", &r.def.id, "--policy", policy]);
+            assert_eq!(code, 0, "{err}");
+            let fix = &out[out.find("## How to fix").unwrap_or_else(|| panic!("{out}"))..];
+            assert!(fix.contains("No automatic fix"), "{}: {out}", r.def.id);
+        }
+    }
 }
 
 /// Over every rule's failing fixtures and the fix fixtures, with unsafe fixes on: fixing

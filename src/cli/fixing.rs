@@ -14,7 +14,8 @@ use crate::suppress::add;
 pub enum Next {
     /// Report on `outcome` (checked again from disk if anything was written).
     Report {
-        outcome: Outcome,
+        /// Boxed: an outcome is large, an exit code small.
+        outcome: Box<Outcome>,
         /// A file could not be written: it keeps its findings, and the run fails (exit 2).
         write_failed: bool,
     },
@@ -126,7 +127,7 @@ pub fn run(
         }
     }
     Ok(Next::Report {
-        outcome,
+        outcome: Box::new(outcome),
         write_failed,
     })
 }

@@ -316,7 +316,7 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resul
         fixing::Next::Report {
             outcome,
             write_failed,
-        } => (outcome, write_failed),
+        } => (*outcome, write_failed),
         fixing::Next::Exit(code) => return Ok(code),
     };
     if args.timings {
