@@ -148,3 +148,43 @@ fn rounds_compose_into_edits_of_the_original() {
     let kept: Vec<&str> = [4..5, 7..10, 15..19].map(|r| &original[r]).to_vec();
     assert_eq!(kept, [" ", "bb ", "dddd"]);
 }
+
+#[test]
+fn a_twin_elsewhere_is_new_and_a_moved_finding_is_not() {
+    let policy = crate::policy::Policy::builtin().unwrap();
+    let schemas = Schemas::new().unwrap();
+    let run = Run {
+        policy: &policy,
+        limits: crate::engine::ReadLimits::default(),
+    };
+    let names = vec!["t.yaml".to_owned()];
+    let check = |text: &str| recheck::Check::run(&names, &[text.to_owned()], &schemas, &run);
+    let before_text = "apiVersion: catalogue/v1\nkind: Team\nmetadata: {id: ops, name: NO}\nspec: {email: ops@example.org, chat: YES}\n";
+    let before = check(before_text);
+    let ambiguous = |c: &recheck::Check| {
+        c.diagnostics
+            .iter()
+            .filter(|d| d.rule == ids::YAML_AMBIGUOUS_VALUE)
+            .count()
+    };
+    assert_eq!(ambiguous(&before), 2);
+    let at = before_text.find("NO").unwrap();
+    let quote = Edit::replace(at..at + 2, "\"NO\"");
+    // Quoting `NO` moves the `YES` finding along its line: nothing new.
+    let fixed = apply_edits(before_text, [&quote]);
+    let edits: recheck::Edits<'_> = [(0, vec![&quote])].into();
+    assert!(check(&fixed).new_since(&before, &edits).is_empty());
+    // A fix that quotes `NO` and writes its twin elsewhere: the twin is new, though
+    // counting by file, rule and message would see one `NO` finding before and after.
+    let end = before_text.find("NO}").unwrap() + 2;
+    let twin = Edit::replace(end..end, ", description: NO");
+    let text = apply_edits(before_text, [&quote, &twin]);
+    let after = check(&text);
+    assert_eq!(ambiguous(&after), 2);
+    let new = after.new_since(&before, &[(0, vec![&quote, &twin])].into());
+    assert_eq!(new.len(), 1, "{new:#?}");
+    assert_eq!(
+        new[0].primary.location.span.start,
+        text.rfind("NO").unwrap()
+    );
+}
