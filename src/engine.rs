@@ -14,7 +14,7 @@ use crate::policy::config::FailOn;
 use crate::schema::Schemas;
 use crate::source::Files;
 
-pub use crate::read::{DEFAULT_FILE_SIZE, Input, MAX_FILE_SIZE};
+pub use crate::read::{DEFAULT_FILE_SIZE, Input, MAX_FILE_SIZE, ReadLimits};
 pub use crate::settings::{CheckOptions, ConfigChoice};
 pub use crate::timings::{Stage, Timings};
 use crate::workspace::Workspace;
@@ -32,6 +32,9 @@ pub struct Outcome {
     pub timings: Timings,
     /// The files reported on (by file id), when the run reports only some of its files.
     pub focus: Option<Vec<bool>>,
+    /// What the run read at most (from the config): a re-check of fixed texts reads them
+    /// under the same limits.
+    pub limits: ReadLimits,
 }
 
 impl Outcome {
@@ -70,7 +73,17 @@ pub fn check_texts(
     schemas: &Schemas,
     policy: &Policy,
 ) -> (Catalogue, Vec<Diagnostic>) {
-    crate::workspace::check_texts(files, schemas, policy)
+    check_texts_within(files, schemas, policy, &ReadLimits::default())
+}
+
+/// [`check_texts`] under a run's limits: what the fixer re-checks its rounds with.
+pub fn check_texts_within(
+    files: &[(&str, &str)],
+    schemas: &Schemas,
+    policy: &Policy,
+    limits: &ReadLimits,
+) -> (Catalogue, Vec<Diagnostic>) {
+    crate::workspace::check_texts(files, schemas, policy, limits)
 }
 
 /// The config and the policy in force (see [`crate::settings::load_config_and_policy`]).

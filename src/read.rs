@@ -17,6 +17,22 @@ pub const DEFAULT_FILE_SIZE: u64 = 64 * 1024 * 1024;
 /// The most `limits.fileSize` can allow (2 GiB - 1): document trees use 31-bit offsets.
 pub const MAX_FILE_SIZE: u64 = i32::MAX as u64;
 
+/// What a run reads at most: `limits.fileSize` and the loader's caps, from the config.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadLimits {
+    pub file_size: u64,
+    pub load: Limits,
+}
+
+impl Default for ReadLimits {
+    fn default() -> Self {
+        Self {
+            file_size: DEFAULT_FILE_SIZE,
+            load: Limits::default(),
+        }
+    }
+}
+
 /// One file as read: its source and what loading it gave, or the problem that kept it from
 /// being read.
 pub struct Input {
@@ -108,6 +124,19 @@ impl Input {
             loaded: Some(loaded),
             problem: None,
         }
+    }
+
+    /// A file held in memory, read as [`read`] reads one from disk under `limits`: over
+    /// `limits.fileSize`, it is not loaded (a `yaml-limit` finding), as on disk.
+    pub fn in_memory(file: FileId, name: &str, text: &str, limits: &ReadLimits) -> Input {
+        if text.len() as u64 > limits.file_size {
+            let problem = Problem::TooLarge {
+                size: text.len() as u64,
+                limit: limits.file_size,
+            };
+            return Input::problem(file, name, String::new(), problem);
+        }
+        Input::from_text(file, name, text, &limits.load)
     }
 
     /// A file that could not be read (or only up to `text`).

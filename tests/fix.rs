@@ -37,7 +37,8 @@ fn files(dir: &Path) -> Vec<(String, String)> {
             let p = e.unwrap().path();
             (
                 p.file_name().unwrap().to_string_lossy().into_owned(),
-                std::fs::read_to_string(&p).unwrap(),
+                // Lossy: the unreadable-file fixtures are not UTF-8.
+                String::from_utf8_lossy(&std::fs::read(&p).unwrap()).into_owned(),
             )
         })
         .collect();
@@ -157,7 +158,7 @@ fn diff_shows_the_change_and_writes_nothing() {
     assert_eq!(code, 1, "{stderr}");
     insta::assert_snapshot!("diff-single-category", stdout);
     assert!(
-        stderr.contains("would fix 2 findings in 2 files"),
+        stderr.contains("would fix 3 findings in 3 files"),
         "{stderr}"
     );
     assert_eq!(files(dir.path()), before, "--diff changed a file");
@@ -409,6 +410,22 @@ fn every_rule_says_whether_and_how_it_fixes() {
         out.contains("No automatic fix: only a person knows"),
         "{out}"
     );
+    // Custom rules too, with a `help` of their own or without one.
+    for policy in [
+        "policies/examples/strict-production.yaml",
+        "policies/examples/small-team.yaml",
+    ] {
+        let Ok(p) = catalint::policy::Policy::from_file(Path::new(policy)) else {
+            panic!("{policy} does not load");
+        };
+        assert!(!p.custom_rules.is_empty(), "{policy} has no custom rule");
+        for r in &p.custom_rules {
+            let (code, out, err) = run(Path::new("."), &["explain", &r.def.id, "--policy", policy]);
+            assert_eq!(code, 0, "{err}");
+            let fix = &out[out.find("## How to fix").unwrap_or_else(|| panic!("{out}"))..];
+            assert!(fix.contains("No automatic fix"), "{}: {out}", r.def.id);
+        }
+    }
 }
 
 /// Over every rule's failing fixtures and the fix fixtures, with unsafe fixes on: fixing
@@ -431,14 +448,9 @@ fn fixing_the_fixtures_never_breaks_a_file_and_twice_is_once() {
             ..CheckOptions::default()
         })
         .unwrap();
-        let plan = catalint::fix::plan(
-            outcome.files(),
-            &outcome.diagnostics,
-            &outcome.policy,
-            None,
-            opts,
-        )
-        .unwrap();
+        let run = catalint::fix::Run::of(&outcome);
+        let plan =
+            catalint::fix::plan(outcome.files(), &outcome.diagnostics, &run, None, opts).unwrap();
         let texts: Vec<(String, String)> = outcome
             .files()
             .iter()
@@ -465,8 +477,7 @@ fn fixing_the_fixtures_never_breaks_a_file_and_twice_is_once() {
             assert_eq!(syntax, 0, "{}: fixing broke {}", dir.display(), c.path);
         }
         // Twice is once: the fixed texts have no fix left that would apply.
-        let again =
-            catalint::fix::plan(&catalogue.files, &after, &outcome.policy, None, opts).unwrap();
+        let again = catalint::fix::plan(&catalogue.files, &after, &run, None, opts).unwrap();
         assert!(
             again.changes.is_empty(),
             "{}: a second round changed {:?}",
@@ -474,4 +485,154 @@ fn fixing_the_fixtures_never_breaks_a_file_and_twice_is_once() {
             again.changes.iter().map(|c| &c.path).collect::<Vec<_>>()
         );
     }
+}
+
+/// Over every rule's failing fixtures and the fix fixtures: after `--add-suppressions`,
+/// the findings left are exactly those it said it could not comment, and every line of
+/// the files is still there, in order, byte for byte (comments are only added, or rules
+/// added to an existing comment).
+#[test]
+fn add_suppressions_leaves_only_what_it_says_it_left() {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir("fixtures/rules")
+        .unwrap()
+        .map(|e| e.unwrap().path().join("fail"))
+        .collect();
+    dirs.extend(CASES.iter().map(|(r, _)| Path::new("fixtures/fix").join(r)));
+    dirs.push(PathBuf::from("fixtures/fix/add-suppressions"));
+    dirs.sort();
+    let mut comments = 0;
+    let mut left = 0;
+    for dir in dirs {
+        let copy = tempfile::tempdir().unwrap();
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_file() {
+                std::fs::copy(entry.path(), copy.path().join(entry.file_name())).unwrap();
+            }
+        }
+        let before = files(copy.path());
+        let (code, stdout, stderr) = run(
+            copy.path(),
+            &[
+                "check",
+                "--no-config",
+                "--add-suppressions",
+                "--format",
+                "json",
+                ".",
+            ],
+        );
+        assert_ne!(code, 2, "{}: {stderr}", dir.display());
+        let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        let remaining = report["diagnostics"].as_array().unwrap();
+        let said_left = stderr
+            .matches("warning: no suppression comment for")
+            .count();
+        assert_eq!(
+            remaining.len(),
+            said_left,
+            "{}: {stderr}\n{stdout}",
+            dir.display()
+        );
+        let after = files(copy.path());
+        for ((name, b), (_, a)) in before.iter().zip(&after) {
+            // The byte order mark stays first, before any comment on the first line.
+            assert_eq!(b.starts_with('\u{feff}'), a.starts_with('\u{feff}'));
+            let (b, a) = (
+                b.trim_start_matches('\u{feff}'),
+                a.trim_start_matches('\u{feff}'),
+            );
+            let mut kept = a.split_inclusive('\n').filter(|l| {
+                !l.contains("catalint-disable-next-line")
+                    || b.contains(l.trim_end_matches(['\r', '\n']))
+            });
+            for line in b.split_inclusive('\n') {
+                if line.contains("catalint-disable-next-line") {
+                    continue; // may have gained rules
+                }
+                assert!(
+                    kept.any(|l| l == line),
+                    "{}/{name}: line {line:?} lost or changed:\n{a}",
+                    dir.display()
+                );
+            }
+        }
+        comments += stderr.matches("wrote ").count();
+        left += said_left;
+    }
+    eprintln!("add-suppressions: {comments} runs wrote comments, {left} findings left");
+}
+
+#[test]
+fn add_suppressions_after_fix_comments_what_remains() {
+    let dir = copy_fixture("add-suppressions");
+    let before = files(dir.path());
+    // A preview first: the comments as a diff, nothing written.
+    let (code, diff, stderr) = run(
+        dir.path(),
+        &["check", "--no-config", "--add-suppressions", "--diff", "."],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        diff.contains("+  # catalint-disable-next-line single-category -- TODO"),
+        "{diff}"
+    );
+    assert!(
+        stderr.contains("would write 5 suppression comments for 5 findings in 2 files"),
+        "{stderr}"
+    );
+    assert_eq!(files(dir.path()), before, "--diff wrote");
+    // The diff shows the fixes or the comments, not both.
+    let (code, _, stderr) = run(
+        dir.path(),
+        &[
+            "check",
+            "--no-config",
+            "--fix",
+            "--add-suppressions",
+            "--diff",
+            ".",
+        ],
+    );
+    assert_eq!(code, 2, "{stderr}");
+
+    let (code, stdout, stderr) = run(
+        dir.path(),
+        &[
+            "check",
+            "--no-config",
+            "--fix",
+            "--add-suppressions",
+            "--format",
+            "json",
+            ".",
+        ],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    insta::assert_snapshot!("add-suppressions-stderr", stderr);
+    insta::assert_snapshot!("add-suppressions-files", shown(&files(dir.path())));
+    // What remains is what could take no comment.
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let remaining: Vec<String> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{} {}",
+                d["file"].as_str().unwrap(),
+                d["line"],
+                d["rule"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(remaining, ["flow.yaml:12 schema"], "{stdout}");
+    // Twice is once.
+    let after = files(dir.path());
+    let (_, _, stderr) = run(
+        dir.path(),
+        &["check", "--no-config", "--add-suppressions", "."],
+    );
+    assert!(stderr.contains("wrote 0 suppression comments"), "{stderr}");
+    assert_eq!(files(dir.path()), after);
 }

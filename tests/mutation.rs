@@ -3,79 +3,56 @@
 //! and every finding points inside its file. The mutated file is checked together with the
 //! rest of the example catalogue, so cross-file rules run too.
 
+mod common;
+
 use catalint::engine::check_texts;
 use catalint::policy::Policy;
 use catalint::schema::Schemas;
 
-const REPLACEMENTS: &[u8] = b"\n :\"[&#\t";
+const TARGET: &str = "services/hr-self-service.yaml";
 
 #[test]
 fn every_single_byte_mutation_is_handled() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/catalogue");
-    let target = std::fs::read_to_string(root.join("services/hr-self-service.yaml")).unwrap();
-    let mut others: Vec<(String, String)> = Vec::new();
-    for folder in ["teams", "services", "products"] {
-        for e in std::fs::read_dir(root.join(folder)).unwrap() {
-            let p = e.unwrap().path();
-            let name = format!("{folder}/{}", p.file_name().unwrap().to_string_lossy());
-            if name != "services/hr-self-service.yaml" {
-                others.push((name, std::fs::read_to_string(&p).unwrap()));
-            }
-        }
-    }
+    let (others, target) = common::example_catalogue_without(TARGET);
     let schemas = Schemas::new().unwrap();
     let policy = Policy::builtin().unwrap();
-    let bytes = target.as_bytes();
     let mut clean: Vec<(&str, &str)> = others
         .iter()
         .map(|(n, t)| (n.as_str(), t.as_str()))
         .collect();
-    clean.push(("services/hr-self-service.yaml", &target));
+    clean.push((TARGET, &target));
     assert!(
         check_texts(&clean, &schemas, &policy).1.is_empty(),
         "the unmutated catalogue is clean"
     );
     let mut runs = 0;
     let mut with_findings = 0;
-    for i in 0..bytes.len() {
-        let mut variants: Vec<Vec<u8>> = vec![[&bytes[..i], &bytes[i + 1..]].concat()];
-        for &r in REPLACEMENTS {
-            if r != bytes[i] {
-                let mut v = bytes.to_vec();
-                v[i] = r;
-                variants.push(v);
-            }
+    // Mutations inside a multi-byte character are not UTF-8; reading reports those before
+    // the pipeline (tested in tests/hostile.rs).
+    for (i, text) in common::single_byte_mutants(&target, 0..target.len()) {
+        let mut files: Vec<(&str, &str)> = others
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .collect();
+        files.push((TARGET, &text));
+        let (catalogue, diagnostics) = check_texts(&files, &schemas, &policy);
+        runs += 1;
+        if !diagnostics.is_empty() {
+            with_findings += 1;
         }
-        for v in variants {
-            // Mutations inside a multi-byte character are not UTF-8; reading reports those
-            // before the pipeline (tested in tests/hostile.rs).
-            let Ok(text) = String::from_utf8(v) else {
-                continue;
-            };
-            let mut files: Vec<(&str, &str)> = others
-                .iter()
-                .map(|(n, t)| (n.as_str(), t.as_str()))
-                .collect();
-            files.push(("services/hr-self-service.yaml", &text));
-            let (catalogue, diagnostics) = check_texts(&files, &schemas, &policy);
-            runs += 1;
-            if !diagnostics.is_empty() {
-                with_findings += 1;
-            }
-            for d in &diagnostics {
-                let f = catalogue.files.get(d.primary.location.file);
-                let span = &d.primary.location.span;
-                assert!(
-                    span.start <= span.end && span.end <= f.text.len(),
-                    "byte {i}: span {span:?} outside {}",
-                    f.path
-                );
-                assert!(
-                    f.text.is_char_boundary(span.start) && f.text.is_char_boundary(span.end),
-                    "byte {i}: span {span:?} splits a character"
-                );
-                assert!(!d.message.is_empty());
-            }
+        for d in &diagnostics {
+            let f = catalogue.files.get(d.primary.location.file);
+            let span = &d.primary.location.span;
+            assert!(
+                span.start <= span.end && span.end <= f.text.len(),
+                "byte {i}: span {span:?} outside {}",
+                f.path
+            );
+            assert!(
+                f.text.is_char_boundary(span.start) && f.text.is_char_boundary(span.end),
+                "byte {i}: span {span:?} splits a character"
+            );
+            assert!(!d.message.is_empty());
         }
     }
     eprintln!("mutation: {runs} mutated files checked, {with_findings} with findings");

@@ -15,17 +15,20 @@
 //!   that adds a finding that was not there, is dropped and reported as not applied.
 //! - Rounds stop when nothing changes, or after [`MAX_ROUNDS`].
 
+pub mod compose;
 pub mod diff;
+pub mod recheck;
 pub mod suppression;
 pub mod write;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::ops::Range;
 
 use crate::diagnostic::{self, Applicability, Diagnostic, Edit, Fix, ids};
-use crate::policy::Policy;
 use crate::schema::Schemas;
 use crate::source::Files;
+pub use recheck::Run;
+use recheck::{Check, Edits};
 
 /// Rounds of fixing at most: a fix that keeps re-creating work cannot loop for ever.
 pub const MAX_ROUNDS: usize = 10;
@@ -68,6 +71,9 @@ pub struct Change {
     pub before: String,
     pub after: String,
     pub applied: Vec<Applied>,
+    /// What changed, as edits of `before` (in text order, disjoint) that give `after`:
+    /// every byte outside their ranges is kept.
+    pub edits: Vec<Edit>,
 }
 
 /// What fixing would do: the changed files (in path order), the fixes not applied, and
@@ -86,11 +92,12 @@ impl Plan {
 }
 
 /// Plans the fixes of `reported` (a run's final findings, over `files`), re-checking each
-/// round under `policy`. `focus` (by file id) limits the files that may change.
+/// round under the run's policy and limits. `focus` (by file id) limits the files that
+/// may change.
 pub fn plan(
     files: &Files,
     reported: &[Diagnostic],
-    policy: &Policy,
+    run: &Run<'_>,
     focus: Option<&[bool]>,
     opts: FixOptions,
 ) -> Result<Plan, String> {
@@ -106,6 +113,7 @@ pub fn plan(
     let before: Vec<String> = files.iter().map(|(_, f)| f.text.to_string()).collect();
     let mut texts = before.clone();
     let mut applied: Vec<Vec<Applied>> = vec![Vec::new(); texts.len()];
+    let mut composed: Vec<compose::Composed> = vec![Default::default(); texts.len()];
     let mut rejected = Vec::new();
     let mut tried: HashSet<(usize, String, String)> = HashSet::new();
     let mut rounds = 0;
@@ -117,8 +125,10 @@ pub fn plan(
         .map(|i| focus.is_none_or(|f| f.get(i).copied().unwrap_or(false)))
         .collect();
 
-    let mut current = Check::run(&names, &texts, &schemas, policy);
-    for d in &current.diagnostics {
+    let mut current = Check::run(&names, &texts, &schemas, run);
+    // The run's own findings count too: a file not read as UTF-8 is held here as a lossy
+    // copy, which parses, and one over `limits.fileSize` as an empty text.
+    for d in current.diagnostics.iter().chain(reported) {
         if matches!(d.rule.as_ref(), ids::UNREADABLE_FILE | ids::YAML_LIMIT) {
             writable[d.file().0 as usize] = false;
         }
@@ -154,11 +164,16 @@ pub fn plan(
         }
         rounds += 1;
         let mut next = texts.clone();
+        let mut edits: Edits<'_> = Edits::new();
         for (file, fixes) in by_file(&chosen) {
             next[file] = apply(&texts[file], fixes.iter().map(|c| &c.fix));
+            edits.insert(file, sorted_edits(fixes.iter().map(|c| &c.fix)));
         }
-        let checked = Check::run(&names, &next, &schemas, policy);
-        if checked.adds_nothing_to(&current).is_ok() {
+        let checked = Check::run(&names, &next, &schemas, run);
+        if checked.adds_nothing_to(&current, &edits).is_ok() {
+            for (&file, e) in &edits {
+                composed[file].add(e.iter().copied());
+            }
             for c in &chosen {
                 applied[c.file].push(c.applied());
             }
@@ -166,14 +181,17 @@ pub fn plan(
             current = checked;
             continue;
         }
+        drop(edits);
         // Something in the round broke the file or added a finding: try the fixes one by
         // one, keeping each that is harmless on its own.
         for c in chosen {
             let mut next = texts.clone();
             next[c.file] = apply(&texts[c.file], std::iter::once(&c.fix));
-            let checked = Check::run(&names, &next, &schemas, policy);
-            match checked.adds_nothing_to(&current) {
+            let checked = Check::run(&names, &next, &schemas, run);
+            let edits: Edits<'_> = [(c.file, sorted_edits(std::iter::once(&c.fix)))].into();
+            match checked.adds_nothing_to(&current, &edits) {
                 Ok(()) => {
+                    composed[c.file].add(c.fix.edits.iter());
                     applied[c.file].push(c.applied());
                     texts = next;
                     current = checked;
@@ -198,6 +216,7 @@ pub fn plan(
             before: before[i].clone(),
             after: texts[i].clone(),
             applied: std::mem::take(&mut applied[i]),
+            edits: composed[i].edits(&texts[i]),
         })
         .collect();
     changes.sort_by(|a, b| a.path.cmp(&b.path));
@@ -220,51 +239,6 @@ impl Candidate {
         Applied {
             rule: self.rule.clone(),
             description: self.fix.description.clone(),
-        }
-    }
-}
-
-/// The findings of one version of the texts, counted by what they say.
-struct Check {
-    files: Files,
-    diagnostics: Vec<Diagnostic>,
-    counts: HashMap<(usize, String, String), usize>,
-}
-
-impl Check {
-    fn run(names: &[String], texts: &[String], schemas: &Schemas, policy: &Policy) -> Check {
-        let inputs: Vec<(&str, &str)> = names
-            .iter()
-            .zip(texts)
-            .map(|(n, t)| (n.as_str(), t.as_str()))
-            .collect();
-        let (catalogue, diagnostics) = crate::engine::check_texts(&inputs, schemas, policy);
-        let mut counts = HashMap::new();
-        for d in &diagnostics {
-            *counts
-                .entry((d.file().0 as usize, d.rule.to_string(), d.message.clone()))
-                .or_insert(0) += 1;
-        }
-        Check {
-            files: catalogue.files,
-            diagnostics,
-            counts,
-        }
-    }
-
-    /// `Ok` when every finding here was in `before` too (positions aside); otherwise what
-    /// is new, in words.
-    fn adds_nothing_to(&self, before: &Check) -> Result<(), String> {
-        let new = self.diagnostics.iter().find(|d| {
-            let key = (d.file().0 as usize, d.rule.to_string(), d.message.clone());
-            self.counts.get(&key) > before.counts.get(&key)
-        });
-        match new {
-            None => Ok(()),
-            Some(d) if matches!(d.rule.as_ref(), ids::YAML_SYNTAX | ids::DUPLICATE_KEY) => Err(
-                format!("the file would no longer parse ({}: {})", d.rule, d.message),
-            ),
-            Some(d) => Err(format!("it would add a finding: {}: {}", d.rule, d.message)),
         }
     }
 }
@@ -321,10 +295,21 @@ fn by_file(chosen: &[Candidate]) -> Vec<(usize, Vec<&Candidate>)> {
     map.into_iter().collect()
 }
 
-/// Applies non-overlapping fixes to `text`; every byte outside their edits is kept.
-pub fn apply<'f>(text: &str, fixes: impl IntoIterator<Item = &'f Fix>) -> String {
+/// The edits of `fixes`, in text order.
+fn sorted_edits<'f>(fixes: impl IntoIterator<Item = &'f Fix>) -> Vec<&'f Edit> {
     let mut edits: Vec<&Edit> = fixes.into_iter().flat_map(|f| f.edits.iter()).collect();
     edits.sort_by_key(|e| (e.range.start, e.range.end));
+    edits
+}
+
+/// Applies non-overlapping fixes to `text`; every byte outside their edits is kept.
+pub fn apply<'f>(text: &str, fixes: impl IntoIterator<Item = &'f Fix>) -> String {
+    apply_edits(text, sorted_edits(fixes))
+}
+
+/// Applies edits in text order to `text`; an edit that overlaps an earlier one, or lies
+/// outside the text, is skipped. Every byte outside the edits is kept.
+pub fn apply_edits<'e>(text: &str, edits: impl IntoIterator<Item = &'e Edit>) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let mut at = 0;
     for e in edits {

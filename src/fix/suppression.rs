@@ -17,7 +17,13 @@ pub fn remove(
 ) -> Option<Fix> {
     let text: &str = &source.text;
     let line = source.line_of(span.start);
-    let (start, end) = (source.line_start(line), source.line_end(line));
+    // A byte order mark before a comment on the first line stays.
+    let bom = if line == 0 && text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
+    let (start, end) = (source.line_start(line) + bom, source.line_end(line));
     let content = text.get(start..end)?;
     // The list of ids: from the end of the directive to `--` (or the end of the line).
     let before_ids = text.get(start..span.start)?;

@@ -183,9 +183,12 @@ impl CustomRule {
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
+        doc.push_str("\n## How to fix\n");
         if let Some(h) = &self.def.help {
-            doc.push_str(&format!("\n## How to fix\n{h}\n"));
+            doc.push_str(&format!("{h}\n\n"));
         }
+        // A policy states what is required, not how to repair it: custom rules carry none.
+        doc.push_str("No automatic fix: `catalint check --fix` leaves a custom rule's findings to a person.\n");
         doc
     }
 

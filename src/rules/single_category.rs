@@ -40,8 +40,9 @@ Keep the one category that says how the service is delivered and supported. If i
 two services (a business outcome and the application behind it), define two services and
 make one depend on the other.
 
-`catalint check --fix` rewrites a one-item flow list (`[platform]`) as the value
-(`platform`), a safe fix. Two or more categories need a person's choice: no fix.
+`catalint check --fix` rewrites a one-item list, flow (`[platform]`) or block (`- platform`
+on the line below `category:`), as the value (`category: platform`), a safe fix. Two or more
+categories need a person's choice: no fix.
 "#,
 };
 
@@ -148,30 +149,115 @@ impl Rule for SingleCategory {
     }
 }
 
-/// `[platform]` -> `platform`: the list's one item, written as it was (quotes and all), in
-/// place of the flow list. Safe: a one-item list can only mean that one category. A block
-/// list (`- platform` on its own line) is left to a person: its line layout is theirs.
+/// `[platform]`, or a block list of one `- platform`, -> `platform`: the list's one item,
+/// written as it was (quotes and all), in place of the list. Safe: a one-item list can
+/// only mean that one category. Anything else in the way (a comment between the key and
+/// the list, an anchor or a tag, an item over several lines) is left to a person.
 fn unwrap_list(text: &str, e: EntityRef<'_>, ptr: &str, one: &str) -> Option<Fix> {
+    if e.written_at(ptr).is_some() {
+        return None; // through an alias: the anchor's list may be used elsewhere too
+    }
     let list = e.value_span(ptr);
     let item = e.value_span(&format!("{ptr}/0"));
-    // Spans may carry the blanks that follow a node: the item is its text, trimmed, and
-    // the list runs from its `[` to the `]` after the item.
+    // Spans may carry the blanks that follow a node: the item is its text, trimmed.
     let item_text = text.get(item.clone())?.trim_end();
-    let after_item = text.get(item.start + item_text.len()..)?;
-    let close = item.start + item_text.len() + after_item.find(']')? + 1;
-    let between = text.get(item.start + item_text.len()..close - 1)?;
-    let opening = text.get(list.start..item.start)?;
-    if !opening.starts_with('[')
-        || !opening[1..].trim().is_empty()
-        || !between.trim().is_empty()
-        || item_text.is_empty()
-        || item_text.starts_with(['*', '&', '!'])
-        || e.written_at(ptr).is_some()
+    if item_text.is_empty()
+        || item_text.starts_with(['*', '&', '!', '|', '>', '[', '{'])
+        || item_text.contains(['\n', '\r'])
     {
         return None;
     }
+    let item_end = item.start + item_text.len();
+    let opening = text.get(list.start..item.start)?;
+    let edit = if let Some(inside) = opening.strip_prefix('[') {
+        // `[ platform ]`: from the `[` to the `]` after the item.
+        let close = item_end + text.get(item_end..)?.find(']')? + 1;
+        let between = text.get(item_end..close - 1)?;
+        if !inside.trim().is_empty() || !between.trim().is_empty() {
+            return None;
+        }
+        Edit::replace(list.start..close, item_text)
+    } else if let Some(dash) = text
+        .get(..item.start)?
+        .trim_end_matches([' ', '\t'])
+        .strip_suffix('-')
+        .map(str::len)
+        .filter(|&dash| dash < item.start && (list.start == dash || list.start == item.start))
+    {
+        // `category:` then `- platform` on a line of its own (the list starts at the dash,
+        // or at the item when the dash is as indented as the key): from just after the
+        // colon to the end of the item, so that a comment after the item stays on its line.
+        let key = e.key_span(ptr);
+        let gap = text.get(key.end..dash)?;
+        let after_colon = gap.trim_start_matches([' ', '\t']).strip_prefix(':')?;
+        let colon_end = dash - after_colon.len();
+        let blank = |s: &str| s.chars().all(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
+        if !blank(after_colon)
+            || !after_colon.contains(['\n', '\r'])
+            || dash + 1 == item.start
+            || !blank(text.get(item_end..list.end.max(item_end))?)
+        {
+            return None;
+        }
+        Edit::replace(colon_end..item_end, format!(" {item_text}"))
+    } else {
+        return None;
+    };
     Some(Fix::safe(
         format!("write the one category `{one}` without the list"),
-        vec![Edit::replace(list.start..close, item_text)],
+        vec![edit],
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::check_texts;
+    use crate::policy::Policy;
+    use crate::schema::Schemas;
+
+    /// The text after the `single-category` fix of a service whose `spec` starts with
+    /// `category` written as given, or `None` when the finding has no fix.
+    fn fixed(category: &str) -> Option<String> {
+        let text = format!(
+            "apiVersion: catalogue/v1\nkind: Service\nmetadata: {{id: s, name: S}}\nspec:\n{category}\n  facing: supporting\n"
+        );
+        let (_, found) = check_texts(
+            &[("s.yaml", &text)],
+            &Schemas::new().unwrap(),
+            &Policy::builtin().unwrap(),
+        );
+        let d = found.iter().find(|d| d.rule == "single-category")?;
+        let fix = d.fix.as_deref()?;
+        Some(crate::fix::apply(&text, [fix])[text.find("spec:\n")? + 6..].to_owned())
+    }
+
+    #[test]
+    fn a_block_list_of_one_becomes_its_item() {
+        let after = "  category: platform\n  facing: supporting\n";
+        assert_eq!(fixed("  category:\n    - platform").as_deref(), Some(after));
+        assert_eq!(fixed("  category:\n  - platform").as_deref(), Some(after));
+        assert_eq!(
+            fixed("  category:\r\n    - 'platform'  # kept").as_deref(),
+            Some("  category: 'platform'  # kept\n  facing: supporting\n")
+        );
+        assert_eq!(
+            fixed("  category:   \n\n    -   platform").as_deref(),
+            Some(after)
+        );
+    }
+
+    #[test]
+    fn a_block_list_with_anything_in_the_way_is_left_to_a_person() {
+        for category in [
+            "  category: # the main one\n    - platform",
+            "  category:\n    # the main one\n    - platform",
+            "  category: &c\n    - platform",
+            "  category: !!seq\n    - platform",
+            "  category:\n    -\n      platform",
+            "  category:\n    - platform\n    - business",
+            "  category:\n    - \"plat\n      form\"",
+        ] {
+            assert_eq!(fixed(category), None, "{category:?}");
+        }
+    }
 }

@@ -240,7 +240,7 @@ impl Workspace {
 
     fn read_found(&self, id: FileId, found: &Found, name: &str) -> Input {
         match self.overlay.get(found.path()) {
-            Some(text) => Input::from_text(id, name, text.clone(), &self.settings.limits),
+            Some(text) => Input::in_memory(id, name, text, &self.read_limits()),
             None => read::read(
                 found,
                 name,
@@ -248,6 +248,13 @@ impl Workspace {
                 self.settings.file_size,
                 &self.settings.limits,
             ),
+        }
+    }
+
+    fn read_limits(&self) -> read::ReadLimits {
+        read::ReadLimits {
+            file_size: self.settings.file_size,
+            load: self.settings.limits,
         }
     }
 
@@ -369,8 +376,10 @@ impl Workspace {
 
     /// A finished one-shot check: what `catalint check` reports.
     pub fn into_outcome(self) -> crate::engine::Outcome {
+        let limits = self.read_limits();
         let focus = self.reported;
         crate::engine::Outcome {
+            limits,
             fail_on: self.settings.fail_on,
             policy: self.settings.policy,
             catalogue: self.state.catalogue,
@@ -393,8 +402,9 @@ pub(crate) fn check_texts(
     files: &[(&str, &str)],
     schemas: &Schemas,
     policy: &crate::policy::Policy,
+    limits: &read::ReadLimits,
 ) -> (Catalogue, Vec<Diagnostic>) {
-    let mut state = State::from_texts(files, &crate::load::Limits::default());
+    let mut state = State::from_texts(files, limits);
     let env = Env {
         policy,
         schemas,

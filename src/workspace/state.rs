@@ -116,15 +116,15 @@ pub(crate) struct State {
 
 impl State {
     /// Files held in memory, read and waiting for their first check.
-    pub fn from_texts(files: &[(&str, &str)], limits: &load::Limits) -> State {
+    pub fn from_texts(files: &[(&str, &str)], limits: &crate::read::ReadLimits) -> State {
         let inputs: Vec<Input> = files
             .par_iter()
             .enumerate()
             .map(|(i, (name, text))| {
-                Input::from_text(
+                Input::in_memory(
                     FileId(u32::try_from(i).unwrap_or(u32::MAX)),
                     name,
-                    *text,
+                    text,
                     limits,
                 )
             })

@@ -89,3 +89,52 @@ pub fn cannot_check(what: &str, how_to_fix: &str) {
 
 #[allow(dead_code)]
 pub mod python;
+
+/// What the mutation tests put in place of a byte: the characters that matter to YAML.
+#[allow(dead_code)]
+pub const MUTATION_BYTES: &[u8] = b"\n :\"[&#\t";
+
+/// The mutation corpus: every byte of `text` deleted, or replaced by each of
+/// [`MUTATION_BYTES`], at the byte positions `positions` names; mutants that are not
+/// UTF-8 (an edit inside a multi-byte character) are left out. Yields (position, mutant).
+#[allow(dead_code)]
+pub fn single_byte_mutants(
+    text: &str,
+    positions: impl Iterator<Item = usize>,
+) -> impl Iterator<Item = (usize, String)> {
+    let bytes = text.as_bytes().to_vec();
+    positions
+        .filter(move |&i| i < text.len())
+        .flat_map(move |i| {
+            let mut variants: Vec<Vec<u8>> = vec![[&bytes[..i], &bytes[i + 1..]].concat()];
+            for &r in MUTATION_BYTES {
+                if r != bytes[i] {
+                    let mut v = bytes.clone();
+                    v[i] = r;
+                    variants.push(v);
+                }
+            }
+            variants
+                .into_iter()
+                .filter_map(move |v| String::from_utf8(v).ok().map(|t| (i, t)))
+        })
+}
+
+/// The example catalogue's files but `except` (paths relative to it), and that file's text.
+#[allow(dead_code)]
+pub fn example_catalogue_without(except: &str) -> (Vec<(String, String)>, String) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/catalogue");
+    let target = std::fs::read_to_string(root.join(except)).unwrap();
+    let mut others: Vec<(String, String)> = Vec::new();
+    for folder in ["teams", "services", "products"] {
+        for e in std::fs::read_dir(root.join(folder)).unwrap() {
+            let p = e.unwrap().path();
+            let name = format!("{folder}/{}", p.file_name().unwrap().to_string_lossy());
+            if name != except {
+                others.push((name, std::fs::read_to_string(&p).unwrap()));
+            }
+        }
+    }
+    others.sort();
+    (others, target)
+}

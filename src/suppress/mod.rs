@@ -22,6 +22,8 @@ use crate::policy::Policy;
 use crate::rules::{self, invalid_suppression, unused_suppression};
 use crate::source::{FileId, Files, Location, SourceFile};
 
+pub mod add;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Scope {
     /// 0-based line covered.
@@ -91,12 +93,22 @@ impl Scalars {
     }
 }
 
+/// Where the text of a 0-based line starts: after a byte order mark on the first line, so
+/// that a comment on it is read as on any other line.
+fn text_start(source: &SourceFile, line: usize) -> usize {
+    let start = source.line_start(line);
+    match line == 0 && source.text.starts_with('\u{feff}') {
+        true => start + '\u{feff}'.len_utf8(),
+        false => start,
+    }
+}
+
 /// Per line of a file: whether it holds only blanks or a YAML comment.
 fn comment_or_blank_lines(source: &SourceFile, scalars: &Scalars) -> Vec<bool> {
     let mut cursor = 0;
     (0..source.line_count())
         .map(|line| {
-            let (start, end) = (source.line_start(line), source.line_end(line));
+            let (start, end) = (text_start(source, line), source.line_end(line));
             let content = &source.text[start..end];
             let trimmed = content.trim_start();
             let at = start + (content.len() - trimmed.len());
@@ -127,7 +139,7 @@ fn scan(
     let mut entries = Vec::new();
     let mut cursor = 0;
     for (line, &covered) in next_code.iter().enumerate() {
-        let (start, end) = (source.line_start(line), source.line_end(line));
+        let (start, end) = (text_start(source, line), source.line_end(line));
         let content = &text[start..end];
         let trimmed = content.trim_start();
         let Some(comment) = trimmed.strip_prefix('#') else {
@@ -303,8 +315,13 @@ mod tests {
     /// A service whose owner is a team's mailbox (an `individual-owner` finding), with
     /// `description` written as given (indented under `metadata`), then `tail`.
     fn rules_of(description: &str, tail: &str) -> Vec<String> {
+        rules_after("", description, tail)
+    }
+
+    /// [`rules_of`], with `head` before the service's first line.
+    fn rules_after(head: &str, description: &str, tail: &str) -> Vec<String> {
         let service = format!(
-            "apiVersion: catalogue/v1\nkind: Service\nmetadata:\n  id: svc\n  name: Svc\n  description: {description}\n{tail}spec:\n  category: infrastructure\n  facing: supporting\n  lifecycle: live\n  criticality: 3\n  owner: {{team: ops, serviceOwner: ops@example.org}}\n  hours: {{service: 24x7, support: 24x7}}\n  serviceLevels:\n    agreement: OLA\n    availability: {{target: 99.9, measuredDuring: 24x7}}\n"
+            "{head}apiVersion: catalogue/v1\nkind: Service\nmetadata:\n  id: svc\n  name: Svc\n  description: {description}\n{tail}spec:\n  category: infrastructure\n  facing: supporting\n  lifecycle: live\n  criticality: 3\n  owner: {{team: ops, serviceOwner: ops@example.org}}\n  hours: {{service: 24x7, support: 24x7}}\n  serviceLevels:\n    agreement: OLA\n    availability: {{target: 99.9, measuredDuring: 24x7}}\n"
         );
         let schemas = Schemas::new().unwrap();
         let policy = Policy::builtin().unwrap();
@@ -327,6 +344,12 @@ mod tests {
         let rules = rules_of("|\n    text\n", &format!("{WORDS}\n"));
         assert!(!rules.contains(&"individual-owner".to_owned()), "{rules:?}");
         let rules = rules_of("|\n    text\n", &format!(" {WORDS}\n"));
+        assert!(!rules.contains(&"individual-owner".to_owned()), "{rules:?}");
+    }
+
+    #[test]
+    fn a_comment_on_the_first_line_after_a_byte_order_mark_suppresses() {
+        let rules = rules_after(&format!("\u{feff}{WORDS}\n"), "plain", "");
         assert!(!rules.contains(&"individual-owner".to_owned()), "{rules:?}");
     }
 

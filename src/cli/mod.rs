@@ -14,6 +14,8 @@ use crate::report::{self, Format, Human, HumanOptions, Reporter};
 use crate::rules::REGISTRY;
 use crate::schema;
 
+mod fixing;
+
 /// Exit codes of the contract.
 pub mod exit {
     /// No finding at or above the failing severity.
@@ -166,10 +168,14 @@ pub struct CheckArgs {
     /// --fix unless --diff is given.
     #[arg(long, conflicts_with = "write_baseline")]
     pub unsafe_fixes: bool,
-    /// Print a unified diff of what --fix would change and change nothing (exit 1 if it
-    /// would change anything).
+    /// Print a unified diff of what --fix (or --add-suppressions) would change and change
+    /// nothing (exit 1 if it would change anything).
     #[arg(long, conflicts_with = "write_baseline")]
     pub diff: bool,
+    /// Write a `# catalint-disable-next-line RULE -- TODO` comment above each remaining
+    /// finding (after the fixes, with --fix), for adopting catalint on an existing catalogue.
+    #[arg(long, conflicts_with = "write_baseline")]
+    pub add_suppressions: bool,
 }
 
 fn parse_rule_level(s: &str) -> Result<(String, Level), String> {
@@ -289,11 +295,11 @@ const MIN_WIDTH: usize = 40;
 
 fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
     let opts = CheckOptions {
-        paths: args.paths,
+        paths: args.paths.clone(),
         config: args.settings.choice(),
         policy: args.settings.policy.clone(),
         fail_on: args.fail_on,
-        rule_levels: args.rules,
+        rule_levels: args.rules.clone(),
         baseline: args.baseline.clone(),
     };
     let width = output_width(args.width);
@@ -301,66 +307,18 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resul
         color: use_color(args.color, io::stdout().is_terminal()),
         width: Some(width),
     });
-    let mut outcome = match engine::check(&opts) {
+    let outcome = match engine::check(&opts) {
         Ok(o) => o,
         Err(e) => return run_error(e, err, Some(width)),
     };
     // A file that could not be written keeps its findings, and the run says it failed.
-    let mut write_failed = false;
-    if args.fix || args.unsafe_fixes || args.diff {
-        let plan = match crate::fix::plan(
-            outcome.files(),
-            &outcome.diagnostics,
-            &outcome.policy,
-            outcome.focus.as_deref(),
-            crate::fix::FixOptions {
-                unsafe_fixes: args.unsafe_fixes,
-            },
-        ) {
-            Ok(p) => p,
-            Err(e) => return run_error(RunError::Internal(e), err, Some(width)),
-        };
-        for r in &plan.rejected {
-            writeln!(
-                err,
-                "warning: fix not applied in {}:{} ({}: {}): {}",
-                r.path, r.line, r.rule, r.description, r.reason
-            )?;
-        }
-        if args.diff {
-            for c in &plan.changes {
-                out.write_all(crate::fix::diff::unified(&c.path, &c.before, &c.after).as_bytes())?;
-            }
-            if !args.quiet {
-                writeln!(err, "{}", fix_summary(&plan, "would fix"))?;
-            }
-            return Ok(if plan.changes.is_empty() {
-                exit::OK
-            } else {
-                exit::FINDINGS
-            });
-        }
-        let mut written = 0;
-        for c in &plan.changes {
-            match crate::fix::write::replace(&c.path, &c.before, &c.after) {
-                Ok(()) => written += 1,
-                Err(e) => {
-                    writeln!(err, "error: {e}")?;
-                    write_failed = true;
-                }
-            }
-        }
-        if !args.quiet && !write_failed {
-            writeln!(err, "{}", fix_summary(&plan, "fixed"))?;
-        }
-        if written > 0 {
-            // What remains, checked again from the files as now written.
-            outcome = match engine::check(&opts) {
-                Ok(o) => o,
-                Err(e) => return run_error(e, err, Some(width)),
-            };
-        }
-    }
+    let (outcome, write_failed) = match fixing::run(&args, &opts, outcome, width, out, err)? {
+        fixing::Next::Report {
+            outcome,
+            write_failed,
+        } => (*outcome, write_failed),
+        fixing::Next::Exit(code) => return Ok(code),
+    };
     if args.timings {
         for stage in &outcome.timings.stages {
             let memory = match stage.resident {
@@ -460,19 +418,8 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resul
     Ok(code)
 }
 
-/// "fixed 3 findings in 2 files" (or "would fix", for `--diff`).
-fn fix_summary(plan: &crate::fix::Plan, verb: &str) -> String {
-    let n = plan.applied();
-    let files = plan.changes.len();
-    format!(
-        "{verb} {n} finding{} in {files} file{}",
-        if n == 1 { "" } else { "s" },
-        if files == 1 { "" } else { "s" }
-    )
-}
-
 /// Reports why a run could not be done, on stderr; exit 2.
-fn run_error(e: RunError, err: &mut dyn Write, width: Option<usize>) -> io::Result<u8> {
+pub(crate) fn run_error(e: RunError, err: &mut dyn Write, width: Option<usize>) -> io::Result<u8> {
     match e {
         RunError::Settings { files, diagnostics } => {
             let human = Human::new(HumanOptions {
