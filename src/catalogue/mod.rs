@@ -110,29 +110,18 @@ impl<'c> EntityRef<'c> {
     /// Where the value at `pointer` is written (for an aliased value: the use site). A
     /// missing pointer falls back to the key of its nearest written ancestor.
     pub fn value_span(&self, pointer: &str) -> Range<usize> {
-        match self.source.doc.spans().resolve(pointer) {
-            Some(r) if r.exact => r.value,
-            Some(r) => r.key.unwrap_or(r.value),
-            None => self.source.doc.span.clone(),
-        }
+        self.source.doc.value_span(pointer)
     }
 
     /// The key of the entry at `pointer` (its value span for list items and the root).
     pub fn key_span(&self, pointer: &str) -> Range<usize> {
-        match self.source.doc.spans().resolve(pointer) {
-            Some(r) => r.key.unwrap_or(r.value),
-            None => self.source.doc.span.clone(),
-        }
+        self.source.doc.key_span(pointer)
     }
 
     /// Where a field missing from the mapping at `parent` is reported: the key of that
     /// mapping (e.g. `spec:`), or the document's first line for the root.
     pub fn missing_span(&self, parent: &str) -> Range<usize> {
-        if parent.is_empty() {
-            let s = self.source.doc.span.start;
-            return s..s;
-        }
-        self.key_span(parent)
+        self.source.doc.missing_span(parent)
     }
 
     pub fn at_value(&self, pointer: &str) -> Location {
@@ -269,13 +258,7 @@ fn classify(source: &SourceDocument) -> Result<Option<Kind>, Box<Diagnostic>> {
     if !doc.complete {
         return Ok(None);
     }
-    let at = |pointer: &str| -> Location {
-        let span = match doc.spans().resolve(pointer) {
-            Some(r) if r.exact => r.value,
-            _ => doc.span.start..doc.span.start,
-        };
-        Location::new(source.file, span)
-    };
+    let at = |pointer: &str| Location::new(source.file, doc.value_span(pointer));
     let map = match doc.value.root().view() {
         View::Null => return Ok(None),
         View::Object(map) => map,

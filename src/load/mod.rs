@@ -68,6 +68,9 @@ pub struct Document {
     pub value: Tree,
     /// Byte range of the document's root node.
     pub span: Range<usize>,
+    /// Where the line of the root node's start ends: a field missing from the root is
+    /// underlined on that line.
+    first_line_end: usize,
     /// False when a limit cut parts of the document out: it is reported by `yaml-limit`
     /// and not validated further, so that the cut does not cascade into other findings.
     pub complete: bool,
@@ -154,6 +157,36 @@ impl Document {
             return &[];
         }
         &self.detail().ambiguous
+    }
+
+    // Every stage that points at a place of a document (schema findings, rules, settings)
+    // asks these three: one answer for where a value, a key and a missing field are.
+
+    /// Where the value at `pointer` is written (for an aliased value: the use site). A
+    /// missing pointer falls back to the key of its nearest written ancestor.
+    pub fn value_span(&self, pointer: &str) -> Range<usize> {
+        match self.spans().resolve(pointer) {
+            Some(r) if r.exact => r.value,
+            Some(r) => r.key.unwrap_or(r.value),
+            None => self.span.clone(),
+        }
+    }
+
+    /// The key of the entry at `pointer` (its value for list items and the root).
+    pub fn key_span(&self, pointer: &str) -> Range<usize> {
+        match self.spans().resolve(pointer) {
+            Some(r) => r.key.unwrap_or(r.value),
+            None => self.span.clone(),
+        }
+    }
+
+    /// Where a field missing from the mapping at `parent` is reported: that mapping's key
+    /// (`spec:`), or, for the root, the document's first line.
+    pub fn missing_span(&self, parent: &str) -> Range<usize> {
+        if parent.is_empty() {
+            return self.span.start..self.first_line_end.max(self.span.start);
+        }
+        self.key_span(parent)
     }
 }
 

@@ -39,20 +39,11 @@ impl Settings {
 
     /// Where the value at `pointer` is written: for findings on settings.
     pub fn at(&self, pointer: &str) -> Location {
-        let span = match self.doc.spans().resolve(pointer) {
-            Some(r) if r.exact => r.value,
-            Some(r) => r.key.unwrap_or(r.value),
-            None => self.doc.span.clone(),
-        };
-        Location::new(self.file, span)
+        Location::new(self.file, self.doc.value_span(pointer))
     }
 
     pub fn at_key(&self, pointer: &str) -> Location {
-        let span = match self.doc.spans().resolve(pointer) {
-            Some(r) => r.key.unwrap_or(r.value),
-            None => self.doc.span.clone(),
-        };
-        Location::new(self.file, span)
+        Location::new(self.file, self.doc.key_span(pointer))
     }
 
     pub fn invalid(self, diagnostics: Vec<Diagnostic>) -> SettingsError {

@@ -229,12 +229,8 @@ fn to_diagnostics(check: &SchemaCheck<'_>, root: &Value, issue: Issue) -> Vec<Di
     let loc = |span: Range<usize>| Location::new(check.file, span);
     let path = display_path(&issue.pointer);
     let schema_here = subschema(root, parent_of(&issue.eval));
+    let value_span = doc.value_span(&issue.pointer);
     let resolved = doc.spans().resolve(&issue.pointer);
-    let value_span = match &resolved {
-        Some(r) if r.exact => r.value.clone(),
-        Some(r) => r.key.clone().unwrap_or_else(|| r.value.clone()),
-        None => doc.span.clone(),
-    };
     let written_at = resolved.as_ref().and_then(|r| r.written_at.clone());
     let source = check.text.get(value_span.clone()).unwrap_or("");
     let ambiguous = doc
@@ -255,7 +251,7 @@ fn to_diagnostics(check: &SchemaCheck<'_>, root: &Value, issue: Issue) -> Vec<Di
     };
     match &issue.what {
         What::Required(prop) => {
-            let span = missing_span(check, &issue.pointer);
+            let span = doc.missing_span(&issue.pointer);
             let hint = schema_here.and_then(|s| property_hint(root, s, prop));
             let whose = if issue.pointer.is_empty() {
                 "the document".to_owned()
@@ -568,23 +564,6 @@ fn string_options<'s>(root: &'s Value, s: &'s Value, out: &mut Vec<&'s str>, dep
     if let Some(items) = s.get("items") {
         string_options(root, items, out, depth + 1);
     }
-}
-
-/// Where a field missing from the mapping at `pointer` is reported: that mapping's key, or
-/// the first line of the document for the root.
-fn missing_span(check: &SchemaCheck<'_>, pointer: &str) -> Range<usize> {
-    let doc = check.doc;
-    if !pointer.is_empty()
-        && let Some(r) = doc.spans().resolve(pointer)
-    {
-        return r.key.unwrap_or(r.value);
-    }
-    let start = doc.span.start;
-    let rest = check.text.get(start..).unwrap_or("");
-    let end = rest
-        .find(['\n', '\r'])
-        .map_or(check.text.len(), |e| start + e);
-    start..end
 }
 
 /// Names an instance's JSON type, for tests and messages.

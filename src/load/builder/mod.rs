@@ -336,10 +336,16 @@ impl<'t> Builder<'t> {
         };
         let value = self.tree.finish(root);
         let maybe_ambiguous = self.maybe_ambiguous;
+        let local = span.start.saturating_sub(self.base);
+        let first_line_end = match self.text.get(local..) {
+            Some(rest) => local + rest.find(['\n', '\r']).unwrap_or(rest.len()) + self.base,
+            None => span.start,
+        };
         self.docs.push(Document {
             index,
             value,
             span,
+            first_line_end,
             complete: !self.truncated,
             details: Details::Built(Box::new(Detail {
                 spans: std::mem::take(&mut self.spans),
