@@ -174,9 +174,9 @@ fn scan(
             any = true;
             let span = id_at..id_at + id.len();
             if !policy.knows(id) {
-                let help = match policy.unknown_rule_message(id).split_once("; ") {
-                    Some((_, hint)) => hint.to_owned(),
-                    None => "`catalint rules` lists every rule id".to_owned(),
+                let help = match policy.nearest_rule(id) {
+                    Some(n) => format!("did you mean `{n}`?"),
+                    None => "`catalint rules` lists them".to_owned(),
                 };
                 out.push(
                     rules::finding(

@@ -6,6 +6,7 @@
 //! one per folder. A change re-reads and re-parses only the files it names and keeps the
 //! schema results of the others ([`state`] says what is redone and why).
 
+mod stages;
 mod state;
 
 use std::collections::HashMap;
@@ -294,7 +295,7 @@ impl Workspace {
             // A finding is the reported files' business when any of its places lies in one:
             // a staged copy that repeats an id, or a staged edit that closes a cycle, is
             // reported even where the finding's primary place is an unchanged file.
-            diagnostics.retain(|d| d.places().any(|l| state::in_focus(Some(focus), l.file)));
+            diagnostics.retain(|d| d.places().any(|l| stages::in_focus(Some(focus), l.file)));
         }
         diagnostic::sort(&mut diagnostics, files);
         let mut summary = Summary::count(

@@ -8,20 +8,23 @@
 //! the catalogue-wide rules) runs again over the whole catalogue after every change: each is
 //! linear, and running it whole is what keeps the answer equal to a fresh check's.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use crate::catalogue::{Catalogue, EntityRef, Kind, SourceDocument};
-use crate::diagnostic::{Diagnostic, Label};
+use crate::catalogue::{Catalogue, Kind, SourceDocument};
+use crate::diagnostic::Diagnostic;
 use crate::discover::Found;
-use crate::load;
 use crate::policy::Policy;
 use crate::read::Input;
-use crate::rules::{self, Context, REGISTRY};
-use crate::schema::{self, Schemas};
-use crate::source::{FileId, Location, SourceFile};
+use crate::rules::{self, Context};
+use crate::schema::Schemas;
+use crate::source::{FileId, SourceFile};
 use crate::timings::Timings;
+
+use super::stages::{
+    catalogue_rules, collect_strings, empty_file, entity_rules, validate_document,
+};
 
 /// What the stages read besides the files: the policy, the compiled schemas, and which
 /// rules are off everywhere (their checks are skipped).
@@ -57,10 +60,10 @@ pub(crate) struct FileState {
 }
 
 #[derive(Debug, Default)]
-struct DocCheck {
-    findings: Vec<Diagnostic>,
+pub(super) struct DocCheck {
+    pub findings: Vec<Diagnostic>,
     /// Pointers whose values broke the schema: the domain rules leave them alone.
-    failed: Vec<String>,
+    pub failed: Vec<String>,
 }
 
 impl FileState {
@@ -388,209 +391,4 @@ impl State {
         }
         failed
     }
-}
-
-fn validate_document(
-    env: &Env<'_>,
-    catalogue: &Catalogue,
-    i: usize,
-    kind: Option<Kind>,
-    focus: Option<&[bool]>,
-) -> DocCheck {
-    let source = &catalogue.documents[i];
-    let focused = in_focus(focus, source.file);
-    let Some(kind) = kind else {
-        let findings = match focused {
-            true => schema::ambiguity(source.file, &source.doc, &[]),
-            false => Vec::new(),
-        };
-        return DocCheck {
-            findings,
-            failed: Vec::new(),
-        };
-    };
-    let check = schema::SchemaCheck {
-        compiled: env.schemas.get(kind),
-        file: source.file,
-        text: &catalogue.files.get(source.file).text,
-        doc: &source.doc,
-    };
-    let owned = |issue: &schema::Issue| schema::owned_by_domain_rule(kind, issue);
-    if !focused {
-        return DocCheck {
-            findings: Vec::new(),
-            failed: schema::failed_pointers(&check, &owned),
-        };
-    }
-    let mut findings = schema::check_document(&check, &owned);
-    let failed = findings.iter().filter_map(|d| d.pointer.clone()).collect();
-    let ambiguous = schema::ambiguity(source.file, &source.doc, &findings);
-    findings.extend(ambiguous);
-    DocCheck { findings, failed }
-}
-
-/// What the per-entity rules found.
-struct EntityFindings {
-    /// By file: the findings of the rules that read only their entity (for the changed
-    /// files) and of those that look others up (for the files to recheck).
-    by_file: HashMap<FileId, (Vec<Diagnostic>, Vec<Diagnostic>)>,
-    /// A focused run's findings, which are not kept.
-    uncached: Vec<Diagnostic>,
-}
-
-/// Per-entity rules: those that read only their entity for the entities of changed files,
-/// those that look other entities up for the entities of the files in `recheck`.
-///
-/// In a focused run nothing is kept: only the entities of the reported files, and those that
-/// name one of their ids, are checked (a per-entity finding can have a related place in
-/// another file: a live product on a service that a staged edit made `pipeline`), and the
-/// places decide what is reported.
-fn entity_rules(
-    cx: &Context<'_>,
-    env: &Env<'_>,
-    focus: Option<&[bool]>,
-    changed: &[bool],
-    recheck: &[bool],
-) -> EntityFindings {
-    let catalogue = cx.catalogue;
-    let focused_ids: HashSet<&str> = match focus {
-        None => HashSet::new(),
-        Some(_) => catalogue
-            .iter()
-            .filter(|e| in_focus(focus, e.file()))
-            .filter_map(|e| e.entity.id.as_deref())
-            .collect(),
-    };
-    let entity_rules = || {
-        REGISTRY
-            .iter()
-            .filter(|r| r.meta().stage == rules::Stage::Entity && !(env.off)(r.meta().id))
-    };
-    let flag = |marks: &[bool], file: FileId| marks.get(file.0 as usize).copied().unwrap_or(true);
-    let results: Vec<(FileId, Vec<Diagnostic>, Vec<Diagnostic>)> = (0..catalogue.entities.len())
-        .into_par_iter()
-        .filter(|&i| {
-            let file = catalogue.entity(i).file();
-            focus.is_some() || flag(changed, file) || flag(recheck, file)
-        })
-        .map(|i| {
-            let e = catalogue.entity(i);
-            let mut own = Vec::new();
-            let mut across = Vec::new();
-            let custom = env
-                .policy
-                .custom_rules
-                .iter()
-                .filter(|r| !(env.off)(&r.def.id));
-            if focus.is_some() {
-                if !in_focus(focus, e.file()) && !names_any(e, &focused_ids) {
-                    for rule in custom {
-                        rule.check_references(cx, e, &mut across);
-                    }
-                } else {
-                    for rule in entity_rules() {
-                        rule.check_entity(cx, e, &mut across);
-                    }
-                    for rule in custom {
-                        rule.check_entity(cx, e, &mut across);
-                    }
-                }
-                return (e.file(), own, across);
-            }
-            let (own_too, lookups) = (flag(changed, e.file()), flag(recheck, e.file()));
-            for rule in entity_rules() {
-                match rule.reads_only_its_entity() {
-                    true if own_too => rule.check_entity(cx, e, &mut own),
-                    true => {}
-                    false if lookups => rule.check_entity(cx, e, &mut across),
-                    false => {}
-                }
-            }
-            if lookups {
-                for rule in custom {
-                    rule.check_entity(cx, e, &mut across);
-                }
-            }
-            (e.file(), own, across)
-        })
-        .collect();
-    let mut found = EntityFindings {
-        by_file: HashMap::new(),
-        uncached: Vec::new(),
-    };
-    for (file, own, across) in results {
-        if focus.is_some() {
-            found.uncached.extend(across);
-        } else if !own.is_empty() || !across.is_empty() {
-            let slot = found.by_file.entry(file).or_default();
-            slot.0.extend(own);
-            slot.1.extend(across);
-        }
-    }
-    found
-}
-
-fn collect_strings(node: load::Node<'_>, out: &mut Vec<Box<str>>) {
-    match node.view() {
-        load::View::String(s) => out.push(s.into()),
-        load::View::Array(items) => items.into_iter().for_each(|n| collect_strings(n, out)),
-        load::View::Object(members) => members
-            .into_iter()
-            .for_each(|(_, n)| collect_strings(n, out)),
-        _ => {}
-    }
-}
-
-/// Catalogue-wide rules are independent of each other: run side by side.
-fn catalogue_rules(cx: &Context<'_>, env: &Env<'_>) -> Vec<Diagnostic> {
-    let builtin = REGISTRY
-        .par_iter()
-        .filter(|r| r.meta().stage == rules::Stage::Catalogue && !(env.off)(r.meta().id))
-        .flat_map_iter(|rule| {
-            let mut out = Vec::new();
-            rule.check_catalogue(cx, &mut out);
-            out
-        });
-    let custom = env
-        .policy
-        .custom_rules
-        .par_iter()
-        .filter(|r| !(env.off)(&r.def.id))
-        .flat_map_iter(|rule| {
-            let mut out = Vec::new();
-            rule.check_catalogue(cx, &mut out);
-            out
-        });
-    builtin.chain(custom).collect()
-}
-
-fn empty_file(id: FileId) -> Diagnostic {
-    Diagnostic::new(
-        rules::empty_file::META.id,
-        rules::empty_file::META.default_severity,
-        "the file holds no catalogue entity",
-        Label::new(Location::new(id, 0..0), "empty, or only comments"),
-    )
-    .with_help("write the entity, or delete the file")
-}
-
-/// Whether any string in `e`'s document is one of `ids`: a cheap over-approximation of
-/// "`e` refers to one of them" (an extra check only costs time; places filter the output).
-fn names_any(e: EntityRef<'_>, ids: &HashSet<&str>) -> bool {
-    if ids.is_empty() {
-        return false;
-    }
-    fn walk(node: load::Node<'_>, ids: &HashSet<&str>) -> bool {
-        match node.view() {
-            load::View::String(s) => ids.contains(s),
-            load::View::Array(items) => items.into_iter().any(|n| walk(n, ids)),
-            load::View::Object(members) => members.into_iter().any(|(_, n)| walk(n, ids)),
-            _ => false,
-        }
-    }
-    e.get("/spec").is_some_and(|spec| walk(spec, ids))
-}
-
-pub(crate) fn in_focus(focus: Option<&[bool]>, file: FileId) -> bool {
-    focus.is_none_or(|f| f.get(file.0 as usize).copied().unwrap_or(false))
 }
