@@ -1,5 +1,8 @@
 //! The command line: argument definitions and the commands behind them. Commands write only
 //! to the writers they are given; `main` owns the process (exit code, broken pipes).
+//!
+//! Why one file of this size: clap's argument definitions are most of it, and they read best
+//! beside the commands that use them; the fix and suppression steps live in `fixing.rs`.
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;

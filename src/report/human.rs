@@ -9,6 +9,10 @@
 //! an [`Excerpt`] instead: a window of characters around each label, the cut marked with
 //! `…`, underlines of at most [`UNDERLINE_MAX`] characters, the first [`RELATED_SHOWN`]
 //! related places and a count of the others. The `file:line:column` headers stay exact.
+//!
+//! Why one file of this size: the window, the excerpt and the summary line are one renderer's
+//! parts, tested together by the rendered snapshots; split, each part would only be read
+//! through the others.
 
 use std::fmt;
 use std::io::{self, Write};

@@ -1,5 +1,9 @@
 //! Validator errors -> `schema` findings: one root cause, one finding, at the exact key or
 //! value, in plain words that name what is allowed, with help that knows YAML.
+//!
+//! Why one file of this size: every kind of validator error is turned into words here, and
+//! the kinds share the helpers that find the allowed values and the close ones; the YAML 1.1
+//! ambiguity check is apart, in `ambiguity.rs`.
 
 use std::ops::Range;
 
@@ -9,7 +13,7 @@ use serde_json::Value;
 
 use super::Compiled;
 use super::describe::{expectation, one_of, plain, property_hint, property_names, subschema};
-use crate::catalogue::{clip, show, show_json};
+use crate::catalogue::{clip, show_json};
 use crate::diagnostic::{Diagnostic, Edit, Fix, Label, Severity};
 use crate::load::{Ambiguous, Document, push_segment};
 use crate::source::{FileId, Location};
@@ -584,86 +588,5 @@ fn json_type(t: JsonType) -> &'static str {
         JsonType::Number => "a number",
         JsonType::Object => "a mapping",
         JsonType::String => "a string",
-    }
-}
-
-/// `yaml-ambiguous-value` warnings: YAML 1.1 traps that the schema accepted (a trap the
-/// schema rejects is already explained in that `schema` finding's help).
-pub fn ambiguity(file: FileId, doc: &Document, reported: &[Diagnostic]) -> Vec<Diagnostic> {
-    doc.ambiguous()
-        .iter()
-        .filter(|a| {
-            !reported
-                .iter()
-                .any(|d| d.pointer.as_deref() == Some(a.pointer.as_str()))
-        })
-        .map(|a| {
-            let what = if a.is_key { "key" } else { "value" };
-            let reading = if a.is_key {
-                format!("the string \"{}\"", a.text)
-            } else {
-                match doc.value.pointer(&a.pointer) {
-                    Some(v) => show(v),
-                    None => format!("\"{}\"", a.text),
-                }
-            };
-            Diagnostic::new(
-                crate::diagnostic::ids::YAML_AMBIGUOUS_VALUE,
-                Severity::Warning,
-                format!(
-                    "unquoted {what} `{}` means {reading} in YAML 1.2 but {} to YAML 1.1 tools",
-                    a.text, a.yaml11
-                ),
-                Label::new(
-                    Location::new(file, a.span.clone()),
-                    format!("YAML 1.1 reads {}", a.yaml11),
-                ),
-            )
-            .with_pointer(a.pointer.clone())
-            .with_fix(ambiguity_fix(doc, a))
-            .with_help(
-                match doc
-                    .value
-                    .pointer(&a.pointer)
-                    .filter(|_| !a.is_key)
-                    .map(|n| n.view())
-                {
-                    // A number the schema accepted: its plain decimal form reads the same to all.
-                    Some(crate::load::View::Number(v)) => {
-                        format!("write it as `{v}`, which every YAML tool reads as the same number")
-                    }
-                    _ => format!(
-                        "quote it (\"{}\") so that every tool reads the same text",
-                        a.text
-                    ),
-                },
-            )
-        })
-        .collect()
-}
-
-/// Quote the trap, or, for a number that YAML 1.2 reads as a number, write it in the
-/// decimal form every version reads alike. Safe: catalint's reading does not change.
-fn ambiguity_fix(doc: &Document, a: &Ambiguous) -> Fix {
-    let number = doc
-        .value
-        .pointer(&a.pointer)
-        .filter(|_| !a.is_key)
-        .and_then(|n| match n.view() {
-            crate::load::View::Number(v) => Some(v.to_string()),
-            _ => None,
-        });
-    match number {
-        Some(v) => Fix::safe(
-            format!("write `{}` as `{v}`", a.text),
-            vec![Edit::replace(a.span.clone(), v)],
-        ),
-        None => Fix::safe(
-            format!("quote `{}` so that YAML 1.1 tools read a string", a.text),
-            vec![Edit::replace(
-                a.span.clone(),
-                crate::fix::double_quoted(&a.text),
-            )],
-        ),
     }
 }

@@ -3,6 +3,7 @@
 //! editors via `catalint schema`) and compiled once per run. Errors become `schema`
 //! findings at the exact key or value, in plain words ([`errors`]).
 
+mod ambiguity;
 mod describe;
 mod errors;
 mod instance;
@@ -10,7 +11,8 @@ mod instance;
 use serde_json::{Map, Value};
 
 use crate::catalogue::Kind;
-pub use errors::{Issue, SchemaCheck, ambiguity, check_document, display_path, failed_pointers};
+pub use ambiguity::ambiguity;
+pub use errors::{Issue, SchemaCheck, check_document, display_path, failed_pointers};
 pub use instance::Arena;
 
 const COMMON: &str = include_str!("../../schemas/common.schema.json");

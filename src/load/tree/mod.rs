@@ -10,6 +10,9 @@
 //! validation reads this form directly (`schema::instance`), so no `serde_json::Value` is
 //! ever built for a catalogue document, except on the cold paths that show a value in a
 //! message.
+//!
+//! Why one file of this size: the tree, its node views and their iterators are one data
+//! structure's read side; the builder is apart, in `build.rs`.
 
 use std::fmt;
 use std::ops::Range;
