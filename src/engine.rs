@@ -137,11 +137,11 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome, RunError> {
         .collect();
 
     timings.mark("read and load");
-    // 3-5. Index, schemas, rules.
-    let schemas = Schemas::new().map_err(RunError::Internal)?;
+    // 3-5. Index, schemas, rules. The schemas are the policy's: composed and compiled once
+    // when it was read.
     let (catalogue, diagnostics) = analyse(
         inputs,
-        &schemas,
+        &policy.schemas,
         &policy,
         &|rule| levels.off_everywhere(rule),
         focus,
@@ -251,7 +251,7 @@ pub fn analyse(
     }
 
     // 3. Index.
-    let (catalogue, index_findings) = Catalogue::build(files, documents);
+    let (catalogue, index_findings) = Catalogue::build(files, documents, &policy.kinds);
     diagnostics.extend(index_findings);
     timings.mark("index");
 
@@ -275,8 +275,12 @@ pub fn analyse(
                 };
                 return (i, found, Vec::new());
             };
+            // Every kind the index knows has a schema, when `schemas` are the policy's.
+            let Some(compiled) = schemas.get(kind) else {
+                return (i, Vec::new(), Vec::new());
+            };
             let check = schema::SchemaCheck {
-                compiled: schemas.get(kind),
+                compiled,
                 file: source.file,
                 text: &catalogue.files.get(source.file).text,
                 doc: &source.doc,

@@ -11,37 +11,8 @@ use crate::source::{FileId, Files, Location};
 
 pub const API_VERSION: &str = "catalogue/v1";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
-    Service,
-    Product,
-    Team,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 3] = [Kind::Service, Kind::Product, Kind::Team];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Service => "Service",
-            Kind::Product => "Product",
-            Kind::Team => "Team",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
-    /// "a service", "a product", "a team": for messages.
-    pub fn article(self) -> &'static str {
-        match self {
-            Kind::Service => "a Service",
-            Kind::Product => "a Product",
-            Kind::Team => "a Team",
-        }
-    }
-}
+mod kind;
+pub use kind::{DeclaredName, Kind, Kinds, join_words};
 
 /// A document of one file, as loaded.
 #[derive(Debug)]
@@ -210,11 +181,16 @@ impl Catalogue {
 
     /// Builds the index from loaded documents; documents that are not entities of a known
     /// kind give findings instead. Documents must already be in file order.
-    pub fn build(files: Files, documents: Vec<SourceDocument>) -> (Catalogue, Vec<Diagnostic>) {
+    /// `kinds` are the kinds the policy knows.
+    pub fn build(
+        files: Files,
+        documents: Vec<SourceDocument>,
+        kinds: &Kinds,
+    ) -> (Catalogue, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
         let mut entities = Vec::with_capacity(documents.len());
         for (i, source) in documents.iter().enumerate() {
-            match classify(source) {
+            match classify(source, kinds) {
                 Ok(Some(kind)) => {
                     let id = source
                         .doc
@@ -259,7 +235,7 @@ impl Catalogue {
 
 /// Decides the kind of a document: `Ok(None)` for an empty document, a finding for a
 /// document that is not a catalogue entity.
-fn classify(source: &SourceDocument) -> Result<Option<Kind>, Box<Diagnostic>> {
+fn classify(source: &SourceDocument, kinds: &Kinds) -> Result<Option<Kind>, Box<Diagnostic>> {
     let doc = &source.doc;
     if !doc.complete {
         return Ok(None);
@@ -287,10 +263,11 @@ fn classify(source: &SourceDocument) -> Result<Option<Kind>, Box<Diagnostic>> {
                     Label::new(at(""), format!("{what} where a mapping is expected")),
                 )
                 .with_pointer("")
-                .with_help(
+                .with_help(format!(
                     "a catalogue document is a mapping: `apiVersion: catalogue/v1`, \
-                     `kind: Service|Product|Team`, `metadata:` and `spec:`",
-                ),
+                     `kind: {}`, `metadata:` and `spec:`",
+                    kinds.all().map(Kind::as_str).collect::<Vec<_>>().join("|")
+                )),
             ));
         }
     };
@@ -326,20 +303,20 @@ fn classify(source: &SourceDocument) -> Result<Option<Kind>, Box<Diagnostic>> {
         }
     }
     match map.get("kind").map(Node::view) {
-        Some(View::String(k)) => match Kind::parse(k) {
+        Some(View::String(k)) => match kinds.parse(k) {
             Some(kind) => Ok(Some(kind)),
             None => {
-                let near = crate::suggest::nearest(k, Kind::ALL.iter().map(|k| k.as_str()));
+                let near = crate::suggest::nearest(k, kinds.all().map(Kind::as_str));
                 let help = match near {
                     Some(n) => {
-                        format!("did you mean `kind: {n}`? kinds are Service, Product and Team")
+                        format!("did you mean `kind: {n}`? kinds are {}", kinds.words("and"))
                     }
-                    None => "the kinds are Service, Product and Team".into(),
+                    None => format!("the kinds are {}", kinds.words("and")),
                 };
                 Err(unknown(
                     format!("unknown kind `{k}`"),
                     "/kind",
-                    "not Service, Product or Team",
+                    &format!("not {}", kinds.words("or")),
                     help,
                 ))
             }
@@ -348,13 +325,13 @@ fn classify(source: &SourceDocument) -> Result<Option<Kind>, Box<Diagnostic>> {
             format!("`kind` must be a string, found {}", show_view(&v)),
             "/kind",
             "not a kind",
-            "write `kind: Service`, `kind: Product` or `kind: Team`".into(),
+            format!("write {}", kinds.written()),
         )),
         None => Err(unknown(
             "the document has no `kind`".into(),
             "",
             "no kind in this document",
-            "add `kind: Service`, `kind: Product` or `kind: Team`".into(),
+            format!("add {}", kinds.written()),
         )),
     }
 }

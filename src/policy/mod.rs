@@ -2,7 +2,9 @@
 //! and the run's configuration (`catalint.yaml`).
 
 pub mod config;
+pub mod fields;
 pub mod file;
+pub mod kinds;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -98,6 +100,15 @@ struct PolicySpec {
     rules: BTreeMap<String, RuleSetting>,
     #[serde(default)]
     custom_rules: Vec<serde_json::Value>,
+    /// Kinds the organisation adds (`Supplier: {spec: <JSON Schema>, references: [...]}`).
+    #[serde(default)]
+    kinds: serde_json::Map<String, Value>,
+    /// Fields added to kinds (`Service: {properties: {spec: {properties: {...}}}}`).
+    #[serde(default)]
+    fields: serde_json::Map<String, Value>,
+    /// References added to kinds (`Service: [{path: /spec/supplier, kind: Supplier}]`).
+    #[serde(default)]
+    references: serde_json::Map<String, Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -135,6 +146,12 @@ pub struct Policy {
     /// The policy files it was composed from (none for the built-in policy): they are
     /// settings, never catalogue files.
     pub files: Vec<PathBuf>,
+    /// The kinds a catalogue may hold: the built-in ones and the policy's own.
+    pub kinds: crate::catalogue::Kinds,
+    /// Every kind's schema, organisation fields merged in, compiled once.
+    pub schemas: crate::schema::Schemas,
+    /// The references the policy adds, to its own kinds or from built-in ones.
+    pub references: Vec<kinds::Reference>,
 }
 
 /// One policy file of an `extends` chain, parsed.
@@ -204,6 +221,29 @@ impl Policy {
         let mut custom: Vec<std::sync::Arc<CustomRule>> = Vec::new();
         let (mut name, mut origin) = (String::new(), String::new());
         let files: Vec<PathBuf> = layers.iter().filter_map(|l| l.path.clone()).collect();
+        let composed = kinds::compose(
+            &layers
+                .iter()
+                .map(|l| kinds::LayerKinds {
+                    settings: &l.settings,
+                    origin: &l.origin,
+                    kinds: &l.spec.kinds,
+                    fields: &l.spec.fields,
+                    references: &l.spec.references,
+                })
+                .collect::<Vec<_>>(),
+        );
+        let composed = match composed {
+            Ok(c) => c,
+            Err((li, diagnostics)) => {
+                return Err(layers
+                    .into_iter()
+                    .nth(li)
+                    .map_or(SettingsError::Io("policy".into()), |l| {
+                        l.settings.invalid(diagnostics)
+                    }));
+            }
+        };
         // Custom rules first, so that `rules:` settings may name them in any layer.
         let mut all_custom: Vec<(usize, usize, CustomRuleDef)> = Vec::new();
         for (li, layer) in layers.iter().enumerate() {
@@ -245,21 +285,24 @@ impl Policy {
         let mut compile_errors: Vec<(usize, Diagnostic)> = Vec::new();
         for (li, i, def) in all_custom {
             let layer = &layers[li];
-            match CustomRule::compile(def, layer.origin.clone()) {
+            let at = format!("/spec/customRules/{i}");
+            match CustomRule::compile(def, layer.origin.clone(), &composed.kinds, &at) {
                 Ok(rule) => {
                     custom.retain(|r| r.def.id != rule.def.id);
                     custom.push(std::sync::Arc::new(rule));
                 }
                 Err(errors) => {
-                    for (pointer, message) in errors {
+                    for (pointer, message, help) in errors {
                         compile_errors.push((
                             li,
                             invalid(
                                 &layer.settings,
-                                &format!("/spec/customRules/{i}{pointer}"),
+                                &format!("{at}{pointer}"),
                                 format!("custom rule: {message}"),
                                 "here",
-                                "fix the rule's definition; `catalint schema Policy` describes it",
+                                help.as_deref().unwrap_or(
+                                    "fix the rule's definition; `catalint schema Policy` describes it",
+                                ),
                             ),
                         ));
                     }
@@ -349,7 +392,18 @@ impl Policy {
             rules: rules_map,
             custom_rules: custom,
             files,
+            kinds: composed.kinds,
+            schemas: composed.schemas,
+            references: composed.references,
         })
+    }
+
+    /// The references the policy adds to entities of `kind`.
+    pub fn references_of(
+        &self,
+        kind: crate::catalogue::Kind,
+    ) -> impl Iterator<Item = &kinds::Reference> {
+        self.references.iter().filter(move |r| r.from == kind)
     }
 
     pub fn category(&self, id: &str) -> Option<&Category> {

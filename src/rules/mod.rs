@@ -119,7 +119,10 @@ pub struct Context<'a> {
     pub catalogue: &'a Catalogue,
     pub policy: &'a Policy,
     graph: std::sync::OnceLock<graph::Graph<'a>>,
-    ids: [std::sync::OnceLock<crate::suggest::Index<'a>>; 3],
+    /// Ids by kind, for "did you mean": built for every kind at once on first use.
+    ids: std::sync::OnceLock<
+        std::collections::HashMap<crate::catalogue::Kind, crate::suggest::Index<'a>>,
+    >,
     /// Ids by kind and length in characters, for the "exactly one close id" test of fixes.
     by_length: std::sync::OnceLock<
         std::collections::HashMap<(crate::catalogue::Kind, usize), Vec<&'a str>>,
@@ -176,7 +179,7 @@ impl<'a> Context<'a> {
             catalogue,
             policy,
             graph: std::sync::OnceLock::new(),
-            ids: Default::default(),
+            ids: std::sync::OnceLock::new(),
             schema_failures: SchemaFailures::default(),
             suggested: Default::default(),
             by_length: std::sync::OnceLock::new(),
@@ -197,8 +200,13 @@ impl<'a> Context<'a> {
     /// What a reference to an entity of kind `want` names: the one resolution that every
     /// rule checking a reference shares.
     pub fn resolve(&self, id: &str, want: crate::catalogue::Kind) -> Target<'a> {
+        self.resolve_any(id, &[want])
+    }
+
+    /// [`Context::resolve`] for a reference that may name an entity of any of `want`.
+    pub fn resolve_any(&self, id: &str, want: &[crate::catalogue::Kind]) -> Target<'a> {
         match self.catalogue.get(id) {
-            Some(t) if t.kind() == want => Target::Found(t),
+            Some(t) if want.contains(&t.kind()) => Target::Found(t),
             Some(t) => Target::WrongKind(t),
             None => Target::Missing,
         }
@@ -212,21 +220,24 @@ impl<'a> Context<'a> {
         if let Some(&answer) = lock().get(&(kind, Box::from(input))) {
             return answer;
         }
-        let slot = match kind {
-            crate::catalogue::Kind::Service => 0,
-            crate::catalogue::Kind::Product => 1,
-            crate::catalogue::Kind::Team => 2,
-        };
-        let index = self.ids[slot].get_or_init(|| {
-            let mut ids: Vec<&'a str> = self
-                .catalogue
-                .iter()
-                .filter(|e| e.entity.id.is_some() && e.kind() == kind)
-                .map(|e| e.id())
-                .collect();
-            ids.sort_by_key(|id| id.chars().count());
-            crate::suggest::Index::new(ids)
+        let indexes = self.ids.get_or_init(|| {
+            let mut by_kind: std::collections::HashMap<_, Vec<&'a str>> =
+                std::collections::HashMap::new();
+            for e in self.catalogue.iter().filter(|e| e.entity.id.is_some()) {
+                by_kind.entry(e.kind()).or_default().push(e.id());
+            }
+            by_kind
+                .into_iter()
+                .map(|(k, mut ids)| {
+                    ids.sort_by_key(|id| id.chars().count());
+                    (k, crate::suggest::Index::new(ids))
+                })
+                .collect()
         });
+        let Some(index) = indexes.get(&kind) else {
+            lock().insert((kind, input.into()), None);
+            return None;
+        };
         let reach = (input.chars().count() / 3).max(1) + 1;
         let answer = index.nearest_within(input, reach);
         lock().insert((kind, input.into()), answer);

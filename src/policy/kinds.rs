@@ -1,0 +1,564 @@
+//! A policy's kinds as data: the organisation's own kinds (`spec.kinds`), fields added to
+//! any kind (`spec.fields`, merged by [`super::fields`]) and references between entities
+//! (`spec.references`, and a declared kind's own `references`). Composed over the layers of
+//! an `extends` chain into the kinds a catalogue may hold, one compiled schema per kind,
+//! and the references `unresolved-reference` checks.
+//!
+//! ```yaml
+//! spec:
+//!   kinds:
+//!     Supplier:
+//!       description: A company the organisation buys from.
+//!       spec: {properties: {contact: {$ref: "#/$defs/email"}}, required: [contact]}
+//!   fields:
+//!     Service: {properties: {spec: {properties: {supplier: {$ref: "#/$defs/id"}}}}}
+//!   references:
+//!     Service: [{path: /spec/supplier, kind: Supplier}]
+//! ```
+
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use super::fields;
+use super::file::Settings;
+use crate::catalogue::{API_VERSION, Kind, Kinds};
+use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::load::{Node, View};
+use crate::schema::Schemas;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KindDef {
+    #[serde(default)]
+    description: Option<String>,
+    spec: Value,
+    #[serde(default)]
+    references: Vec<ReferenceDef>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReferenceDef {
+    path: String,
+    kind: OneOrMany,
+    #[serde(default)]
+    name: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    fn entries(&self) -> Vec<(Option<usize>, &str)> {
+        match self {
+            OneOrMany::One(s) => vec![(None, s.as_str())],
+            OneOrMany::Many(v) => v
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (Some(i), s.as_str()))
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Segment {
+    Key(String),
+    /// `*`: every item of a list.
+    Each,
+}
+
+/// A reference an entity of kind `from` makes: the ids at `path` name entities of `kinds`.
+#[derive(Debug, Clone)]
+pub struct Reference {
+    pub from: Kind,
+    /// The JSON pointer as written, `*` standing for every item of a list.
+    pub path: String,
+    segments: Vec<Segment>,
+    pub kinds: Vec<Kind>,
+    /// What the reference is, for messages ("the supplier of `payroll`").
+    pub role: String,
+}
+
+impl Reference {
+    /// The ids this reference names in a document: each with its JSON pointer, in order.
+    pub fn targets<'a>(&self, root: Node<'a>) -> Vec<(String, &'a str)> {
+        let mut at: Vec<(String, Node<'a>)> = vec![(String::new(), root)];
+        for seg in &self.segments {
+            let mut next = Vec::new();
+            for (pointer, node) in at {
+                match seg {
+                    Segment::Key(k) => {
+                        if let Some(child) = node.get(k) {
+                            next.push((crate::load::push_segment(&pointer, k), child));
+                        }
+                    }
+                    Segment::Each => {
+                        if let Some(items) = node.as_array() {
+                            next.extend(
+                                items
+                                    .enumerate()
+                                    .map(|(i, n)| (format!("{pointer}/{i}"), n)),
+                            );
+                        }
+                    }
+                }
+            }
+            at = next;
+        }
+        at.into_iter()
+            .filter_map(|(p, n)| match n.view() {
+                View::String(s) => Some((p, s)),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// What a policy's layers say about kinds, composed.
+#[derive(Debug)]
+pub struct Composed {
+    pub kinds: Kinds,
+    pub schemas: Schemas,
+    pub references: Vec<Reference>,
+}
+
+/// One layer of the `extends` chain: its file and its three sections, as written.
+pub struct LayerKinds<'a> {
+    pub settings: &'a Settings,
+    pub origin: &'a str,
+    pub kinds: &'a Map<String, Value>,
+    pub fields: &'a Map<String, Value>,
+    pub references: &'a Map<String, Value>,
+}
+
+/// Findings on one layer, by the layer's index.
+pub type LayerErrors = (usize, Vec<Diagnostic>);
+
+/// A kind's schema while it is composed, with the last layer and place that shaped it
+/// (where a compile error is reported).
+type Shaping = (Kind, Value, Option<(usize, String)>);
+
+fn error(at: crate::source::Location, message: String, label: &str, help: String) -> Diagnostic {
+    Diagnostic::new(
+        crate::diagnostic::ids::SCHEMA,
+        Severity::Error,
+        message,
+        Label::new(at, label),
+    )
+    .with_help(help)
+}
+
+fn unknown_kind(kinds: &Kinds, name: &str) -> String {
+    match crate::suggest::nearest(name, kinds.all().map(Kind::as_str)) {
+        Some(n) => format!("did you mean `{n}`?"),
+        None => format!("the kinds are {}", kinds.words("and")),
+    }
+}
+
+/// Composes the layers in order: kinds first (so that any layer's fields and references
+/// may name a kind declared anywhere in the chain), then fields, schemas and references.
+pub fn compose(layers: &[LayerKinds<'_>]) -> Result<Composed, LayerErrors> {
+    // 1. Declared kinds.
+    let mut declared: Vec<(Kind, usize, KindDef)> = Vec::new();
+    for (li, layer) in layers.iter().enumerate() {
+        let mut errors = Vec::new();
+        for (name, raw) in layer.kinds {
+            let at = crate::load::push_segment("/spec/kinds", name);
+            if Kind::parse(name).is_some() {
+                errors.push(error(
+                    layer.settings.at_key(&at),
+                    format!("`{name}` is a built-in kind"),
+                    "already a kind",
+                    format!(
+                        "add fields to it under `fields: {{{name}: ...}}`, or choose another name"
+                    ),
+                ));
+                continue;
+            }
+            if declared.iter().any(|(k, _, _)| k.as_str() == name) {
+                errors.push(error(
+                    layer.settings.at_key(&at),
+                    format!("kind `{name}` is declared twice"),
+                    "declared again here",
+                    "keep one declaration; add fields to it under `fields:`".into(),
+                ));
+                continue;
+            }
+            match serde_json::from_value::<KindDef>(raw.clone()) {
+                Ok(def) => declared.push((Kind::declared(name), li, def)),
+                Err(e) => errors.push(error(
+                    layer.settings.at(&at),
+                    format!("invalid kind declaration: {e}"),
+                    "here",
+                    "see `catalint schema Policy`".into(),
+                )),
+            }
+        }
+        if !errors.is_empty() {
+            return Err((li, errors));
+        }
+    }
+    let kinds = Kinds::new(declared.iter().map(|(k, _, _)| *k).collect());
+
+    // 2. Schemas: built-in or declared, then each layer's fields merged in. `touched` is the
+    // last layer and place that shaped a kind's schema, where a compile error is reported.
+    let mut schemas: Vec<Shaping> = Kind::ALL
+        .into_iter()
+        .map(|k| (k, crate::schema::builtin(k), None))
+        .collect();
+    for (kind, li, def) in &declared {
+        let at = format!(
+            "{}/spec",
+            crate::load::push_segment("/spec/kinds", kind.as_str())
+        );
+        schemas.push((
+            *kind,
+            envelope(*kind, def, layers[*li].origin),
+            Some((*li, at)),
+        ));
+    }
+    for (li, layer) in layers.iter().enumerate() {
+        let mut errors = Vec::new();
+        for (name, add) in layer.fields {
+            let at = crate::load::push_segment("/spec/fields", name);
+            let Some((_, schema, touched)) =
+                schemas.iter_mut().find(|(k, _, _)| k.as_str() == name)
+            else {
+                errors.push(error(
+                    layer.settings.at_key(&at),
+                    format!("unknown kind `{name}`"),
+                    "not a kind",
+                    unknown_kind(&kinds, name),
+                ));
+                continue;
+            };
+            let root = schema.clone();
+            for e in fields::merge(&root, schema, add, &at, "") {
+                errors.push(error(
+                    layer.settings.at_key(&e.pointer),
+                    e.message,
+                    e.label,
+                    e.help,
+                ));
+            }
+            *touched = Some((li, at));
+        }
+        if !errors.is_empty() {
+            return Err((li, errors));
+        }
+    }
+    let origins: Vec<(Kind, Option<(usize, String)>)> =
+        schemas.iter().map(|(k, _, t)| (*k, t.clone())).collect();
+    let compiled = Schemas::compile(schemas.into_iter().map(|(k, v, _)| (k, v))).map_err(|(kind, e)| {
+        let (li, at) = origins
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .and_then(|(_, t)| t.clone())
+            .unwrap_or((layers.len().saturating_sub(1), "/spec".into()));
+        let d = error(
+            layers[li].settings.at(&at),
+            format!("the composed schema of {} is not a valid JSON Schema: {e}", kind.as_str()),
+            "here",
+            "fix the JSON Schema (draft 2020-12); `$ref: \"#/$defs/id\"` names catalint's shared definitions".into(),
+        );
+        (li, vec![d])
+    })?;
+
+    // 3. References, each checked against the composed schema of the kind that makes it.
+    let mut references = Vec::new();
+    for (li, layer) in layers.iter().enumerate() {
+        let mut errors = Vec::new();
+        let mut lists: Vec<(Kind, String, Vec<ReferenceDef>)> = Vec::new();
+        for (kind, dli, def) in &declared {
+            if *dli == li {
+                let at = format!(
+                    "{}/references",
+                    crate::load::push_segment("/spec/kinds", kind.as_str())
+                );
+                lists.push((*kind, at, def.references.clone()));
+            }
+        }
+        for (name, raw) in layer.references {
+            let at = crate::load::push_segment("/spec/references", name);
+            let Some(kind) = kinds.parse(name) else {
+                errors.push(error(
+                    layer.settings.at_key(&at),
+                    format!("unknown kind `{name}`"),
+                    "not a kind",
+                    unknown_kind(&kinds, name),
+                ));
+                continue;
+            };
+            match serde_json::from_value::<Vec<ReferenceDef>>(raw.clone()) {
+                Ok(defs) => lists.push((kind, at, defs)),
+                Err(e) => errors.push(error(
+                    layer.settings.at(&at),
+                    format!("invalid references: {e}"),
+                    "here",
+                    "see `catalint schema Policy`".into(),
+                )),
+            }
+        }
+        for (from, at, defs) in lists {
+            for (i, def) in defs.into_iter().enumerate() {
+                let at = format!("{at}/{i}");
+                match reference(&kinds, &compiled, from, def) {
+                    Ok(r) => references.push(r),
+                    Err((pointer, message, label, help)) => errors.push(error(
+                        layer.settings.at(&format!("{at}{pointer}")),
+                        message,
+                        label,
+                        help,
+                    )),
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err((li, errors));
+        }
+    }
+    Ok(Composed {
+        kinds,
+        schemas: compiled,
+        references,
+    })
+}
+
+type RefError = (String, String, &'static str, String);
+
+fn reference(
+    kinds: &Kinds,
+    schemas: &Schemas,
+    from: Kind,
+    def: ReferenceDef,
+) -> Result<Reference, RefError> {
+    let mut targets = Vec::new();
+    for (i, name) in def.kind.entries() {
+        let pointer = i.map_or_else(|| "/kind".to_owned(), |i| format!("/kind/{i}"));
+        match kinds.parse(name) {
+            Some(k) => targets.push(k),
+            None => {
+                return Err((
+                    pointer,
+                    format!("unknown kind `{name}`"),
+                    "not a kind",
+                    unknown_kind(kinds, name),
+                ));
+            }
+        }
+    }
+    let segments: Vec<Segment> = def
+        .path
+        .split('/')
+        .skip(1)
+        .map(|s| match s {
+            "*" => Segment::Each,
+            s => Segment::Key(s.replace("~1", "/").replace("~0", "~")),
+        })
+        .collect();
+    if !def.path.starts_with('/') || segments.is_empty() {
+        return Err(("/path".into(), format!("`{}` is not a JSON pointer", def.path), "not a pointer", "write a pointer such as `/spec/supplier`, with `*` for every item of a list: `/spec/suppliers/*`".into()));
+    }
+    if let Some(schema) = schemas.get(from) {
+        check_path(&schema.schema, &segments, from, &def.path)?;
+    }
+    let role = def.name.clone().unwrap_or_else(|| default_role(&segments));
+    Ok(Reference {
+        from,
+        path: def.path,
+        segments,
+        kinds: targets,
+        role,
+    })
+}
+
+/// The last field's name; for a list of references, the singular of the list's name
+/// (`suppliers/*` -> "supplier"), which `name:` overrides.
+fn default_role(segments: &[Segment]) -> String {
+    let each = segments.last() == Some(&Segment::Each);
+    let key = segments.iter().rev().find_map(|s| match s {
+        Segment::Key(k) => Some(k.as_str()),
+        Segment::Each => None,
+    });
+    match key {
+        Some(k) if each => k.strip_suffix('s').unwrap_or(k).to_owned(),
+        Some(k) => k.to_owned(),
+        None => "reference".into(),
+    }
+}
+
+/// A reference's path names a field of its kind's schema: a typo in the policy is found
+/// when the policy is read, not by no finding ever appearing.
+fn check_path(root: &Value, segments: &[Segment], from: Kind, path: &str) -> Result<(), RefError> {
+    let mut s = root;
+    for (depth, seg) in segments.iter().enumerate() {
+        for _ in 0..8 {
+            match s
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix('#'))
+                .and_then(|p| root.pointer(p))
+            {
+                Some(t) => s = t,
+                None => break,
+            }
+        }
+        let next = match seg {
+            Segment::Key(k) => match s.get("properties").and_then(Value::as_object) {
+                Some(props) => match props.get(k) {
+                    Some(n) => n,
+                    None => {
+                        let near = crate::suggest::nearest(k, props.keys().map(String::as_str));
+                        let upto: Vec<String> = segments[..=depth]
+                            .iter()
+                            .map(|s| match s {
+                                Segment::Key(k) => k.clone(),
+                                Segment::Each => "*".into(),
+                            })
+                            .collect();
+                        return Err((
+                            "/path".into(),
+                            format!("`/{}` is not a field of {}", upto.join("/"), from.as_str()),
+                            "no such field",
+                            match near {
+                                Some(n) => format!(
+                                    "did you mean `{n}`? the reference's field must be in the kind's schema (add it under `fields:`)"
+                                ),
+                                None => format!(
+                                    "add the field to {}'s schema under `fields:` first",
+                                    from.as_str()
+                                ),
+                            },
+                        ));
+                    }
+                },
+                // A schema that does not name its fields (`oneOf`, open mappings): trusted.
+                None => return Ok(()),
+            },
+            Segment::Each => match s.get("items") {
+                Some(items) => items,
+                None if s
+                    .get("type")
+                    .and_then(Value::as_str)
+                    .is_some_and(|t| t != "array") =>
+                {
+                    return Err((
+                        "/path".into(),
+                        format!(
+                            "`*` in `{path}` stands for list items, but that field is not a list"
+                        ),
+                        "not a list",
+                        "remove the `*`".into(),
+                    ));
+                }
+                None => return Ok(()),
+            },
+        };
+        s = next;
+    }
+    Ok(())
+}
+
+/// The whole schema of a declared kind: catalint's envelope around the policy's `spec`.
+fn envelope(kind: Kind, def: &KindDef, origin: &str) -> Value {
+    let mut spec = def.spec.clone();
+    crate::schema::local_refs(&mut spec);
+    if let Some(obj) = spec.as_object_mut() {
+        obj.entry("type").or_insert_with(|| json!("object"));
+    }
+    fields::close(&mut spec);
+    let mut schema = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": format!("catalint: kind {} (declared by the policy {origin})", kind.as_str()),
+        "type": "object",
+        "required": ["apiVersion", "kind", "metadata", "spec"],
+        "additionalProperties": false,
+        "properties": {
+            "apiVersion": {"const": API_VERSION},
+            "kind": {"const": kind.as_str()},
+            "metadata": {"$ref": "common.schema.json#/$defs/metadata"},
+            "spec": spec,
+        },
+    });
+    if let (Some(d), Some(obj)) = (&def.description, schema.as_object_mut()) {
+        obj.insert("description".into(), json!(d));
+    }
+    crate::schema::bundle(schema)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn segments(path: &str) -> Vec<Segment> {
+        path.split('/')
+            .skip(1)
+            .map(|s| {
+                if s == "*" {
+                    Segment::Each
+                } else {
+                    Segment::Key(s.into())
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn roles_default_to_the_field() {
+        assert_eq!(default_role(&segments("/spec/supplier")), "supplier");
+        assert_eq!(default_role(&segments("/spec/contracts/*")), "contract");
+        assert_eq!(default_role(&segments("/spec/parties/*/org")), "org");
+    }
+
+    #[test]
+    fn targets_expand_every_list_item() {
+        let tree = crate::load::Tree::from_value(&json!({"spec": {"contracts": [
+            {"id": "c-1"}, {"id": 7}, {"id": "c-3"}
+        ], "owner": "a"}}));
+        let r = Reference {
+            from: Kind::Service,
+            path: "/spec/contracts/*/id".into(),
+            segments: segments("/spec/contracts/*/id"),
+            kinds: vec![Kind::Team],
+            role: "contract".into(),
+        };
+        assert_eq!(
+            r.targets(tree.root()),
+            [
+                ("/spec/contracts/0/id".to_owned(), "c-1"),
+                ("/spec/contracts/2/id".to_owned(), "c-3")
+            ]
+        );
+    }
+
+    #[test]
+    fn paths_are_checked_against_the_schema() {
+        let service = crate::schema::builtin(Kind::Service);
+        assert!(check_path(&service, &segments("/spec/owner/team"), Kind::Service, "").is_ok());
+        assert!(
+            check_path(
+                &service,
+                &segments("/spec/dependencies/*/service"),
+                Kind::Service,
+                ""
+            )
+            .is_ok()
+        );
+        let e = check_path(&service, &segments("/spec/ownr/team"), Kind::Service, "").unwrap_err();
+        assert_eq!(e.1, "`/spec/ownr` is not a field of Service");
+        assert!(e.3.starts_with("did you mean `owner`?"), "{}", e.3);
+        let e = check_path(
+            &service,
+            &segments("/spec/owner/*"),
+            Kind::Service,
+            "/spec/owner/*",
+        )
+        .unwrap_err();
+        assert_eq!(e.2, "not a list");
+    }
+}
