@@ -273,7 +273,10 @@ mod tests {
             "type": "array", "properties": {"costCentre": {"type": "string"}}
         }}}));
         assert_eq!(errors.len(), 1);
-        assert_eq!(errors[0].pointer, "/spec/fields/Service/properties/spec/type");
+        assert_eq!(
+            errors[0].pointer,
+            "/spec/fields/Service/properties/spec/type"
+        );
         assert_eq!(
             errors[0].message,
             "`type` would change catalint's definition of `spec`"

@@ -430,6 +430,35 @@ impl Policy {
             .iter()
             .map(|r| RuleInfo::from(r.meta()))
             .collect();
+        // `explain unresolved-reference` names the references this policy adds.
+        if !self.references.is_empty()
+            && let Some(info) = book
+                .iter_mut()
+                .find(|i| i.id == rules::unresolved_reference::META.id)
+        {
+            info.doc.push_str(&format!(
+                "\n## References of the policy `{}`\n",
+                self.origin
+            ));
+            for r in &self.references {
+                // "a **Supplier**", "an **Audit**".
+                let kinds: Vec<String> = r
+                    .kinds
+                    .iter()
+                    .map(|k| {
+                        let article = k.article().split(' ').next().unwrap_or("a");
+                        format!("{article} **{}**", k.as_str())
+                    })
+                    .collect();
+                let kinds: Vec<&str> = kinds.iter().map(String::as_str).collect();
+                info.doc.push_str(&format!(
+                    "- {}'s `{}` names {}\n",
+                    r.from.article(),
+                    r.path,
+                    crate::catalogue::join_words(&kinds, "or", str::to_owned)
+                ));
+            }
+        }
         book.extend(self.custom_rules.iter().map(|r| RuleInfo {
             id: r.def.id.clone(),
             default_severity: r.severity,

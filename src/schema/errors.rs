@@ -81,11 +81,21 @@ pub fn check_document(check: &SchemaCheck<'_>, owned: &dyn Fn(&Issue) -> bool) -
     for err in check.compiled.validator.iter_errors(check.doc.value.root()) {
         flatten(&err, &mut issues);
     }
+    let renamed = misspelt_required(root, &issues);
     // Several keywords can fail on the same place (type and pattern); keep the first.
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
     for issue in issues {
         if owned(&issue) {
+            continue;
+        }
+        // A required field written with a typo is one finding, the unknown field's (whose
+        // help names the field), not also a missing one.
+        if let Some(prop) = issue.missing()
+            && renamed
+                .iter()
+                .any(|(p, f)| *p == issue.pointer && f == prop)
+        {
             continue;
         }
         let key = (
@@ -97,6 +107,31 @@ pub fn check_document(check: &SchemaCheck<'_>, owned: &dyn Fn(&Issue) -> bool) -
             continue;
         }
         out.extend(to_diagnostics(check, root, issue));
+    }
+    out
+}
+
+/// (mapping, field) pairs where an unknown key of the mapping is a typo of the field: the
+/// unknown field's "did you mean".
+fn misspelt_required(root: &Value, issues: &[Issue]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for issue in issues {
+        let What::Unknown(keys) = &issue.what else {
+            continue;
+        };
+        let allowed = subschema(root, parent_of(&issue.eval))
+            .map(|s| property_names(root, s))
+            .unwrap_or_default();
+        for key in keys {
+            if let Some(n) = suggest::nearest(key, allowed.iter().copied())
+                && let Some(prop) = issues.iter().find_map(|i| {
+                    i.missing()
+                        .filter(|p| *p == n && i.pointer == issue.pointer)
+                })
+            {
+                out.push((issue.pointer.clone(), prop.to_owned()));
+            }
+        }
     }
     out
 }

@@ -54,6 +54,17 @@ fn unknown_field_is_named_with_a_suggestion() {
 }
 
 #[test]
+fn a_misspelt_required_field_is_one_finding() {
+    let f = findings(Kind::Team, &TEAM.replace("email:", "emial:"));
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].1, "unknown field `emial` in `spec`");
+    // A key close to no required field leaves the missing one reported.
+    let f = findings(Kind::Team, &TEAM.replace("email:", "chat:"));
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].1, "`spec` is missing `email`");
+}
+
+#[test]
 fn missing_field_is_reported_at_the_mapping_with_what_to_add() {
     let yaml =
         "apiVersion: catalogue/v1\nkind: Team\nmetadata: {id: ops, name: Ops}\nspec:\n  chat: x\n";
