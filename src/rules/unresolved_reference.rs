@@ -21,6 +21,9 @@ names an entity of the right kind:
 - each `dependencies[].service` names a **Service**;
 - each `serviceLevels.requests[].offering` names an offering in the same service's
   `offerings`.
+- each reference the policy declares (`spec.references`, and the `references` of its own
+  kinds: a JSON pointer, `*` for every item of a list) names an entity of one of the kinds it
+  allows; `catalint explain unresolved-reference --policy P` lists them.
 
 ## Why it matters
 A reference that resolves to nothing is a promise nobody keeps: incidents routed to a team
