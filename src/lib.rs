@@ -9,6 +9,7 @@
 //! settings, [`paths`] how paths are spelled and shown.
 //! Library code never prints: reporters write to the writer they are given.
 
+pub mod backstage;
 pub mod baseline;
 pub mod catalogue;
 pub mod cli;

@@ -75,15 +75,39 @@ impl Kind {
     }
 }
 
+/// How a catalogue's entities are written and identified.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Format {
+    /// catalint's format: `apiVersion: catalogue/v1`, entities identified by `metadata.id`.
+    #[default]
+    Catalint,
+    /// Backstage's `catalog-info.yaml`: entities identified by kind, namespace and name.
+    Backstage,
+}
+
 /// The kinds a catalogue may hold under a policy: the built-in ones, then the policy's.
+/// A Backstage catalogue holds Backstage's kinds instead of the built-in ones.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Kinds {
+    format: Format,
     declared: Vec<Kind>,
 }
 
 impl Kinds {
     pub fn new(declared: Vec<Kind>) -> Kinds {
-        Kinds { declared }
+        Kinds {
+            format: Format::Catalint,
+            declared,
+        }
+    }
+
+    /// The kinds of another format (theirs only, no built-in kinds).
+    pub fn of_format(format: Format, declared: Vec<Kind>) -> Kinds {
+        Kinds { format, declared }
+    }
+
+    pub fn format(&self) -> Format {
+        self.format
     }
 
     pub fn parse(&self, s: &str) -> Option<Kind> {
@@ -92,7 +116,11 @@ impl Kinds {
 
     /// Every kind, built-in first, then in the order the policy declares them.
     pub fn all(&self) -> impl Iterator<Item = Kind> + '_ {
-        Kind::ALL.into_iter().chain(self.declared.iter().copied())
+        let builtin: &[Kind] = match self.format {
+            Format::Catalint => &Kind::ALL,
+            Format::Backstage => &[],
+        };
+        builtin.iter().chain(&self.declared).copied()
     }
 
     pub fn declared(&self) -> &[Kind] {

@@ -12,7 +12,7 @@ use crate::source::{FileId, Files, Location};
 pub const API_VERSION: &str = "catalogue/v1";
 
 mod kind;
-pub use kind::{DeclaredName, Kind, Kinds, join_words};
+pub use kind::{DeclaredName, Format, Kind, Kinds, join_words};
 
 /// A document of one file, as loaded.
 #[derive(Debug)]
@@ -192,12 +192,15 @@ impl Catalogue {
         for (i, source) in documents.iter().enumerate() {
             match classify(source, kinds) {
                 Ok(Some(kind)) => {
-                    let id = source
-                        .doc
-                        .value
-                        .pointer("/metadata/id")
-                        .and_then(Node::as_str)
-                        .map(str::to_owned);
+                    let id = match kinds.format() {
+                        Format::Catalint => source
+                            .doc
+                            .value
+                            .pointer("/metadata/id")
+                            .and_then(Node::as_str)
+                            .map(str::to_owned),
+                        Format::Backstage => crate::backstage::identity(kind, &source.doc),
+                    };
                     entities.push(Entity {
                         kind,
                         id,
@@ -283,6 +286,9 @@ fn classify(source: &SourceDocument, kinds: &Kinds) -> Result<Option<Kind>, Box<
             .with_help(help),
         )
     };
+    if kinds.format() == Format::Backstage {
+        return backstage_kind(map, kinds, &unknown);
+    }
     match map.get("apiVersion").map(Node::view) {
         Some(View::String(v)) if v == API_VERSION => {}
         Some(v) => {
@@ -334,6 +340,90 @@ fn classify(source: &SourceDocument, kinds: &Kinds) -> Result<Option<Kind>, Box<
             format!("add {}", kinds.written()),
         )),
     }
+}
+
+/// The kind of a Backstage document: a kind of the format, in one of its versions.
+fn backstage_kind(
+    map: crate::load::Members<'_>,
+    kinds: &Kinds,
+    unknown: &dyn Fn(String, &str, &str, String) -> Box<Diagnostic>,
+) -> Result<Option<Kind>, Box<Diagnostic>> {
+    let versions: Vec<&str> = crate::backstage::all_api_versions().collect();
+    let version = match map.get("apiVersion").map(Node::view) {
+        Some(View::String(v)) if versions.contains(&v) => v,
+        Some(v) => {
+            let near = match v {
+                View::String(s) => crate::suggest::nearest(s, versions.iter().copied()),
+                _ => None,
+            };
+            return Err(unknown(
+                format!("unknown apiVersion {}", show_view(&v)),
+                "/apiVersion",
+                "not a Backstage version catalint knows",
+                match near {
+                    Some(n) => format!("did you mean `apiVersion: {n}`?"),
+                    None => format!(
+                        "write `apiVersion: {}` ({} for a Template)",
+                        versions[0],
+                        versions[versions.len() - 1]
+                    ),
+                },
+            ));
+        }
+        None => {
+            return Err(unknown(
+                "the document has no `apiVersion`".into(),
+                "",
+                "no apiVersion in this document",
+                format!("start the document with `apiVersion: {}`", versions[0]),
+            ));
+        }
+    };
+    let kind = match map.get("kind").map(Node::view) {
+        Some(View::String(k)) => match kinds.parse(k) {
+            Some(kind) => kind,
+            None => {
+                let help = match crate::suggest::nearest(k, kinds.all().map(Kind::as_str)) {
+                    Some(n) => {
+                        format!("did you mean `kind: {n}`? kinds are {}", kinds.words("and"))
+                    }
+                    None => format!("the kinds are {}", kinds.words("and")),
+                };
+                return Err(unknown(
+                    format!("unknown kind `{k}`"),
+                    "/kind",
+                    "not a Backstage kind",
+                    help,
+                ));
+            }
+        },
+        Some(v) => {
+            return Err(unknown(
+                format!("`kind` must be a string, found {}", show_view(&v)),
+                "/kind",
+                "not a kind",
+                "write `kind: Component` (or API, Resource, System, Domain, Group, User, Location, Template)".into(),
+            ));
+        }
+        None => {
+            return Err(unknown(
+                "the document has no `kind`".into(),
+                "",
+                "no kind in this document",
+                "add `kind: Component` (or API, Resource, System, Domain, Group, User, Location, Template)".into(),
+            ));
+        }
+    };
+    let allowed = crate::backstage::api_versions(kind);
+    if !allowed.contains(&version) {
+        return Err(unknown(
+            format!("a {} is not written in `{version}`", kind.as_str()),
+            "/apiVersion",
+            "not this kind's version",
+            format!("write `apiVersion: {}`", allowed[0]),
+        ));
+    }
+    Ok(Some(kind))
 }
 
 /// A short, human rendering of a value for messages: `the string "x"`, `the number 4`.

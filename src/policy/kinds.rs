@@ -21,7 +21,7 @@ use serde_json::{Map, Value, json};
 
 use super::fields;
 use super::file::Settings;
-use crate::catalogue::{API_VERSION, Kind, Kinds};
+use crate::catalogue::{API_VERSION, Format, Kind, Kinds};
 use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::load::{Node, View};
 use crate::schema::Schemas;
@@ -162,14 +162,18 @@ fn unknown_kind(kinds: &Kinds, name: &str) -> String {
 
 /// Composes the layers in order: kinds first (so that any layer's fields and references
 /// may name a kind declared anywhere in the chain), then fields, schemas and references.
-pub fn compose(layers: &[LayerKinds<'_>]) -> Result<Composed, LayerErrors> {
+pub fn compose(format: Format, layers: &[LayerKinds<'_>]) -> Result<Composed, LayerErrors> {
     // 1. Declared kinds.
     let mut declared: Vec<(Kind, usize, KindDef)> = Vec::new();
     for (li, layer) in layers.iter().enumerate() {
         let mut errors = Vec::new();
         for (name, raw) in layer.kinds {
             let at = crate::load::push_segment("/spec/kinds", name);
-            if Kind::parse(name).is_some() {
+            let format_kind = match format {
+                Format::Catalint => Kind::parse(name),
+                Format::Backstage => crate::backstage::kind_named(name),
+            };
+            if format_kind.is_some() {
                 errors.push(error(
                     layer.settings.at_key(&at),
                     format!("`{name}` is a built-in kind"),
@@ -203,14 +207,27 @@ pub fn compose(layers: &[LayerKinds<'_>]) -> Result<Composed, LayerErrors> {
             return Err((li, errors));
         }
     }
-    let kinds = Kinds::new(declared.iter().map(|(k, _, _)| *k).collect());
+    let own: Vec<Kind> = declared.iter().map(|(k, _, _)| *k).collect();
+    let kinds = match format {
+        Format::Catalint => Kinds::new(own),
+        Format::Backstage => Kinds::of_format(
+            format,
+            crate::backstage::kinds().into_iter().chain(own).collect(),
+        ),
+    };
 
     // 2. Schemas: built-in or declared, then each layer's fields merged in. `touched` is the
     // last layer and place that shaped a kind's schema, where a compile error is reported.
-    let mut schemas: Vec<Shaping> = Kind::ALL
-        .into_iter()
-        .map(|k| (k, crate::schema::builtin(k), None))
-        .collect();
+    let mut schemas: Vec<Shaping> = match format {
+        Format::Catalint => Kind::ALL
+            .into_iter()
+            .map(|k| (k, crate::schema::builtin(k), None))
+            .collect(),
+        Format::Backstage => crate::backstage::schemas()
+            .into_iter()
+            .map(|(k, v)| (k, v, None))
+            .collect(),
+    };
     for (kind, li, def) in &declared {
         let at = format!(
             "{}/spec",
@@ -322,6 +339,10 @@ pub fn compose(layers: &[LayerKinds<'_>]) -> Result<Composed, LayerErrors> {
             return Err((li, errors));
         }
     }
+    let compiled = match format {
+        Format::Catalint => compiled,
+        Format::Backstage => compiled.with_unknown_field_rule(crate::rules::unknown_field::META.id),
+    };
     Ok(Composed {
         kinds,
         schemas: compiled,

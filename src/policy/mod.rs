@@ -109,6 +109,13 @@ struct PolicySpec {
     /// References added to kinds (`Service: [{path: /spec/supplier, kind: Supplier}]`).
     #[serde(default)]
     references: serde_json::Map<String, Value>,
+    /// The entity format (`catalint` or `backstage`); later layers override earlier ones.
+    #[serde(default)]
+    format: Option<String>,
+    /// Entities outside the linted files that references may name: globs over
+    /// `kind:namespace/name` in lower case (Backstage catalogues).
+    #[serde(default)]
+    external: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -134,6 +141,24 @@ impl Extends {
 /// The name that `extends:` uses for the built-in default policy.
 pub const BUILTIN: &str = "default";
 
+/// The profile for Backstage catalogues (`catalog-info.yaml`).
+pub const BACKSTAGE: &str = "backstage";
+
+/// Profiles: packaged policies embedded in the binary, named by `extends:` (and by
+/// `--policy`/`policy:` when no file of that name exists).
+pub const PROFILES: [(&str, &str); 2] = [
+    (BUILTIN, DEFAULT_POLICY),
+    (BACKSTAGE, include_str!("../../policies/backstage.yaml")),
+];
+
+/// The profile of this name.
+pub fn profile(name: &str) -> Option<&'static str> {
+    PROFILES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
+}
+
 #[derive(Debug)]
 pub struct Policy {
     pub name: String,
@@ -152,6 +177,8 @@ pub struct Policy {
     pub schemas: crate::schema::Schemas,
     /// The references the policy adds, to its own kinds or from built-in ones.
     pub references: Vec<kinds::Reference>,
+    /// Entities outside the linted files (`external:` globs).
+    external: Option<globset::GlobSet>,
 }
 
 /// One policy file of an `extends` chain, parsed.
@@ -164,7 +191,8 @@ struct Layer {
 }
 
 enum Source {
-    Builtin,
+    /// A profile embedded in the binary, by name.
+    Profile(&'static str),
     File(PathBuf),
 }
 
@@ -187,19 +215,33 @@ fn invalid(
 impl Policy {
     /// The embedded default policy.
     pub fn builtin() -> Result<Policy, SettingsError> {
-        Self::compose(Source::Builtin)
+        Self::compose(Source::Profile(BUILTIN))
     }
 
-    /// A policy file, with everything it `extends`.
+    /// A policy file, with everything it `extends`; a profile's name where no file of that
+    /// name exists (`--policy backstage`).
     pub fn from_file(path: &Path) -> Result<Policy, SettingsError> {
+        if !path.exists()
+            && let Some(name) = path.file_name().and_then(|n| n.to_str())
+            && let Some((name, _)) = PROFILES.iter().find(|(n, _)| *n == name)
+        {
+            return Self::compose(Source::Profile(name));
+        }
         Self::compose(Source::File(path.to_path_buf()))
+    }
+
+    /// Whether an entity outside the linted files is declared (`external:`).
+    pub fn is_external(&self, canonical: &str) -> bool {
+        self.external
+            .as_ref()
+            .is_some_and(|g| g.is_match(canonical))
     }
 
     fn compose(source: Source) -> Result<Policy, SettingsError> {
         let schema = crate::schema::policy().map_err(SettingsError::Io)?;
         let root = match &source {
             Source::File(p) => Some(crate::paths::parent_dir(p)),
-            Source::Builtin => None,
+            Source::Profile(_) => None,
         };
         let mut layers = Vec::new();
         collect(
@@ -221,7 +263,23 @@ impl Policy {
         let mut custom: Vec<std::sync::Arc<CustomRule>> = Vec::new();
         let (mut name, mut origin) = (String::new(), String::new());
         let files: Vec<PathBuf> = layers.iter().filter_map(|l| l.path.clone()).collect();
+        let format = match layers.iter().rev().find_map(|l| l.spec.format.as_deref()) {
+            Some("backstage") => crate::catalogue::Format::Backstage,
+            _ => crate::catalogue::Format::Catalint,
+        };
+        let external = match external_globs(&layers) {
+            Ok(g) => g,
+            Err((li, diagnostics)) => {
+                return Err(layers
+                    .into_iter()
+                    .nth(li)
+                    .map_or(SettingsError::Io("policy".into()), |l| {
+                        l.settings.invalid(diagnostics)
+                    }));
+            }
+        };
         let composed = kinds::compose(
+            format,
             &layers
                 .iter()
                 .map(|l| kinds::LayerKinds {
@@ -379,6 +437,11 @@ impl Policy {
             name = layer.name;
             origin = layer.origin;
         }
+        // A Backstage catalogue has no service categories or priorities.
+        if format == crate::catalogue::Format::Backstage {
+            priorities = priorities.or(Some(Vec::new()));
+            categories = categories.or(Some(Vec::new()));
+        }
         let (Some(priorities), Some(categories)) = (priorities, categories) else {
             return Err(SettingsError::Io(format!(
                 "policy {origin} defines no `priorities` or no `categories` (nor does any policy it extends); add them, or `extends: {BUILTIN}`"
@@ -395,6 +458,7 @@ impl Policy {
             kinds: composed.kinds,
             schemas: composed.schemas,
             references: composed.references,
+            external,
         })
     }
 
@@ -507,6 +571,48 @@ impl Policy {
     }
 }
 
+/// Every layer's `external:` globs, as one set; an invalid glob is a finding on its layer.
+fn external_globs(layers: &[Layer]) -> Result<Option<globset::GlobSet>, kinds::LayerErrors> {
+    let mut set = globset::GlobSetBuilder::new();
+    let mut any = false;
+    for (li, layer) in layers.iter().enumerate() {
+        let mut errors = Vec::new();
+        for (i, g) in layer.spec.external.iter().enumerate() {
+            match globset::GlobBuilder::new(&g.to_lowercase()).build() {
+                Ok(glob) => {
+                    set.add(glob);
+                    any = true;
+                }
+                Err(e) => errors.push(invalid(
+                    &layer.settings,
+                    &format!("/spec/external/{i}"),
+                    format!("`{g}` is not a valid glob: {}", e.kind()),
+                    "invalid glob",
+                    "write globs over `kind:namespace/name`, e.g. `group:default/*`",
+                )),
+            }
+        }
+        if !errors.is_empty() {
+            return Err((li, errors));
+        }
+    }
+    if !any {
+        return Ok(None);
+    }
+    set.build().map(Some).map_err(|e| {
+        (
+            layers.len().saturating_sub(1),
+            vec![invalid(
+                &layers[layers.len().saturating_sub(1)].settings,
+                "/spec/external",
+                format!("the `external` globs cannot be combined: {e}"),
+                "here",
+                "check the globs",
+            )],
+        )
+    })
+}
+
 /// Reads one policy file and, first, everything it extends.
 fn collect(
     source: Source,
@@ -516,16 +622,18 @@ fn collect(
     layers: &mut Vec<Layer>,
 ) -> Result<(), SettingsError> {
     let (settings, origin, dir) = match &source {
-        Source::Builtin => (
-            file::parse(
-                "built-in default policy",
-                DEFAULT_POLICY.to_owned(),
-                schema,
-                "policy",
-            )?,
-            "built-in default policy".to_owned(),
-            None,
-        ),
+        Source::Profile(name) => {
+            let origin = match *name {
+                BUILTIN => "built-in default policy".to_owned(),
+                other => format!("built-in {other} profile"),
+            };
+            let text = profile(name).unwrap_or(DEFAULT_POLICY);
+            (
+                file::parse(&origin, text.to_owned(), schema, "policy")?,
+                origin,
+                None,
+            )
+        }
         Source::File(path) => (
             file::read(path, schema, "policy")?,
             crate::paths::shown(path),
@@ -536,8 +644,8 @@ fn collect(
         .map_err(|e| SettingsError::Io(format!("policy {origin}: {e}")))?;
     if let Some(extends) = &parsed.spec.extends {
         for (pointer, entry) in extends.entries() {
-            let next = if entry == BUILTIN {
-                Source::Builtin
+            let next = if let Some((name, _)) = PROFILES.iter().find(|(n, _)| *n == entry) {
+                Source::Profile(name)
             } else {
                 let (Some(dir), Some(root)) = (dir.as_deref(), root) else {
                     return Err(SettingsError::Io(
@@ -602,7 +710,7 @@ fn collect(
         origin,
         path: match &source {
             Source::File(p) => Some(p.clone()),
-            Source::Builtin => None,
+            Source::Profile(_) => None,
         },
         name: parsed.metadata.name,
         spec: parsed.spec,

@@ -25,6 +25,7 @@ pub mod single_category;
 pub mod sla_consistent;
 pub mod sla_defined;
 pub mod unique_id;
+pub mod unknown_field;
 pub mod unknown_kind;
 pub mod unreadable_file;
 pub mod unresolved_reference;
@@ -128,6 +129,8 @@ pub struct Context<'a> {
         std::collections::HashMap<(crate::catalogue::Kind, usize), Vec<&'a str>>,
     >,
     schema_failures: SchemaFailures,
+    /// Backstage entity names by kind and namespace, for "did you mean".
+    backstage: std::sync::OnceLock<crate::backstage::relations::Names<'a>>,
     /// Answers already given: a missing id named by thousands of entities is looked up once.
     suggested: std::sync::Mutex<Suggested<'a>>,
 }
@@ -180,6 +183,7 @@ impl<'a> Context<'a> {
             policy,
             graph: std::sync::OnceLock::new(),
             ids: std::sync::OnceLock::new(),
+            backstage: std::sync::OnceLock::new(),
             schema_failures: SchemaFailures::default(),
             suggested: Default::default(),
             by_length: std::sync::OnceLock::new(),
@@ -299,6 +303,12 @@ impl<'a> Context<'a> {
         ))
     }
 
+    /// The names of a Backstage catalogue's entities, indexed on first use.
+    pub fn backstage_names(&self) -> &crate::backstage::relations::Names<'a> {
+        self.backstage
+            .get_or_init(|| crate::backstage::relations::Names::new(self))
+    }
+
     /// The hard-dependency graph, built on first use and shared by the rules that need it.
     pub fn hard_graph(&self) -> &graph::Graph<'a> {
         self.graph
@@ -330,6 +340,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &empty_file::EmptyFile,
     &schema::Schema,
     &unknown_kind::UnknownKind,
+    &unknown_field::UnknownField,
     &product_is_service::ProductIsService,
     &single_category::SingleCategory,
     &sla_defined::SlaDefined,

@@ -24,6 +24,9 @@ const CONFIG: &str = include_str!("../../schemas/config.schema.json");
 pub struct Compiled {
     pub schema: Value,
     pub validator: jsonschema::Validator<Arena>,
+    /// The rule that reports a key the schema does not define: `schema`, or
+    /// `unknown-field` (a warning) in a profile whose format leaves mappings open.
+    pub unknown_field: &'static str,
 }
 
 impl std::fmt::Debug for Compiled {
@@ -39,7 +42,11 @@ impl Compiled {
             .with_draft(jsonschema::Draft::Draft202012)
             .build(&schema)
             .map_err(|e| e.to_string())?;
-        Ok(Self { schema, validator })
+        Ok(Self {
+            schema,
+            validator,
+            unknown_field: errors::RULE,
+        })
     }
 }
 
@@ -72,6 +79,14 @@ impl Schemas {
     /// The schema of a kind; `None` for a kind these schemas were not composed for.
     pub fn get(&self, kind: Kind) -> Option<&Compiled> {
         self.kinds.iter().find(|(k, _)| *k == kind).map(|(_, c)| c)
+    }
+
+    /// Unknown keys become findings of `rule` (`unknown-field`) instead of `schema`'s.
+    pub fn with_unknown_field_rule(mut self, rule: &'static str) -> Self {
+        for (_, c) in &mut self.kinds {
+            c.unknown_field = rule;
+        }
+        self
     }
 
     /// Every kind with its schema, built-in kinds first.
