@@ -88,16 +88,26 @@ pub fn written<'a>(e: EntityRef<'a>, relation: &Relation) -> Vec<(String, &'a st
 /// The entities' names by kind and namespace (lower case), for "did you mean".
 pub struct Names<'a> {
     by_place: HashMap<(Kind, String), crate::suggest::Index<'a>>,
+    /// The first namespace that holds an entity of this kind and (lower-case) name: the
+    /// suggestion for a reference that misses only the namespace.
+    namespace_of: HashMap<(Kind, String), &'a str>,
 }
 
 impl<'a> Names<'a> {
     pub fn new(cx: &Context<'a>) -> Names<'a> {
         let mut lists: HashMap<(Kind, String), Vec<&'a str>> = HashMap::new();
+        let mut namespace_of: HashMap<(Kind, String), &'a str> = HashMap::new();
         for e in cx.catalogue.iter() {
             let root = e.value();
             if let Some(name) = root.pointer("/metadata/name").and_then(Node::as_str) {
-                let ns = super::namespace_of(root).to_lowercase();
-                lists.entry((e.kind(), ns)).or_default().push(name);
+                let ns = super::namespace_of(root);
+                lists
+                    .entry((e.kind(), ns.to_lowercase()))
+                    .or_default()
+                    .push(name);
+                namespace_of
+                    .entry((e.kind(), name.to_lowercase()))
+                    .or_insert(ns);
             }
         }
         let by_place = lists
@@ -107,13 +117,26 @@ impl<'a> Names<'a> {
                 (k, crate::suggest::Index::new(names))
             })
             .collect();
-        Names { by_place }
+        Names {
+            by_place,
+            namespace_of,
+        }
     }
 
-    fn nearest(&self, kind: Kind, namespace: &str, name: &str) -> Option<&'a str> {
-        self.by_place
-            .get(&(kind, namespace.to_lowercase()))?
-            .nearest(name)
+    /// The closest name in the reference's namespace, else the same name in another
+    /// namespace: (namespace, name).
+    fn nearest(&self, kind: Kind, namespace: &str, name: &str) -> Option<(String, String)> {
+        let here = self
+            .by_place
+            .get(&(kind, namespace.to_lowercase()))
+            .and_then(|index| index.nearest(name));
+        match here {
+            Some(n) => Some((namespace.to_owned(), n.to_owned())),
+            None => {
+                let ns = self.namespace_of.get(&(kind, name.to_lowercase()))?;
+                Some(((*ns).to_owned(), name.to_owned()))
+            }
+        }
     }
 }
 
@@ -196,11 +219,11 @@ fn missing(
     let names = cx.backstage_names();
     let near = names
         .nearest(kind, &target.namespace, &target.name)
-        .map(|n| {
+        .map(|(ns, name)| {
             let suggested = EntityName {
                 kind: kind.as_str().to_owned(),
-                namespace: target.namespace.clone(),
-                name: n.to_owned(),
+                namespace: ns,
+                name,
             };
             reference::shortest(&suggested, relation.default_kind, namespace)
         });
