@@ -223,3 +223,24 @@ fn the_schema_command_and_rules_know_the_profile() {
     let (_, out, _) = run(root(), &["explain", "unknown-field"]);
     assert!(out.contains("consumesApis"), "{out}");
 }
+
+#[test]
+fn under_the_default_policy_a_backstage_entity_points_at_the_profile() {
+    let (code, out, _) = run(
+        root(),
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "fixtures/backstage/catalogue",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        out.contains(
+            "this is a Backstage entity: lint a Backstage catalogue with the `backstage` profile"
+        ),
+        "{out}"
+    );
+}

@@ -296,7 +296,14 @@ fn classify(source: &SourceDocument, kinds: &Kinds) -> Result<Option<Kind>, Box<
                 format!("unknown apiVersion {}", show_view(&v)),
                 "/apiVersion",
                 "not a version catalint knows",
-                format!("write `apiVersion: {API_VERSION}`"),
+                match v {
+                    View::String(b) if crate::backstage::all_api_versions().any(|x| x == b) => {
+                        "this is a Backstage entity: lint a Backstage catalogue with the `backstage` \
+                         profile (`--policy backstage`, or `policy: backstage` in catalint.yaml)"
+                            .to_owned()
+                    }
+                    _ => format!("write `apiVersion: {API_VERSION}`"),
+                },
             ));
         }
         None => {

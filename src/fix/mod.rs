@@ -94,7 +94,8 @@ pub fn plan(
     focus: Option<&[bool]>,
     opts: FixOptions,
 ) -> Result<Plan, String> {
-    let schemas = Schemas::new()?;
+    // The policy's schemas: organisation fields and kinds are re-checked as they were checked.
+    let schemas = &policy.schemas;
     // The findings that may be fixed, by identity: fingerprints survive edits elsewhere in
     // the file, so a finding still known after a round is still known to be reported.
     let wanted: HashSet<diagnostic::Fingerprint> = reported
@@ -117,7 +118,7 @@ pub fn plan(
         .map(|i| focus.is_none_or(|f| f.get(i).copied().unwrap_or(false)))
         .collect();
 
-    let mut current = Check::run(&names, &texts, &schemas, policy);
+    let mut current = Check::run(&names, &texts, schemas, policy);
     for d in &current.diagnostics {
         if matches!(d.rule.as_ref(), ids::UNREADABLE_FILE | ids::YAML_LIMIT) {
             writable[d.file().0 as usize] = false;
@@ -157,7 +158,7 @@ pub fn plan(
         for (file, fixes) in by_file(&chosen) {
             next[file] = apply(&texts[file], fixes.iter().map(|c| &c.fix));
         }
-        let checked = Check::run(&names, &next, &schemas, policy);
+        let checked = Check::run(&names, &next, schemas, policy);
         if checked.adds_nothing_to(&current).is_ok() {
             for c in &chosen {
                 applied[c.file].push(c.applied());
@@ -171,7 +172,7 @@ pub fn plan(
         for c in chosen {
             let mut next = texts.clone();
             next[c.file] = apply(&texts[c.file], std::iter::once(&c.fix));
-            let checked = Check::run(&names, &next, &schemas, policy);
+            let checked = Check::run(&names, &next, schemas, policy);
             match checked.adds_nothing_to(&current) {
                 Ok(()) => {
                     applied[c.file].push(c.applied());

@@ -340,7 +340,6 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &empty_file::EmptyFile,
     &schema::Schema,
     &unknown_kind::UnknownKind,
-    &unknown_field::UnknownField,
     &product_is_service::ProductIsService,
     &single_category::SingleCategory,
     &sla_defined::SlaDefined,
@@ -354,6 +353,8 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &individual_owner::IndividualOwner,
     &invalid_suppression::InvalidSuppression,
     &unused_suppression::UnusedSuppression,
+    // Last, so that the rule indexes of SARIF reports made before it stay the same.
+    &unknown_field::UnknownField,
 ];
 
 /// The rule with this id.
