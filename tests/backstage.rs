@@ -244,3 +244,30 @@ fn under_the_default_policy_a_backstage_entity_points_at_the_profile() {
         "{out}"
     );
 }
+
+#[test]
+fn organisation_fields_join_backstage_kinds_but_kinds_cannot() {
+    let dir = example_with(
+        "more.yaml",
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: refunds\nspec:\n  type: service\n  lifecycle: production\n  owner: payments-team\n  teir: gold\n",
+    );
+    let policy = "apiVersion: catalogue/v1\nkind: Policy\nmetadata: {id: p, name: P}\nspec:\n  extends: backstage\n  external: [\"api:default/fraud-*\"]\n  fields:\n    Component:\n      properties:\n        spec:\n          properties:\n            tier: {enum: [gold, silver, bronze]}\n";
+    fs::write(dir.path().join("policy.yaml"), policy).unwrap();
+    let (code, out, _) = check(dir.path(), "policy.yaml", "json");
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("unknown field `teir` in `spec`") && out.contains("did you mean `tier`?"),
+        "{out}"
+    );
+    fs::write(
+        dir.path().join("policy.yaml"),
+        format!("{policy}  kinds:\n    Supplier: {{spec: {{}}}}\n"),
+    )
+    .unwrap();
+    let (code, _, err) = check(dir.path(), "policy.yaml", "short");
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("a Backstage catalogue cannot declare kinds (`Supplier`)"),
+        "{err}"
+    );
+}

@@ -169,6 +169,17 @@ pub fn compose(format: Format, layers: &[LayerKinds<'_>]) -> Result<Composed, La
         let mut errors = Vec::new();
         for (name, raw) in layer.kinds {
             let at = crate::load::push_segment("/spec/kinds", name);
+            // A declared kind has catalint's envelope (`metadata.id`), which a Backstage
+            // catalogue does not use.
+            if format == Format::Backstage {
+                errors.push(error(
+                    layer.settings.at_key(&at),
+                    format!("a Backstage catalogue cannot declare kinds (`{name}`)"),
+                    "not in a Backstage catalogue",
+                    "Backstage's kinds are fixed; add fields to them under `fields:`".into(),
+                ));
+                continue;
+            }
             let format_kind = match format {
                 Format::Catalint => Kind::parse(name),
                 Format::Backstage => crate::backstage::kind_named(name),
