@@ -2,9 +2,11 @@
 //! and the run's configuration (`catalint.yaml`).
 
 pub mod config;
+mod external;
 pub mod fields;
 pub mod file;
 pub mod kinds;
+pub mod references;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -176,7 +178,7 @@ pub struct Policy {
     /// Every kind's schema, organisation fields merged in, compiled once.
     pub schemas: crate::schema::Schemas,
     /// The references the policy adds, to its own kinds or from built-in ones.
-    pub references: Vec<kinds::Reference>,
+    pub references: Vec<references::Reference>,
     /// Entities outside the linted files (`external:` globs).
     external: Option<globset::GlobSet>,
 }
@@ -267,7 +269,11 @@ impl Policy {
             Some("backstage") => crate::catalogue::Format::Backstage,
             _ => crate::catalogue::Format::Catalint,
         };
-        let external = match external_globs(&layers) {
+        let external_lists: Vec<(&file::Settings, &[String])> = layers
+            .iter()
+            .map(|l| (&l.settings, l.spec.external.as_slice()))
+            .collect();
+        let external = match external::globs(&external_lists) {
             Ok(g) => g,
             Err((li, diagnostics)) => {
                 return Err(layers
@@ -466,7 +472,7 @@ impl Policy {
     pub fn references_of(
         &self,
         kind: crate::catalogue::Kind,
-    ) -> impl Iterator<Item = &kinds::Reference> {
+    ) -> impl Iterator<Item = &references::Reference> {
         self.references.iter().filter(move |r| r.from == kind)
     }
 
@@ -495,33 +501,12 @@ impl Policy {
             .map(|r| RuleInfo::from(r.meta()))
             .collect();
         // `explain unresolved-reference` names the references this policy adds.
-        if !self.references.is_empty()
-            && let Some(info) = book
-                .iter_mut()
-                .find(|i| i.id == rules::unresolved_reference::META.id)
+        if let Some(info) = book
+            .iter_mut()
+            .find(|i| i.id == rules::unresolved_reference::META.id)
         {
-            info.doc.push_str(&format!(
-                "\n## References of the policy `{}`\n",
-                self.origin
-            ));
-            for r in &self.references {
-                // "a **Supplier**", "an **Audit**".
-                let kinds: Vec<String> = r
-                    .kinds
-                    .iter()
-                    .map(|k| {
-                        let article = k.article().split(' ').next().unwrap_or("a");
-                        format!("{article} **{}**", k.as_str())
-                    })
-                    .collect();
-                let kinds: Vec<&str> = kinds.iter().map(String::as_str).collect();
-                info.doc.push_str(&format!(
-                    "- {}'s `{}` names {}\n",
-                    r.from.article(),
-                    r.path,
-                    crate::catalogue::join_words(&kinds, "or", str::to_owned)
-                ));
-            }
+            info.doc
+                .push_str(&references::explained(&self.references, &self.origin));
         }
         book.extend(self.custom_rules.iter().map(|r| RuleInfo {
             id: r.def.id.clone(),
@@ -569,48 +554,6 @@ impl Policy {
     pub fn priority_rank(&self, p: &str) -> Option<usize> {
         self.priorities.iter().position(|x| x == p)
     }
-}
-
-/// Every layer's `external:` globs, as one set; an invalid glob is a finding on its layer.
-fn external_globs(layers: &[Layer]) -> Result<Option<globset::GlobSet>, kinds::LayerErrors> {
-    let mut set = globset::GlobSetBuilder::new();
-    let mut any = false;
-    for (li, layer) in layers.iter().enumerate() {
-        let mut errors = Vec::new();
-        for (i, g) in layer.spec.external.iter().enumerate() {
-            match globset::GlobBuilder::new(&g.to_lowercase()).build() {
-                Ok(glob) => {
-                    set.add(glob);
-                    any = true;
-                }
-                Err(e) => errors.push(invalid(
-                    &layer.settings,
-                    &format!("/spec/external/{i}"),
-                    format!("`{g}` is not a valid glob: {}", e.kind()),
-                    "invalid glob",
-                    "write globs over `kind:namespace/name`, e.g. `group:default/*`",
-                )),
-            }
-        }
-        if !errors.is_empty() {
-            return Err((li, errors));
-        }
-    }
-    if !any {
-        return Ok(None);
-    }
-    set.build().map(Some).map_err(|e| {
-        (
-            layers.len().saturating_sub(1),
-            vec![invalid(
-                &layers[layers.len().saturating_sub(1)].settings,
-                "/spec/external",
-                format!("the `external` globs cannot be combined: {e}"),
-                "here",
-                "check the globs",
-            )],
-        )
-    })
 }
 
 /// Reads one policy file and, first, everything it extends.
