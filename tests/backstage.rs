@@ -271,3 +271,28 @@ fn organisation_fields_join_backstage_kinds_but_kinds_cannot() {
         "{err}"
     );
 }
+
+#[test]
+fn sarif_of_a_backstage_catalogue_validates_and_describes_unknown_field() {
+    let dir = example_with("checkout.yaml", BROKEN);
+    let (code, out, _) = check(dir.path(), "policy.yaml", "sarif");
+    assert_eq!(code, 1);
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(common::corpus("sarif/sarif-schema-2.1.0.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let run = &doc["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let results = run["results"].as_array().unwrap();
+    let warning = results
+        .iter()
+        .find(|r| r["ruleId"] == "unknown-field")
+        .unwrap();
+    assert_eq!(warning["level"], "warning");
+    let index = warning["ruleIndex"].as_u64().unwrap() as usize;
+    assert_eq!(rules[index]["id"], "unknown-field");
+}

@@ -422,3 +422,32 @@ fn explain_lists_the_references_a_policy_adds() {
         "{out}"
     );
 }
+
+#[test]
+fn sarif_of_an_organisation_catalogue_validates() {
+    let dir = example_with(&[(
+        "catalogue/suppliers/payco.yaml",
+        "contracts: [payco-2025]",
+        "contracts: [payco-2052]",
+    )]);
+    let (code, out, _) = check(dir.path(), "sarif");
+    assert_eq!(code, 1);
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(common::corpus("sarif/sarif-schema-2.1.0.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    assert!(validator.is_valid(&doc));
+    let result = &doc["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "unresolved-reference");
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "catalogue/suppliers/payco.yaml"
+    );
+    // The policy's custom rule on a declared kind is described like any rule.
+    let rules = doc["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert!(rules.iter().any(|r| r["id"] == "contract-covers-a-service"));
+}
