@@ -51,7 +51,9 @@ fn load_values_only(b: divan::Bencher) {
 fn schema_validate_valid(b: divan::Bencher) {
     let loaded = load(FileId(0), SERVICE, &Limits::default());
     let doc = &loaded.documents[0];
-    let compiled = SCHEMAS.get(catalint::catalogue::Kind::Service);
+    let compiled = SCHEMAS
+        .get(catalint::catalogue::Kind::Service)
+        .expect("the built-in schemas include Service");
     b.bench(|| {
         let check = SchemaCheck {
             compiled,
@@ -70,7 +72,9 @@ fn schema_validate_invalid(b: divan::Bencher) {
         .replace("facing: customer-facing", "facing: everyone");
     let loaded = load(FileId(0), &text, &Limits::default());
     let doc = &loaded.documents[0];
-    let compiled = SCHEMAS.get(catalint::catalogue::Kind::Service);
+    let compiled = SCHEMAS
+        .get(catalint::catalogue::Kind::Service)
+        .expect("the built-in schemas include Service");
     b.bench(|| {
         let check = SchemaCheck {
             compiled,

@@ -12,14 +12,23 @@ use catalint::diagnostic::Summary;
 use catalint::engine::check_texts;
 use catalint::policy::Policy;
 use catalint::report::{self, Format, Human, HumanOptions, Report, Reporter};
-use catalint::schema::Schemas;
+
+/// The policy a shape is checked under.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Which {
+    Default,
+    /// `availability-exceeds-dependencies` over the whole hard closure.
+    Transitive,
+    /// The `backstage` profile.
+    Backstage,
+}
 
 /// One shape: its name, what it stresses, the output format, and how to build it at size `n`.
 struct Shape {
     name: &'static str,
     what: &'static str,
     format: Format,
-    transitive: bool,
+    policy: Which,
     /// The smaller size; the larger is four times it.
     base: usize,
     build: fn(usize) -> Vec<(String, String)>,
@@ -59,12 +68,72 @@ fn long_team_id(i: usize) -> String {
     format!("team-responsible-for-the-regional-operations-platform-{i:08}")
 }
 
+/// A Backstage catalogue of `n` entities: a group per 20 components, a system per 10, an
+/// API per component; each component depends on the one before it (a chain) and on a
+/// resource, and every 50th names a missing owner one letter off a real one.
+fn backstage(n: usize) -> Vec<(String, String)> {
+    let doc = |kind: &str, name: &str, spec: String| {
+        format!(
+            "apiVersion: backstage.io/v1alpha1\nkind: {kind}\nmetadata:\n  name: {name}\n  annotations: {{backstage.io/techdocs-ref: \"dir:.\"}}\n  tags: [generated]\nspec:\n{spec}"
+        )
+    };
+    let components = n / 3;
+    let mut docs = Vec::with_capacity(n);
+    for g in 0..components.div_ceil(20) {
+        docs.push(doc(
+            "Group",
+            &format!("team-{g:05}"),
+            "  type: team\n  children: []\n".into(),
+        ));
+    }
+    for s in 0..components.div_ceil(10) {
+        docs.push(doc(
+            "System",
+            &format!("system-{s:05}"),
+            format!("  owner: team-{:05}\n", s / 2),
+        ));
+    }
+    for i in 0..components {
+        let owner = if i % 50 == 49 {
+            format!("team-{:05}x", i / 20)
+        } else {
+            format!("team-{:05}", i / 20)
+        };
+        let mut spec = format!(
+            "  type: service\n  lifecycle: production\n  owner: {owner}\n  system: system-{:05}\n  providesApis: [api-{i:06}]\n  dependsOn: [resource:db-{i:06}",
+            i / 10
+        );
+        if i > 0 {
+            let _ = write!(spec, ", component:service-{:06}", i - 1);
+        }
+        spec.push_str("]\n");
+        docs.push(doc("Component", &format!("service-{i:06}"), spec));
+        docs.push(doc("API", &format!("api-{i:06}"), format!("  type: openapi\n  lifecycle: production\n  owner: team-{:05}\n  definition: \"openapi: 3.0.0\"\n", i / 20)));
+        docs.push(doc(
+            "Resource",
+            &format!("db-{i:06}"),
+            format!("  type: database\n  owner: team-{:05}\n", i / 20),
+        ));
+    }
+    docs.truncate(n);
+    // About a hundred entities per file, as catalog-info.yaml files of many repositories.
+    docs.chunks(100)
+        .enumerate()
+        .map(|(i, chunk)| {
+            (
+                format!("repo-{i:04}/catalog-info.yaml"),
+                chunk.join("---\n"),
+            )
+        })
+        .collect()
+}
+
 const SHAPES: &[Shape] = &[
     Shape {
         name: "long-line",
         what: "finding at the end of a one-line flow mapping of n KiB",
         format: Format::Human,
-        transitive: false,
+        policy: Which::Default,
         base: 4096,
         build: |n| {
             let text = format!(
@@ -78,7 +147,7 @@ const SHAPES: &[Shape] = &[
         name: "long-value",
         what: "finding on a value of n KiB",
         format: Format::Human,
-        transitive: false,
+        policy: Which::Default,
         base: 4096,
         build: |n| {
             let text = format!(
@@ -92,7 +161,7 @@ const SHAPES: &[Shape] = &[
         name: "same-missing-team",
         what: "n services naming one missing team, n/2 teams",
         format: Format::Json,
-        transitive: false,
+        policy: Which::Default,
         base: 4000,
         build: |n| {
             let mut files = vec![("teams.yaml".into(), teams(n / 2, |i| format!("team-{i}")))];
@@ -109,7 +178,7 @@ const SHAPES: &[Shape] = &[
         name: "long-missing-teams",
         what: "n/2 services naming distinct missing 63-character teams, n/2 such teams",
         format: Format::Json,
-        transitive: false,
+        policy: Which::Default,
         base: 4000,
         build: |n| {
             let mut files = vec![("teams.yaml".into(), teams(n / 2, long_team_id))];
@@ -129,7 +198,7 @@ const SHAPES: &[Shape] = &[
         name: "one-letter-off",
         what: "n services, each depending on a service id one letter off",
         format: Format::Json,
-        transitive: false,
+        policy: Which::Default,
         base: 4000,
         build: |n| {
             let mut files = vec![("teams.yaml".into(), team("t"))];
@@ -149,7 +218,7 @@ const SHAPES: &[Shape] = &[
         name: "missing-dependencies",
         what: "n services, each depending on a missing service",
         format: Format::Json,
-        transitive: false,
+        policy: Which::Default,
         base: 4000,
         build: |n| {
             let mut files = vec![("teams.yaml".into(), team("t"))];
@@ -169,7 +238,7 @@ const SHAPES: &[Shape] = &[
         name: "transitive-chain",
         what: "hard chain of n services, all failing, scope transitive",
         format: Format::Json,
-        transitive: true,
+        policy: Which::Transitive,
         base: 4000,
         build: |n| {
             let mut files = vec![("teams.yaml".into(), team("t"))];
@@ -193,7 +262,7 @@ const SHAPES: &[Shape] = &[
         name: "transitive-layered",
         what: "layers 32 wide, each service needing 3 of the next layer, scope transitive",
         format: Format::Json,
-        transitive: true,
+        policy: Which::Transitive,
         base: 4000,
         build: |n| {
             let mut files = vec![("teams.yaml".into(), team("t"))];
@@ -226,7 +295,7 @@ const SHAPES: &[Shape] = &[
         name: "one-cycle",
         what: "one hard cycle of n services in one file",
         format: Format::Human,
-        transitive: false,
+        policy: Which::Default,
         base: 4000,
         build: |n| {
             let mut files = vec![("teams.yaml".into(), team("t"))];
@@ -246,7 +315,7 @@ const SHAPES: &[Shape] = &[
         name: "many-hard-deps",
         what: "one service with n hard dependencies, all in one file",
         format: Format::Human,
-        transitive: false,
+        policy: Which::Default,
         base: 4000,
         build: |n| {
             let mut docs: Vec<String> = (0..n)
@@ -263,7 +332,7 @@ const SHAPES: &[Shape] = &[
         name: "duplicate-keys",
         what: "4n duplicate keys in one mapping, SARIF",
         format: Format::Sarif,
-        transitive: false,
+        policy: Which::Default,
         base: 4000,
         build: |n| {
             let mut text = String::from(
@@ -279,7 +348,7 @@ const SHAPES: &[Shape] = &[
         name: "suppressions-before-one",
         what: "4n suppression comments before one finding",
         format: Format::Json,
-        transitive: false,
+        policy: Which::Default,
         base: 4000,
         build: |n| {
             let mut text = String::from(
@@ -296,7 +365,7 @@ const SHAPES: &[Shape] = &[
         name: "used-suppressions",
         what: "4n used suppressions in one file",
         format: Format::Json,
-        transitive: false,
+        policy: Which::Default,
         base: 4000,
         build: |n| {
             let docs = (0..4 * n)
@@ -311,7 +380,7 @@ const SHAPES: &[Shape] = &[
         name: "offerings",
         what: "one service with n offerings and n requests naming missing ones",
         format: Format::Json,
-        transitive: false,
+        policy: Which::Default,
         base: 1000,
         build: |n| {
             let mut extra = String::from("    requests:\n");
@@ -332,10 +401,50 @@ const SHAPES: &[Shape] = &[
         },
     },
     Shape {
+        name: "clean-services",
+        what: "n services (every rule runs, nothing found) and n/10 teams, 100 per file",
+        format: Format::Json,
+        policy: Which::Default,
+        base: 2500,
+        build: |n| {
+            let mut files = vec![("teams.yaml".into(), teams(n / 10, |i| format!("team-{i}")))];
+            let docs: Vec<String> = (0..n)
+                .map(|i| {
+                    let deps = if i > 0 {
+                        vec![(format!("svc-{}", i - 1), "soft")]
+                    } else {
+                        Vec::new()
+                    };
+                    service(
+                        &format!("svc-{i}"),
+                        &format!("team-{}", i % (n / 10)),
+                        "99",
+                        &deps,
+                        "",
+                    )
+                })
+                .collect();
+            files.extend(
+                docs.chunks(100)
+                    .enumerate()
+                    .map(|(i, c)| (format!("services-{i:04}.yaml"), c.join("---\n"))),
+            );
+            files
+        },
+    },
+    Shape {
+        name: "backstage",
+        what: "a Backstage catalogue of n entities (components, APIs, resources, systems, groups), 100 per file",
+        format: Format::Json,
+        policy: Which::Backstage,
+        base: 2500,
+        build: backstage,
+    },
+    Shape {
         name: "deep-flow",
         what: "flow sequences nested n deep",
         format: Format::Json,
-        transitive: false,
+        policy: Which::Default,
         base: 25_000,
         build: |n| {
             let text = format!(
@@ -348,14 +457,14 @@ const SHAPES: &[Shape] = &[
     },
 ];
 
-fn run(shape: &Shape, n: usize, schemas: &Schemas, policy: &Policy) -> (Duration, usize, usize) {
+fn run(shape: &Shape, n: usize, policy: &Policy) -> (Duration, usize, usize) {
     let files = (shape.build)(n);
     let refs: Vec<(&str, &str)> = files
         .iter()
         .map(|(a, b)| (a.as_str(), b.as_str()))
         .collect();
     let started = Instant::now();
-    let (catalogue, diagnostics) = check_texts(&refs, schemas, policy);
+    let (catalogue, diagnostics) = check_texts(&refs, &policy.schemas, policy);
     let summary = Summary::count(&diagnostics, files.len(), catalogue.entities.len());
     let rules = policy.rulebook();
     let report = Report::new(&catalogue.files, &diagnostics, summary, &rules);
@@ -383,7 +492,6 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(1);
     let only = std::env::var("ONLY").ok();
-    let schemas = Schemas::new().expect("built-in schemas compile");
     let default = Policy::builtin().expect("built-in policy loads");
     let dir = tempfile::tempdir().expect("temporary folder");
     let path = dir.path().join("transitive.yaml");
@@ -393,6 +501,8 @@ fn main() {
     )
     .expect("write the policy");
     let transitive = Policy::from_file(&path).expect("transitive policy loads");
+    let backstage =
+        Policy::from_file(std::path::Path::new("backstage")).expect("the backstage profile loads");
     println!(
         "| shape | work | format | size | time | findings | output | size x4 | time | growth |"
     );
@@ -402,15 +512,15 @@ fn main() {
         if only.as_deref().is_some_and(|o| o != shape.name) {
             continue;
         }
-        let policy = if shape.transitive {
-            &transitive
-        } else {
-            &default
+        let policy = match shape.policy {
+            Which::Default => &default,
+            Which::Transitive => &transitive,
+            Which::Backstage => &backstage,
         };
         let small = shape.base * scale;
         let large = 4 * small;
-        let (t1, f1, o1) = run(shape, small, &schemas, policy);
-        let (t2, _, o2) = run(shape, large, &schemas, policy);
+        let (t1, f1, o1) = run(shape, small, policy);
+        let (t2, _, o2) = run(shape, large, policy);
         let growth = t2.as_secs_f64() / t1.as_secs_f64().max(1e-6);
         worst = worst.max(growth);
         println!(

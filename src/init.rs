@@ -3,7 +3,9 @@
 //! whole (`services/**`) when every YAML file below it is a catalogue document; a folder
 //! that also holds other YAML (workflows, `mkdocs.yml`) is entered, and only its catalogue
 //! files and purely-catalogue subfolders are named. The top folder is never included
-//! whole: a YAML file added there later is not silently part of the catalogue.
+//! whole: a YAML file added there later is not silently part of the catalogue. A
+//! repository whose entities are Backstage's (`catalog-info.yaml`) and none catalint's gets
+//! a config for the `backstage` profile.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -20,6 +22,8 @@ use crate::source::FileId;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Role {
     Catalogue,
+    /// A Backstage entity (`apiVersion: backstage.io/...`).
+    Backstage,
     Policy,
     Other,
 }
@@ -46,11 +50,25 @@ pub fn propose(dir: &Path) -> Result<Proposal, RunError> {
         let role = std::fs::read_to_string(&path).map_or(Role::Other, |t| role_of(&t));
         files.push((rel.to_path_buf(), role));
     }
-    let catalogue_files = files.iter().filter(|(_, r)| *r == Role::Catalogue).count();
+    let mut catalogue_files = files.iter().filter(|(_, r)| *r == Role::Catalogue).count();
+    // Backstage entities and none of catalint's own: a Backstage catalogue, whose files are
+    // the catalogue (catalint's own format would be other YAML to it).
+    let backstage = catalogue_files == 0 && files.iter().any(|(_, r)| *r == Role::Backstage);
+    for (_, role) in &mut files {
+        *role = match (*role, backstage) {
+            (Role::Backstage, true) => Role::Catalogue,
+            (Role::Backstage, false) => Role::Other,
+            (r, _) => r,
+        };
+    }
+    if backstage {
+        catalogue_files = files.iter().filter(|(_, r)| *r == Role::Catalogue).count();
+    }
     if catalogue_files == 0 {
         return Err(RunError::Usage(format!(
             "no catalogue files under `{}`: a catalogue document starts with `apiVersion: {API_VERSION}` \
-             and a `kind` (Service, Product or Team); write one, then run `catalint init` again",
+             and a `kind` (Service, Product or Team), or is a Backstage entity (`apiVersion: backstage.io/v1alpha1`); \
+             write one, then run `catalint init` again",
             show(&root)
         )));
     }
@@ -64,8 +82,13 @@ pub fn propose(dir: &Path) -> Result<Proposal, RunError> {
         "# catalint's settings: which files make up the catalogue, and the rules' settings.\n\
          # Written by `catalint init`; see `catalint schema Config` for every key.\n",
     );
-    if let [policy] = policies.as_slice() {
-        text.push_str(&format!("policy: {}\n", yaml_string(&slashed(policy))));
+    match policies.as_slice() {
+        [policy] => text.push_str(&format!("policy: {}\n", yaml_string(&slashed(policy)))),
+        _ if backstage => text.push_str(
+            "# A Backstage catalogue: the built-in `backstage` profile (or a policy that extends it).\n\
+             policy: backstage\n",
+        ),
+        _ => {}
     }
     text.push_str("include:\n");
     for pattern in &include {
@@ -85,6 +108,13 @@ fn role_of(text: &str) -> Role {
     for doc in &loaded.documents {
         let root = doc.value.root();
         let field = |k: &str| root.get(k).and_then(|n| n.as_str());
+        let backstage = field("apiVersion").is_some_and(|v| {
+            crate::backstage::all_api_versions().any(|b| b == v) || v.starts_with("backstage.io/")
+        });
+        if backstage && field("kind").is_some() {
+            role = Role::Backstage;
+            continue;
+        }
         if field("apiVersion") != Some(API_VERSION) {
             continue;
         }
@@ -183,6 +213,10 @@ mod tests {
             Role::Policy
         );
         assert_eq!(role_of("on: push\njobs: {}\n"), Role::Other);
+        assert_eq!(
+            role_of("apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: a}\n"),
+            Role::Backstage
+        );
         assert_eq!(role_of(": : :"), Role::Other);
         assert_eq!(yaml_string("services/**"), "\"services/**\"");
         assert_eq!(yaml_string("teams.yaml"), "teams.yaml");

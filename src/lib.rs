@@ -11,6 +11,7 @@
 //! spelled and shown.
 //! Library code never prints: reporters write to the writer they are given.
 
+pub mod backstage;
 pub mod baseline;
 pub mod catalogue;
 pub mod cli;

@@ -41,7 +41,17 @@ fn reporting_one_file_finds_what_the_whole_run_finds_there() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut cases: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
     for rule in std::fs::read_dir(root.join("fixtures/rules")).unwrap() {
-        cases.push((rule.unwrap().path().join("fail"), None));
+        let rule = rule.unwrap().path();
+        if rule.join("fail").is_dir() {
+            cases.push((rule.join("fail"), None));
+        }
+        // Backstage's fixtures under its profile.
+        if rule.join("backstage/fail").is_dir() {
+            cases.push((
+                rule.join("backstage/fail"),
+                Some(PathBuf::from("backstage")),
+            ));
+        }
     }
     // Custom rules (`references`, `unique`) under the example policies that define them.
     for name in ["strict-production", "itil", "small-team"] {

@@ -2,33 +2,58 @@
 //! `fixtures/rules/<id>/pass/` gives no finding at all, `fixtures/rules/<id>/fail/` gives
 //! findings of that rule only, pinned by snapshots of the human output (no colour, fixed
 //! width) and of the JSON report. `every_rule_has_its_test` keeps the list below complete.
+//! A rule that applies to Backstage catalogues has the same pair under `backstage/`, linted
+//! with the `backstage` profile (snapshots `<id>-backstage-*`).
 
 mod common;
 
 use catalint::report::Format;
 use catalint::rules::REGISTRY;
-use common::{check_dir as run, render};
+use common::{check_dir_with as run, render};
 
 fn pass_and_fail(id: &str) {
-    let pass = run(&format!("fixtures/rules/{id}/pass"));
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/rules")
+        .join(id);
+    let ours = dir.join("pass").is_dir();
+    let backstage = dir.join("backstage").is_dir();
+    assert!(
+        ours || backstage,
+        "fixtures/rules/{id} has no pass/fail pair"
+    );
+    if ours {
+        pair(id, &format!("fixtures/rules/{id}"), None, "");
+    }
+    if backstage {
+        pair(
+            id,
+            &format!("fixtures/rules/{id}/backstage"),
+            Some("backstage"),
+            "-backstage",
+        );
+    }
+}
+
+fn pair(id: &str, dir: &str, policy: Option<&str>, suffix: &str) {
+    let pass = run(&format!("{dir}/pass"), policy);
     assert!(
         pass.diagnostics.is_empty(),
-        "{id}/pass:\n{}",
+        "{dir}/pass:\n{}",
         render(&pass, Format::Short)
     );
 
-    let fail = run(&format!("fixtures/rules/{id}/fail"));
-    assert!(!fail.diagnostics.is_empty(), "{id}/fail gives no finding");
+    let fail = run(&format!("{dir}/fail"), policy);
+    assert!(!fail.diagnostics.is_empty(), "{dir}/fail gives no finding");
     for d in &fail.diagnostics {
         assert_eq!(
             d.rule,
             id,
-            "{id}/fail also gives:\n{}",
+            "{dir}/fail also gives:\n{}",
             render(&fail, Format::Short)
         );
     }
-    insta::assert_snapshot!(format!("{id}-human"), render(&fail, Format::Human));
-    insta::assert_snapshot!(format!("{id}-json"), render(&fail, Format::Json));
+    insta::assert_snapshot!(format!("{id}{suffix}-human"), render(&fail, Format::Human));
+    insta::assert_snapshot!(format!("{id}{suffix}-json"), render(&fail, Format::Json));
 }
 
 macro_rules! rule_tests {
@@ -53,6 +78,7 @@ rule_tests! {
     empty_file => "empty-file",
     schema => "schema",
     unknown_kind => "unknown-kind",
+    unknown_field => "unknown-field",
     product_is_service => "product-is-service",
     single_category => "single-category",
     sla_defined => "sla-defined",

@@ -293,3 +293,97 @@ fn a_policy_change_reloads_the_settings() {
         ws.diagnostics()
     );
 }
+
+/// A Backstage catalogue names entities in other forms than their ids (`Group:team-a`, a
+/// default namespace, any case): every rename of an entity, sent as an editor's text, still
+/// leaves the findings equal to a fresh check's.
+#[test]
+fn a_backstage_catalogue_stays_equal_to_a_fresh_check() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/backstage");
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("backstage");
+    copy_dir(&fixture, &root);
+    let dir = root.join("catalogue");
+    let opts = CheckOptions {
+        paths: vec![dir.clone()],
+        config: ConfigChoice::None,
+        policy: Some(root.join("policy.yaml")),
+        ..CheckOptions::default()
+    };
+    let fresh = |opts: &CheckOptions| {
+        let outcome = engine::check(opts).unwrap();
+        json(&outcome.report(&outcome.policy.rulebook()))
+    };
+    let mut ws = Workspace::open(&opts).unwrap();
+    assert_eq!(current(&ws), fresh(&opts));
+    let mut renamed = 0;
+    for path in yaml_files(&dir) {
+        let original = std::fs::read_to_string(&path).unwrap();
+        for (i, line) in original.lines().enumerate() {
+            let Some(name) = line.strip_prefix("  name: ") else {
+                continue;
+            };
+            let text: String = original
+                .lines()
+                .enumerate()
+                .map(|(j, l)| match j == i {
+                    true => format!("  name: {name}-renamed\n"),
+                    false => format!("{l}\n"),
+                })
+                .collect();
+            for text in [text, original.clone()] {
+                std::fs::write(&path, &text).unwrap();
+                ws.apply([Change::Text {
+                    path: path.clone(),
+                    text,
+                }])
+                .unwrap();
+                assert_eq!(
+                    current(&ws),
+                    fresh(&opts),
+                    "{} line {}",
+                    path.display(),
+                    i + 1
+                );
+            }
+            renamed += 1;
+        }
+    }
+    assert!(renamed >= 5, "{renamed} entities renamed");
+}
+
+/// The smallest case of the above: a component names its owner in the short form; renaming
+/// the group in another file must give the component its finding, and undoing it clear it.
+#[test]
+fn a_backstage_owner_renamed_in_another_file_is_seen() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("catalogue");
+    std::fs::create_dir_all(&dir).unwrap();
+    let group = "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-a\nspec:\n  type: team\n  children: []\n";
+    let component = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: shop\nspec:\n  type: service\n  lifecycle: production\n  owner: Team-A\n";
+    std::fs::write(dir.join("group.yaml"), group).unwrap();
+    std::fs::write(dir.join("component.yaml"), component).unwrap();
+    let opts = CheckOptions {
+        paths: vec![dir.clone()],
+        config: ConfigChoice::None,
+        policy: Some(PathBuf::from("backstage")),
+        ..CheckOptions::default()
+    };
+    let mut ws = Workspace::open(&opts).unwrap();
+    assert!(ws.diagnostics().is_empty(), "{:?}", ws.diagnostics());
+    for (text, broken) in [
+        (group.replace("team-a", "team-b"), true),
+        (group.to_owned(), false),
+    ] {
+        ws.apply([Change::Text {
+            path: dir.join("group.yaml"),
+            text,
+        }])
+        .unwrap();
+        let in_component = ws.diagnostics().iter().any(|d| {
+            d.rule == "unresolved-reference"
+                && ws.files().get(d.file()).path.ends_with("component.yaml")
+        });
+        assert_eq!(in_component, broken, "{:?}", ws.diagnostics());
+    }
+}

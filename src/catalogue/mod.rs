@@ -11,37 +11,8 @@ use crate::source::{FileId, Files, Location};
 
 pub const API_VERSION: &str = "catalogue/v1";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
-    Service,
-    Product,
-    Team,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 3] = [Kind::Service, Kind::Product, Kind::Team];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Service => "Service",
-            Kind::Product => "Product",
-            Kind::Team => "Team",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
-    /// "a service", "a product", "a team": for messages.
-    pub fn article(self) -> &'static str {
-        match self {
-            Kind::Service => "a Service",
-            Kind::Product => "a Product",
-            Kind::Team => "a Team",
-        }
-    }
-}
+mod kind;
+pub use kind::{DeclaredName, Format, Kind, Kinds, join_words};
 
 /// A document of one file, as loaded.
 #[derive(Debug)]
@@ -204,18 +175,26 @@ impl Catalogue {
 
     /// Builds the index from loaded documents; documents that are not entities of a known
     /// kind give findings instead. Documents must already be in file order.
-    pub fn build(files: Files, documents: Vec<SourceDocument>) -> (Catalogue, Vec<Diagnostic>) {
+    /// `kinds` are the kinds the policy knows.
+    pub fn build(
+        files: Files,
+        documents: Vec<SourceDocument>,
+        kinds: &Kinds,
+    ) -> (Catalogue, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
         let mut entities = Vec::with_capacity(documents.len());
         for (i, source) in documents.iter().enumerate() {
-            match classify(source) {
+            match classify(source, kinds) {
                 Ok(Some(kind)) => {
-                    let id = source
-                        .doc
-                        .value
-                        .pointer("/metadata/id")
-                        .and_then(Node::as_str)
-                        .map(str::to_owned);
+                    let id = match kinds.format() {
+                        Format::Catalint => source
+                            .doc
+                            .value
+                            .pointer("/metadata/id")
+                            .and_then(Node::as_str)
+                            .map(str::to_owned),
+                        Format::Backstage => crate::backstage::identity(kind, &source.doc),
+                    };
                     entities.push(Entity {
                         kind,
                         id,
@@ -253,7 +232,7 @@ impl Catalogue {
 
 /// Decides the kind of a document: `Ok(None)` for an empty document, a finding for a
 /// document that is not a catalogue entity.
-fn classify(source: &SourceDocument) -> Result<Option<Kind>, Box<Diagnostic>> {
+fn classify(source: &SourceDocument, kinds: &Kinds) -> Result<Option<Kind>, Box<Diagnostic>> {
     let doc = &source.doc;
     if !doc.complete {
         return Ok(None);
@@ -275,10 +254,11 @@ fn classify(source: &SourceDocument) -> Result<Option<Kind>, Box<Diagnostic>> {
                     Label::new(at(""), format!("{what} where a mapping is expected")),
                 )
                 .with_pointer("")
-                .with_help(
+                .with_help(format!(
                     "a catalogue document is a mapping: `apiVersion: catalogue/v1`, \
-                     `kind: Service|Product|Team`, `metadata:` and `spec:`",
-                ),
+                     `kind: {}`, `metadata:` and `spec:`",
+                    kinds.all().map(Kind::as_str).collect::<Vec<_>>().join("|")
+                )),
             ));
         }
     };
@@ -294,6 +274,9 @@ fn classify(source: &SourceDocument) -> Result<Option<Kind>, Box<Diagnostic>> {
             .with_help(help),
         )
     };
+    if kinds.format() == Format::Backstage {
+        return backstage_kind(map, kinds, &unknown);
+    }
     match map.get("apiVersion").map(Node::view) {
         Some(View::String(v)) if v == API_VERSION => {}
         Some(v) => {
@@ -301,7 +284,14 @@ fn classify(source: &SourceDocument) -> Result<Option<Kind>, Box<Diagnostic>> {
                 format!("unknown apiVersion {}", show_view(&v)),
                 "/apiVersion",
                 "not a version catalint knows",
-                format!("write `apiVersion: {API_VERSION}`"),
+                match v {
+                    View::String(b) if crate::backstage::all_api_versions().any(|x| x == b) => {
+                        "this is a Backstage entity: lint a Backstage catalogue with the `backstage` \
+                         profile (`--policy backstage`, or `policy: backstage` in catalint.yaml)"
+                            .to_owned()
+                    }
+                    _ => format!("write `apiVersion: {API_VERSION}`"),
+                },
             ));
         }
         None => {
@@ -314,20 +304,20 @@ fn classify(source: &SourceDocument) -> Result<Option<Kind>, Box<Diagnostic>> {
         }
     }
     match map.get("kind").map(Node::view) {
-        Some(View::String(k)) => match Kind::parse(k) {
+        Some(View::String(k)) => match kinds.parse(k) {
             Some(kind) => Ok(Some(kind)),
             None => {
-                let near = crate::suggest::nearest(k, Kind::ALL.iter().map(|k| k.as_str()));
+                let near = crate::suggest::nearest(k, kinds.all().map(Kind::as_str));
                 let help = match near {
                     Some(n) => {
-                        format!("did you mean `kind: {n}`? kinds are Service, Product and Team")
+                        format!("did you mean `kind: {n}`? kinds are {}", kinds.words("and"))
                     }
-                    None => "the kinds are Service, Product and Team".into(),
+                    None => format!("the kinds are {}", kinds.words("and")),
                 };
                 Err(unknown(
                     format!("unknown kind `{k}`"),
                     "/kind",
-                    "not Service, Product or Team",
+                    &format!("not {}", kinds.words("or")),
                     help,
                 ))
             }
@@ -336,15 +326,99 @@ fn classify(source: &SourceDocument) -> Result<Option<Kind>, Box<Diagnostic>> {
             format!("`kind` must be a string, found {}", show_view(&v)),
             "/kind",
             "not a kind",
-            "write `kind: Service`, `kind: Product` or `kind: Team`".into(),
+            format!("write {}", kinds.written()),
         )),
         None => Err(unknown(
             "the document has no `kind`".into(),
             "",
             "no kind in this document",
-            "add `kind: Service`, `kind: Product` or `kind: Team`".into(),
+            format!("add {}", kinds.written()),
         )),
     }
+}
+
+/// The kind of a Backstage document: a kind of the format, in one of its versions.
+fn backstage_kind(
+    map: crate::load::Members<'_>,
+    kinds: &Kinds,
+    unknown: &dyn Fn(String, &str, &str, String) -> Box<Diagnostic>,
+) -> Result<Option<Kind>, Box<Diagnostic>> {
+    let versions: Vec<&str> = crate::backstage::all_api_versions().collect();
+    let version = match map.get("apiVersion").map(Node::view) {
+        Some(View::String(v)) if versions.contains(&v) => v,
+        Some(v) => {
+            let near = match v {
+                View::String(s) => crate::suggest::nearest(s, versions.iter().copied()),
+                _ => None,
+            };
+            return Err(unknown(
+                format!("unknown apiVersion {}", show_view(&v)),
+                "/apiVersion",
+                "not a Backstage version catalint knows",
+                match near {
+                    Some(n) => format!("did you mean `apiVersion: {n}`?"),
+                    None => format!(
+                        "write `apiVersion: {}` ({} for a Template)",
+                        versions[0],
+                        versions[versions.len() - 1]
+                    ),
+                },
+            ));
+        }
+        None => {
+            return Err(unknown(
+                "the document has no `apiVersion`".into(),
+                "",
+                "no apiVersion in this document",
+                format!("start the document with `apiVersion: {}`", versions[0]),
+            ));
+        }
+    };
+    let kind = match map.get("kind").map(Node::view) {
+        Some(View::String(k)) => match kinds.parse(k) {
+            Some(kind) => kind,
+            None => {
+                let help = match crate::suggest::nearest(k, kinds.all().map(Kind::as_str)) {
+                    Some(n) => {
+                        format!("did you mean `kind: {n}`? kinds are {}", kinds.words("and"))
+                    }
+                    None => format!("the kinds are {}", kinds.words("and")),
+                };
+                return Err(unknown(
+                    format!("unknown kind `{k}`"),
+                    "/kind",
+                    "not a Backstage kind",
+                    help,
+                ));
+            }
+        },
+        Some(v) => {
+            return Err(unknown(
+                format!("`kind` must be a string, found {}", show_view(&v)),
+                "/kind",
+                "not a kind",
+                "write `kind: Component` (or API, Resource, System, Domain, Group, User, Location, Template)".into(),
+            ));
+        }
+        None => {
+            return Err(unknown(
+                "the document has no `kind`".into(),
+                "",
+                "no kind in this document",
+                "add `kind: Component` (or API, Resource, System, Domain, Group, User, Location, Template)".into(),
+            ));
+        }
+    };
+    let allowed = crate::backstage::api_versions(kind);
+    if !allowed.contains(&version) {
+        return Err(unknown(
+            format!("a {} is not written in `{version}`", kind.as_str()),
+            "/apiVersion",
+            "not this kind's version",
+            format!("write `apiVersion: {}`", allowed[0]),
+        ));
+    }
+    Ok(Some(kind))
 }
 
 /// A short, human rendering of a value for messages: `the string "x"`, `the number 4`.

@@ -88,11 +88,13 @@ pub enum Command {
     },
     /// Print a JSON Schema (draft 2020-12), for editors such as yaml-language-server.
     #[command(
-        after_help = "Without KIND, prints one schema for any catalogue document (dispatching on `kind`)."
+        after_help = "Without KIND, prints one schema for any catalogue document (dispatching on `kind`).\nA kind's schema is the policy's: its organisation fields merged in, its own kinds known."
     )]
     Schema {
-        /// Service, Product, Team, Policy or Config.
+        /// Service, Product, Team, a kind the policy declares, Policy or Config.
         kind: Option<String>,
+        #[command(flatten)]
+        settings: SettingsArgs,
     },
 }
 
@@ -210,7 +212,10 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8>
             Ok(policy) => explain(&rule, &policy, out, err),
             Err(e) => run_error(e, err, None),
         },
-        Command::Schema { kind } => print_schema(kind.as_deref(), out, err),
+        Command::Schema { kind, settings } => match settings.load() {
+            Ok(policy) => print_schema(kind.as_deref(), &policy, out, err),
+            Err(e) => run_error(e, err, None),
+        },
         Command::Init { folder } => init(folder.as_deref(), out, err),
     }
 }
@@ -540,16 +545,27 @@ fn explain(
     Ok(exit::OK)
 }
 
-fn print_schema(kind: Option<&str>, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+fn print_schema(
+    kind: Option<&str>,
+    policy: &crate::policy::Policy,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<u8> {
     let schema = match kind {
-        None => schema::catalogue_schema(),
-        Some(k) => match schema::by_name(k) {
+        None => schema::catalogue_schema(&policy.schemas),
+        Some(k) => match schema::by_name(k, &policy.schemas) {
             Some(s) => s,
             None => {
+                let names: Vec<&str> = policy
+                    .kinds
+                    .all()
+                    .map(crate::catalogue::Kind::as_str)
+                    .chain(["Policy", "Config"])
+                    .collect();
                 writeln!(
                     err,
                     "error: unknown schema `{k}`; choose one of {}",
-                    schema::SCHEMA_NAMES.join(", ")
+                    names.join(", ")
                 )?;
                 return Ok(exit::ERROR);
             }

@@ -25,7 +25,6 @@ use std::collections::HashSet;
 use std::ops::Range;
 
 use crate::diagnostic::{self, Applicability, Diagnostic, Edit, Fix, ids};
-use crate::schema::Schemas;
 use crate::source::Files;
 pub use recheck::Run;
 use recheck::{Check, Edits};
@@ -101,7 +100,8 @@ pub fn plan(
     focus: Option<&[bool]>,
     opts: FixOptions,
 ) -> Result<Plan, String> {
-    let schemas = Schemas::new()?;
+    // The policy's schemas: organisation fields and kinds are re-checked as they were checked.
+    let schemas = &run.policy.schemas;
     // The findings that may be fixed, by identity: fingerprints survive edits elsewhere in
     // the file, so a finding still known after a round is still known to be reported.
     let wanted: HashSet<diagnostic::Fingerprint> = reported
@@ -125,7 +125,7 @@ pub fn plan(
         .map(|i| focus.is_none_or(|f| f.get(i).copied().unwrap_or(false)))
         .collect();
 
-    let mut current = Check::run(&names, &texts, &schemas, run);
+    let mut current = Check::run(&names, &texts, schemas, run);
     // The run's own findings count too: a file not read as UTF-8 is held here as a lossy
     // copy, which parses, and one over `limits.fileSize` as an empty text.
     for d in current.diagnostics.iter().chain(reported) {
@@ -169,7 +169,7 @@ pub fn plan(
             next[file] = apply(&texts[file], fixes.iter().map(|c| &c.fix));
             edits.insert(file, sorted_edits(fixes.iter().map(|c| &c.fix)));
         }
-        let checked = Check::run(&names, &next, &schemas, run);
+        let checked = Check::run(&names, &next, schemas, run);
         if checked.adds_nothing_to(&current, &edits).is_ok() {
             for (&file, e) in &edits {
                 composed[file].add(e.iter().copied());
@@ -187,7 +187,7 @@ pub fn plan(
         for c in chosen {
             let mut next = texts.clone();
             next[c.file] = apply(&texts[c.file], std::iter::once(&c.fix));
-            let checked = Check::run(&names, &next, &schemas, run);
+            let checked = Check::run(&names, &next, schemas, run);
             let edits: Edits<'_> = [(c.file, sorted_edits(std::iter::once(&c.fix)))].into();
             match checked.adds_nothing_to(&current, &edits) {
                 Ok(()) => {

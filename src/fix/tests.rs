@@ -152,13 +152,13 @@ fn rounds_compose_into_edits_of_the_original() {
 #[test]
 fn a_twin_elsewhere_is_new_and_a_moved_finding_is_not() {
     let policy = crate::policy::Policy::builtin().unwrap();
-    let schemas = Schemas::new().unwrap();
+    let schemas = &policy.schemas;
     let run = Run {
         policy: &policy,
         limits: crate::engine::ReadLimits::default(),
     };
     let names = vec!["t.yaml".to_owned()];
-    let check = |text: &str| recheck::Check::run(&names, &[text.to_owned()], &schemas, &run);
+    let check = |text: &str| recheck::Check::run(&names, &[text.to_owned()], schemas, &run);
     let before_text = "apiVersion: catalogue/v1\nkind: Team\nmetadata: {id: ops, name: NO}\nspec: {email: ops@example.org, chat: YES}\n";
     let before = check(before_text);
     let ambiguous = |c: &recheck::Check| {

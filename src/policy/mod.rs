@@ -2,7 +2,11 @@
 //! and the run's configuration (`catalint.yaml`).
 
 pub mod config;
+mod external;
+pub mod fields;
 pub mod file;
+pub mod kinds;
+pub mod references;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -98,6 +102,22 @@ struct PolicySpec {
     rules: BTreeMap<String, RuleSetting>,
     #[serde(default)]
     custom_rules: Vec<serde_json::Value>,
+    /// Kinds the organisation adds (`Supplier: {spec: <JSON Schema>, references: [...]}`).
+    #[serde(default)]
+    kinds: serde_json::Map<String, Value>,
+    /// Fields added to kinds (`Service: {properties: {spec: {properties: {...}}}}`).
+    #[serde(default)]
+    fields: serde_json::Map<String, Value>,
+    /// References added to kinds (`Service: [{path: /spec/supplier, kind: Supplier}]`).
+    #[serde(default)]
+    references: serde_json::Map<String, Value>,
+    /// The entity format (`catalint` or `backstage`); later layers override earlier ones.
+    #[serde(default)]
+    format: Option<String>,
+    /// Entities outside the linted files that references may name: globs over
+    /// `kind:namespace/name` in lower case (Backstage catalogues).
+    #[serde(default)]
+    external: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -123,6 +143,24 @@ impl Extends {
 /// The name that `extends:` uses for the built-in default policy.
 pub const BUILTIN: &str = "default";
 
+/// The profile for Backstage catalogues (`catalog-info.yaml`).
+pub const BACKSTAGE: &str = "backstage";
+
+/// Profiles: packaged policies embedded in the binary, named by `extends:` (and by
+/// `--policy`/`policy:` when no file of that name exists).
+pub const PROFILES: [(&str, &str); 2] = [
+    (BUILTIN, DEFAULT_POLICY),
+    (BACKSTAGE, include_str!("../../policies/backstage.yaml")),
+];
+
+/// The profile of this name.
+pub fn profile(name: &str) -> Option<&'static str> {
+    PROFILES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
+}
+
 #[derive(Debug)]
 pub struct Policy {
     pub name: String,
@@ -135,6 +173,14 @@ pub struct Policy {
     /// The policy files it was composed from (none for the built-in policy): they are
     /// settings, never catalogue files.
     pub files: Vec<PathBuf>,
+    /// The kinds a catalogue may hold: the built-in ones and the policy's own.
+    pub kinds: crate::catalogue::Kinds,
+    /// Every kind's schema, organisation fields merged in, compiled once.
+    pub schemas: crate::schema::Schemas,
+    /// The references the policy adds, to its own kinds or from built-in ones.
+    pub references: Vec<references::Reference>,
+    /// Entities outside the linted files (`external:` globs).
+    external: Option<globset::GlobSet>,
 }
 
 /// One policy file of an `extends` chain, parsed.
@@ -147,7 +193,8 @@ struct Layer {
 }
 
 enum Source {
-    Builtin,
+    /// A profile embedded in the binary, by name.
+    Profile(&'static str),
     File(PathBuf),
 }
 
@@ -170,19 +217,33 @@ fn invalid(
 impl Policy {
     /// The embedded default policy.
     pub fn builtin() -> Result<Policy, SettingsError> {
-        Self::compose(Source::Builtin)
+        Self::compose(Source::Profile(BUILTIN))
     }
 
-    /// A policy file, with everything it `extends`.
+    /// A policy file, with everything it `extends`; a profile's name where no file of that
+    /// name exists (`--policy backstage`).
     pub fn from_file(path: &Path) -> Result<Policy, SettingsError> {
+        if !path.exists()
+            && let Some(name) = path.file_name().and_then(|n| n.to_str())
+            && let Some((name, _)) = PROFILES.iter().find(|(n, _)| *n == name)
+        {
+            return Self::compose(Source::Profile(name));
+        }
         Self::compose(Source::File(path.to_path_buf()))
+    }
+
+    /// Whether an entity outside the linted files is declared (`external:`).
+    pub fn is_external(&self, canonical: &str) -> bool {
+        self.external
+            .as_ref()
+            .is_some_and(|g| g.is_match(canonical))
     }
 
     fn compose(source: Source) -> Result<Policy, SettingsError> {
         let schema = crate::schema::policy().map_err(SettingsError::Io)?;
         let root = match &source {
             Source::File(p) => Some(crate::paths::parent_dir(p)),
-            Source::Builtin => None,
+            Source::Profile(_) => None,
         };
         let mut layers = Vec::new();
         collect(
@@ -204,6 +265,49 @@ impl Policy {
         let mut custom: Vec<std::sync::Arc<CustomRule>> = Vec::new();
         let (mut name, mut origin) = (String::new(), String::new());
         let files: Vec<PathBuf> = layers.iter().filter_map(|l| l.path.clone()).collect();
+        let format = match layers.iter().rev().find_map(|l| l.spec.format.as_deref()) {
+            Some("backstage") => crate::catalogue::Format::Backstage,
+            _ => crate::catalogue::Format::Catalint,
+        };
+        let external_lists: Vec<(&file::Settings, &[String])> = layers
+            .iter()
+            .map(|l| (&l.settings, l.spec.external.as_slice()))
+            .collect();
+        let external = match external::globs(&external_lists) {
+            Ok(g) => g,
+            Err((li, diagnostics)) => {
+                return Err(layers
+                    .into_iter()
+                    .nth(li)
+                    .map_or(SettingsError::Io("policy".into()), |l| {
+                        l.settings.invalid(diagnostics)
+                    }));
+            }
+        };
+        let composed = kinds::compose(
+            format,
+            &layers
+                .iter()
+                .map(|l| kinds::LayerKinds {
+                    settings: &l.settings,
+                    origin: &l.origin,
+                    kinds: &l.spec.kinds,
+                    fields: &l.spec.fields,
+                    references: &l.spec.references,
+                })
+                .collect::<Vec<_>>(),
+        );
+        let composed = match composed {
+            Ok(c) => c,
+            Err((li, diagnostics)) => {
+                return Err(layers
+                    .into_iter()
+                    .nth(li)
+                    .map_or(SettingsError::Io("policy".into()), |l| {
+                        l.settings.invalid(diagnostics)
+                    }));
+            }
+        };
         // Custom rules first, so that `rules:` settings may name them in any layer.
         let mut all_custom: Vec<(usize, usize, CustomRuleDef)> = Vec::new();
         for (li, layer) in layers.iter().enumerate() {
@@ -245,21 +349,24 @@ impl Policy {
         let mut compile_errors: Vec<(usize, Diagnostic)> = Vec::new();
         for (li, i, def) in all_custom {
             let layer = &layers[li];
-            match CustomRule::compile(def, layer.origin.clone()) {
+            let at = format!("/spec/customRules/{i}");
+            match CustomRule::compile(def, layer.origin.clone(), &composed.kinds, &at) {
                 Ok(rule) => {
                     custom.retain(|r| r.def.id != rule.def.id);
                     custom.push(std::sync::Arc::new(rule));
                 }
                 Err(errors) => {
-                    for (pointer, message) in errors {
+                    for (pointer, message, help) in errors {
                         compile_errors.push((
                             li,
                             invalid(
                                 &layer.settings,
-                                &format!("/spec/customRules/{i}{pointer}"),
+                                &format!("{at}{pointer}"),
                                 format!("custom rule: {message}"),
                                 "here",
-                                "fix the rule's definition; `catalint schema Policy` describes it",
+                                help.as_deref().unwrap_or(
+                                    "fix the rule's definition; `catalint schema Policy` describes it",
+                                ),
                             ),
                         ));
                     }
@@ -336,6 +443,11 @@ impl Policy {
             name = layer.name;
             origin = layer.origin;
         }
+        // A Backstage catalogue has no service categories or priorities.
+        if format == crate::catalogue::Format::Backstage {
+            priorities = priorities.or(Some(Vec::new()));
+            categories = categories.or(Some(Vec::new()));
+        }
         let (Some(priorities), Some(categories)) = (priorities, categories) else {
             return Err(SettingsError::Io(format!(
                 "policy {origin} defines no `priorities` or no `categories` (nor does any policy it extends); add them, or `extends: {BUILTIN}`"
@@ -349,7 +461,19 @@ impl Policy {
             rules: rules_map,
             custom_rules: custom,
             files,
+            kinds: composed.kinds,
+            schemas: composed.schemas,
+            references: composed.references,
+            external,
         })
+    }
+
+    /// The references the policy adds to entities of `kind`.
+    pub fn references_of(
+        &self,
+        kind: crate::catalogue::Kind,
+    ) -> impl Iterator<Item = &references::Reference> {
+        self.references.iter().filter(move |r| r.from == kind)
     }
 
     pub fn category(&self, id: &str) -> Option<&Category> {
@@ -376,6 +500,14 @@ impl Policy {
             .iter()
             .map(|r| RuleInfo::from(r.meta()))
             .collect();
+        // `explain unresolved-reference` names the references this policy adds.
+        if let Some(info) = book
+            .iter_mut()
+            .find(|i| i.id == rules::unresolved_reference::META.id)
+        {
+            info.doc
+                .push_str(&references::explained(&self.references, &self.origin));
+        }
         book.extend(self.custom_rules.iter().map(|r| RuleInfo {
             id: r.def.id.clone(),
             default_severity: r.severity,
@@ -433,16 +565,18 @@ fn collect(
     layers: &mut Vec<Layer>,
 ) -> Result<(), SettingsError> {
     let (settings, origin, dir) = match &source {
-        Source::Builtin => (
-            file::parse(
-                "built-in default policy",
-                DEFAULT_POLICY.to_owned(),
-                schema,
-                "policy",
-            )?,
-            "built-in default policy".to_owned(),
-            None,
-        ),
+        Source::Profile(name) => {
+            let origin = match *name {
+                BUILTIN => "built-in default policy".to_owned(),
+                other => format!("built-in {other} profile"),
+            };
+            let text = profile(name).unwrap_or(DEFAULT_POLICY);
+            (
+                file::parse(&origin, text.to_owned(), schema, "policy")?,
+                origin,
+                None,
+            )
+        }
         Source::File(path) => (
             file::read(path, schema, "policy")?,
             crate::paths::shown(path),
@@ -453,8 +587,8 @@ fn collect(
         .map_err(|e| SettingsError::Io(format!("policy {origin}: {e}")))?;
     if let Some(extends) = &parsed.spec.extends {
         for (pointer, entry) in extends.entries() {
-            let next = if entry == BUILTIN {
-                Source::Builtin
+            let next = if let Some((name, _)) = PROFILES.iter().find(|(n, _)| *n == entry) {
+                Source::Profile(name)
             } else {
                 let (Some(dir), Some(root)) = (dir.as_deref(), root) else {
                     return Err(SettingsError::Io(
@@ -519,7 +653,7 @@ fn collect(
         origin,
         path: match &source {
             Source::File(p) => Some(p.clone()),
-            Source::Builtin => None,
+            Source::Profile(_) => None,
         },
         name: parsed.metadata.name,
         spec: parsed.spec,

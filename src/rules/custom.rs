@@ -23,7 +23,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::Context;
-use crate::catalogue::{EntityRef, Kind};
+use crate::catalogue::{EntityRef, Kind, Kinds};
 use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::load::{Node, View};
 use crate::schema::{Compiled, SchemaCheck, check_document};
@@ -66,12 +66,33 @@ pub enum KindSet {
 }
 
 impl KindSet {
-    fn kinds(&self) -> Vec<Kind> {
+    fn entries(&self) -> Vec<(String, &str)> {
         match self {
-            KindSet::One(k) => Kind::parse(k).into_iter().collect(),
-            KindSet::Many(ks) => ks.iter().filter_map(|k| Kind::parse(k)).collect(),
+            KindSet::One(k) => vec![(String::new(), k.as_str())],
+            KindSet::Many(ks) => ks
+                .iter()
+                .enumerate()
+                .map(|(i, k)| (format!("/{i}"), k.as_str()))
+                .collect(),
         }
     }
+}
+
+/// A kind the policy does not know: the message names the place as a schema finding
+/// would, with "did you mean" over the policy's kinds.
+fn unknown_kind(kinds: &Kinds, at: &str, name: &str) -> DefinitionError {
+    let all: Vec<&str> = kinds.all().map(Kind::as_str).collect();
+    let help =
+        crate::suggest::nearest(name, all.iter().copied()).map(|n| format!("did you mean `{n}`?"));
+    (
+        String::new(),
+        format!(
+            "`{}` must be {}, found the string `{name}`",
+            crate::schema::display_path(at),
+            crate::catalogue::join_words(&all, "or", |k| format!("`{k}`"))
+        ),
+        help,
+    )
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -96,11 +117,18 @@ pub struct CustomRule {
     references: Vec<(ReferenceDef, Kind, Option<Compiled>)>,
 }
 
-/// A problem with a custom rule's definition: the pointer (within the rule's entry) and why.
-pub type DefinitionError = (String, String);
+/// A problem with a custom rule's definition: the pointer (within the rule's entry), why,
+/// and how to fix it when that is more than "fix the definition".
+pub type DefinitionError = (String, String, Option<String>);
 
 impl CustomRule {
-    pub fn compile(def: CustomRuleDef, origin: String) -> Result<CustomRule, Vec<DefinitionError>> {
+    /// `kinds` are the policy's; `at` is the rule's place in its policy file.
+    pub fn compile(
+        def: CustomRuleDef,
+        origin: String,
+        kinds: &Kinds,
+        at: &str,
+    ) -> Result<CustomRule, Vec<DefinitionError>> {
         let mut errors = Vec::new();
         let compile = |pointer: &str,
                        schema: &Option<Value>,
@@ -110,7 +138,11 @@ impl CustomRule {
             match Compiled::new(s.clone()) {
                 Ok(c) => Some(c),
                 Err(e) => {
-                    errors.push((pointer.to_owned(), format!("not a valid JSON Schema: {e}")));
+                    errors.push((
+                        pointer.to_owned(),
+                        format!("not a valid JSON Schema: {e}"),
+                        None,
+                    ));
                     None
                 }
             }
@@ -120,18 +152,32 @@ impl CustomRule {
         let mut references = Vec::new();
         for (i, r) in def.references.iter().enumerate() {
             let compiled = compile(&format!("/references/{i}/where"), &r.selector, &mut errors);
-            match Kind::parse(&r.kind) {
+            let pointer = format!("/references/{i}/kind");
+            match kinds.parse(&r.kind) {
                 Some(k) => references.push((r.clone(), k, compiled)),
-                None => errors.push((
-                    format!("/references/{i}/kind"),
-                    format!("unknown kind `{}`", r.kind),
-                )),
+                None => {
+                    let (_, message, help) =
+                        unknown_kind(kinds, &format!("{at}{pointer}"), &r.kind);
+                    errors.push((pointer, message, help));
+                }
             }
             if !r.path.starts_with('/') {
                 errors.push((
                     format!("/references/{i}/path"),
                     "a JSON pointer starts with `/`".into(),
+                    None,
                 ));
+            }
+        }
+        let mut applies_to = Vec::new();
+        for (suffix, name) in def.applies_to.kind.entries() {
+            let pointer = format!("/appliesTo/kind{suffix}");
+            match kinds.parse(name) {
+                Some(k) => applies_to.push(k),
+                None => {
+                    let (_, message, help) = unknown_kind(kinds, &format!("{at}{pointer}"), name);
+                    errors.push((pointer, message, help));
+                }
             }
         }
         for (i, p) in def.unique.iter().enumerate() {
@@ -139,6 +185,7 @@ impl CustomRule {
                 errors.push((
                     format!("/unique/{i}"),
                     "a JSON pointer starts with `/`".into(),
+                    None,
                 ));
             }
         }
@@ -146,6 +193,7 @@ impl CustomRule {
             errors.push((
                 String::new(),
                 "a custom rule needs `require`, `references` or `unique`".into(),
+                None,
             ));
         }
         if !errors.is_empty() {
@@ -156,7 +204,7 @@ impl CustomRule {
             _ => Severity::Error,
         };
         Ok(CustomRule {
-            kinds: def.applies_to.kind.kinds(),
+            kinds: applies_to,
             severity,
             selector,
             require,

@@ -58,6 +58,9 @@ impl Rule for DependencyCycle {
     }
 
     fn check_catalogue(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        if cx.policy.kinds.format() == crate::catalogue::Format::Backstage {
+            return crate::backstage::cycles::check(cx, out);
+        }
         let graph = cx.hard_graph();
         for component in graph.components() {
             let cyclic = component.len() > 1
@@ -78,7 +81,11 @@ impl Rule for DependencyCycle {
 
 /// The shortest cycle through `start` inside its component, as (node, dependency entry)
 /// steps: each node with the entry that leads to the next one.
-fn shortest_cycle(graph: &Graph<'_>, component: &[usize], start: usize) -> Vec<(usize, usize)> {
+pub(crate) fn shortest_cycle(
+    graph: &Graph<'_>,
+    component: &[usize],
+    start: usize,
+) -> Vec<(usize, usize)> {
     let inside: HashSet<usize> = component.iter().copied().collect();
     let mut came_from: HashMap<usize, (usize, usize)> = HashMap::new();
     let mut queue = VecDeque::from([start]);

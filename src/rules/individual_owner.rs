@@ -65,7 +65,7 @@ impl Rule for IndividualOwner {
             let (ptr, role) = match e.kind() {
                 Kind::Service => ("/spec/owner/serviceOwner", "service owner"),
                 Kind::Product => ("/spec/productOwner", "product owner"),
-                Kind::Team => continue,
+                Kind::Team | Kind::Declared(_) => continue,
             };
             let Some(owner) = e.str_at(ptr) else { continue };
             let Some(team) = mailboxes.get(&owner.to_lowercase()) else {

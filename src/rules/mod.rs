@@ -25,6 +25,7 @@ pub mod single_category;
 pub mod sla_consistent;
 pub mod sla_defined;
 pub mod unique_id;
+pub mod unknown_field;
 pub mod unknown_kind;
 pub mod unreadable_file;
 pub mod unresolved_reference;
@@ -119,12 +120,17 @@ pub struct Context<'a> {
     pub catalogue: &'a Catalogue,
     pub policy: &'a Policy,
     graph: std::sync::OnceLock<graph::Graph<'a>>,
-    ids: [std::sync::OnceLock<crate::suggest::Index<'a>>; 3],
+    /// Ids by kind, for "did you mean": built for every kind at once on first use.
+    ids: std::sync::OnceLock<
+        std::collections::HashMap<crate::catalogue::Kind, crate::suggest::Index<'a>>,
+    >,
     /// Ids by kind and length in characters, for the "exactly one close id" test of fixes.
     by_length: std::sync::OnceLock<
         std::collections::HashMap<(crate::catalogue::Kind, usize), Vec<&'a str>>,
     >,
     schema_failures: SchemaFailures,
+    /// Backstage entity names by kind and namespace, for "did you mean".
+    backstage: std::sync::OnceLock<crate::backstage::relations::Names<'a>>,
     /// Answers already given: a missing id named by thousands of entities is looked up once.
     suggested: std::sync::Mutex<Suggested<'a>>,
 }
@@ -176,7 +182,8 @@ impl<'a> Context<'a> {
             catalogue,
             policy,
             graph: std::sync::OnceLock::new(),
-            ids: Default::default(),
+            ids: std::sync::OnceLock::new(),
+            backstage: std::sync::OnceLock::new(),
             schema_failures: SchemaFailures::default(),
             suggested: Default::default(),
             by_length: std::sync::OnceLock::new(),
@@ -197,8 +204,13 @@ impl<'a> Context<'a> {
     /// What a reference to an entity of kind `want` names: the one resolution that every
     /// rule checking a reference shares.
     pub fn resolve(&self, id: &str, want: crate::catalogue::Kind) -> Target<'a> {
+        self.resolve_any(id, &[want])
+    }
+
+    /// [`Context::resolve`] for a reference that may name an entity of any of `want`.
+    pub fn resolve_any(&self, id: &str, want: &[crate::catalogue::Kind]) -> Target<'a> {
         match self.catalogue.get(id) {
-            Some(t) if t.kind() == want => Target::Found(t),
+            Some(t) if want.contains(&t.kind()) => Target::Found(t),
             Some(t) => Target::WrongKind(t),
             None => Target::Missing,
         }
@@ -212,21 +224,24 @@ impl<'a> Context<'a> {
         if let Some(&answer) = lock().get(&(kind, Box::from(input))) {
             return answer;
         }
-        let slot = match kind {
-            crate::catalogue::Kind::Service => 0,
-            crate::catalogue::Kind::Product => 1,
-            crate::catalogue::Kind::Team => 2,
-        };
-        let index = self.ids[slot].get_or_init(|| {
-            let mut ids: Vec<&'a str> = self
-                .catalogue
-                .iter()
-                .filter(|e| e.entity.id.is_some() && e.kind() == kind)
-                .map(|e| e.id())
-                .collect();
-            ids.sort_by_key(|id| id.chars().count());
-            crate::suggest::Index::new(ids)
+        let indexes = self.ids.get_or_init(|| {
+            let mut by_kind: std::collections::HashMap<_, Vec<&'a str>> =
+                std::collections::HashMap::new();
+            for e in self.catalogue.iter().filter(|e| e.entity.id.is_some()) {
+                by_kind.entry(e.kind()).or_default().push(e.id());
+            }
+            by_kind
+                .into_iter()
+                .map(|(k, mut ids)| {
+                    ids.sort_by_key(|id| id.chars().count());
+                    (k, crate::suggest::Index::new(ids))
+                })
+                .collect()
         });
+        let Some(index) = indexes.get(&kind) else {
+            lock().insert((kind, input.into()), None);
+            return None;
+        };
         let reach = (input.chars().count() / 3).max(1) + 1;
         let answer = index.nearest_within(input, reach);
         lock().insert((kind, input.into()), answer);
@@ -288,6 +303,12 @@ impl<'a> Context<'a> {
         ))
     }
 
+    /// The names of a Backstage catalogue's entities, indexed on first use.
+    pub fn backstage_names(&self) -> &crate::backstage::relations::Names<'a> {
+        self.backstage
+            .get_or_init(|| crate::backstage::relations::Names::new(self))
+    }
+
     /// The hard-dependency graph, built on first use and shared by the rules that need it.
     pub fn hard_graph(&self) -> &graph::Graph<'a> {
         self.graph
@@ -340,6 +361,8 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &individual_owner::IndividualOwner,
     &invalid_suppression::InvalidSuppression,
     &unused_suppression::UnusedSuppression,
+    // Last, so that the rule indexes of SARIF reports made before it stay the same.
+    &unknown_field::UnknownField,
 ];
 
 /// The rule with this id.

@@ -64,7 +64,7 @@ impl Rule for ProductIsService {
         match e.kind() {
             Kind::Product => check_product(cx, e, out),
             Kind::Service => check_service(cx, e, out),
-            Kind::Team => {}
+            Kind::Team | Kind::Declared(_) => {}
         }
     }
 }

@@ -67,6 +67,9 @@ impl Rule for UniqueId {
     }
 
     fn check_catalogue(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        if cx.policy.kinds.format() == crate::catalogue::Format::Backstage {
+            return backstage(cx, out);
+        }
         let ptr = "/metadata/id";
         for (id, entities) in cx.catalogue.duplicate_ids() {
             let first = cx.catalogue.entity(entities[0]);
@@ -91,6 +94,31 @@ impl Rule for UniqueId {
             if e.kind() == Kind::Service {
                 offerings(cx, e, out);
             }
+        }
+    }
+}
+
+/// Backstage entities are identified by kind, namespace and name, compared
+/// case-insensitively: `Ledger` and `ledger` are one entity.
+fn backstage(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let ptr = "/metadata/name";
+    for (id, entities) in cx.catalogue.duplicate_ids() {
+        let first = cx.catalogue.entity(entities[0]);
+        for &later in &entities[1..] {
+            let e = cx.catalogue.entity(later);
+            out.push(
+                finding(
+                    &META,
+                    format!("`{}` is defined twice", clip(id, 80)),
+                    Label::new(e.at_value(ptr), "defined again here"),
+                )
+                .with_pointer(ptr)
+                .with_related(Label::new(first.at_value(ptr), "first defined here"))
+                .with_help(
+                    "Backstage identifies an entity by its kind, namespace and name, compared \
+                     case-insensitively: rename one, or move it to another namespace",
+                ),
+            );
         }
     }
 }

@@ -21,6 +21,9 @@ names an entity of the right kind:
 - each `dependencies[].service` names a **Service**;
 - each `serviceLevels.requests[].offering` names an offering in the same service's
   `offerings`.
+- each reference the policy declares (`spec.references`, and the `references` of its own
+  kinds: a JSON pointer, `*` for every item of a list) names an entity of one of the kinds it
+  allows; `catalint explain unresolved-reference --policy P` lists them.
 
 ## Why it matters
 A reference that resolves to nothing is a promise nobody keeps: incidents routed to a team
@@ -56,36 +59,57 @@ impl Rule for UnresolvedReference {
     }
 
     fn check_entity(&self, cx: &Context<'_>, e: EntityRef<'_>, out: &mut Vec<Diagnostic>) {
+        if cx.policy.kinds.format() == crate::catalogue::Format::Backstage {
+            crate::backstage::relations::check(cx, e, out);
+        }
         match e.kind() {
             Kind::Service => {
-                reference(cx, e, "/spec/owner/team", Kind::Team, "owning team", out);
+                reference(cx, e, "/spec/owner/team", &[Kind::Team], "owning team", out);
                 reference(
                     cx,
                     e,
                     "/spec/supportGroup",
-                    Kind::Team,
+                    &[Kind::Team],
                     "support group",
                     out,
                 );
                 if let Some(deps) = e.get("/spec/dependencies").and_then(Node::as_array) {
                     for i in 0..deps.len() {
                         let ptr = format!("/spec/dependencies/{i}/service");
-                        reference(cx, e, &ptr, Kind::Service, "dependency", out);
+                        reference(cx, e, &ptr, &[Kind::Service], "dependency", out);
                     }
                 }
                 offerings(cx, e, out);
             }
-            Kind::Product => reference(cx, e, "/spec/team", Kind::Team, "team", out),
-            Kind::Team => {}
+            Kind::Product => reference(cx, e, "/spec/team", &[Kind::Team], "team", out),
+            Kind::Team | Kind::Declared(_) => {}
+        }
+        // The references the policy declares, from built-in kinds and its own alike.
+        for r in cx.policy.references_of(e.kind()) {
+            for (ptr, _) in r.targets(e.value()) {
+                reference(cx, e, &ptr, &r.kinds, &r.role, out);
+            }
         }
     }
+}
+
+/// "a Team", or "a Supplier or a Contract".
+fn articles(kinds: &[Kind]) -> String {
+    let words: Vec<&str> = kinds.iter().map(|k| k.article()).collect();
+    crate::catalogue::join_words(&words, "or", str::to_owned)
+}
+
+/// "Team", or "Supplier or Contract".
+fn names(kinds: &[Kind]) -> String {
+    let words: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+    crate::catalogue::join_words(&words, "or", str::to_owned)
 }
 
 fn reference(
     cx: &Context<'_>,
     e: EntityRef<'_>,
     ptr: &str,
-    want: Kind,
+    want: &[Kind],
     role: &str,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -96,37 +120,35 @@ fn reference(
         return;
     };
     let id = e.id();
-    match cx.resolve(target_id, want) {
+    let wanted = articles(want);
+    match cx.resolve_any(target_id, want) {
         Target::Found(_) => {}
         Target::WrongKind(t) => {
             let what = t.kind().article();
             out.push(
                 finding(
                     &META,
-                    format!(
-                        "the {role} of `{id}` is `{target_id}`, which is {what}, not {}",
-                        want.article()
-                    ),
-                    Label::new(e.at_value(ptr), format!("{what}, not {}", want.article())),
+                    format!("the {role} of `{id}` is `{target_id}`, which is {what}, not {wanted}"),
+                    Label::new(e.at_value(ptr), format!("{what}, not {wanted}")),
                 )
                 .with_pointer(ptr)
                 .with_related(Label::new(
                     t.at_value("/kind"),
                     format!("`{target_id}` is defined as {what} here"),
                 ))
-                .with_help(format!("name {} here", want.article())),
+                .with_help(format!("name {wanted} here")),
             );
         }
         Target::Missing => {
-            let help = match cx.nearest_id(target_id, want) {
-                Some(n) => format!(
-                    "did you mean `{n}`? otherwise define {} `{target_id}`",
-                    want.article()
-                ),
-                None => format!(
-                    "define {} `{target_id}`, or name an existing one",
-                    want.article()
-                ),
+            let near = want.iter().find_map(|k| cx.nearest_id(target_id, *k));
+            let help = match near {
+                Some(n) => format!("did you mean `{n}`? otherwise define {wanted} `{target_id}`"),
+                None => format!("define {wanted} `{target_id}`, or name an existing one"),
+            };
+            // A fix writes the one close id; with several kinds wanted, a person chooses.
+            let fix = match want {
+                [kind] => cx.reference_fix(e, ptr, target_id, *kind),
+                _ => None,
             };
             out.push(
                 finding(
@@ -135,11 +157,11 @@ fn reference(
                         "the {role} of `{id}` is `{}`, which is not in the catalogue",
                         clip(target_id, 60)
                     ),
-                    Label::new(e.at_value(ptr), format!("no {} has this id", want.as_str())),
+                    Label::new(e.at_value(ptr), format!("no {} has this id", names(want))),
                 )
                 .with_pointer(ptr)
                 .with_help(help)
-                .with_fix_opt(cx.reference_fix(e, ptr, target_id, want)),
+                .with_fix_opt(fix),
             );
         }
     }

@@ -71,6 +71,8 @@ enum What {
     Range,
     /// No branch of a `oneOf`/`anyOf` fits the value's type.
     NoBranch,
+    /// A key that `propertyNames` rejects (the pointer names the key's entry).
+    BadKey(String),
     Other(String),
 }
 
@@ -85,11 +87,21 @@ pub fn check_document(check: &SchemaCheck<'_>, owned: &dyn Fn(&Issue) -> bool) -
     for err in check.compiled.validator.iter_errors(check.doc.value.root()) {
         flatten(&err, &mut issues);
     }
+    let renamed = misspelt_required(root, &issues);
     // Several keywords can fail on the same place (type and pattern); keep the first.
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
     for issue in issues {
         if owned(&issue) {
+            continue;
+        }
+        // A required field written with a typo is one finding, the unknown field's (whose
+        // help names the field), not also a missing one.
+        if let Some(prop) = issue.missing()
+            && renamed
+                .iter()
+                .any(|(p, f)| *p == issue.pointer && f == prop)
+        {
             continue;
         }
         let key = (
@@ -101,6 +113,31 @@ pub fn check_document(check: &SchemaCheck<'_>, owned: &dyn Fn(&Issue) -> bool) -
             continue;
         }
         out.extend(to_diagnostics(check, root, issue));
+    }
+    out
+}
+
+/// (mapping, field) pairs where an unknown key of the mapping is a typo of the field: the
+/// unknown field's "did you mean".
+fn misspelt_required(root: &Value, issues: &[Issue]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for issue in issues {
+        let What::Unknown(keys) = &issue.what else {
+            continue;
+        };
+        let allowed = subschema(root, parent_of(&issue.eval))
+            .map(|s| property_names(root, s))
+            .unwrap_or_default();
+        for key in keys {
+            if let Some(n) = suggest::nearest(key, allowed.iter().copied())
+                && let Some(prop) = issues.iter().find_map(|i| {
+                    i.missing()
+                        .filter(|p| *p == n && i.pointer == issue.pointer)
+                })
+            {
+                out.push((issue.pointer.clone(), prop.to_owned()));
+            }
+        }
     }
     out
 }
@@ -169,6 +206,21 @@ fn flatten(err: &ValidationError<'_>, out: &mut Vec<Issue>) {
                 }
                 None => What::NoBranch,
             }
+        }
+        ValidationErrorKind::PropertyNames { error } => {
+            let key = error
+                .instance()
+                .as_str()
+                .map(str::to_owned)
+                .unwrap_or_default();
+            out.push(Issue {
+                pointer: push_segment(&pointer, &key),
+                // Within the `propertyNames` schema, whose description says what a key is.
+                eval: error.evaluation_path().as_str().to_owned(),
+                what: What::BadKey(key),
+                instance: Value::Null,
+            });
+            return;
         }
         other => What::Other(format!("{other:?}")),
     };
@@ -292,6 +344,11 @@ fn to_diagnostics(check: &SchemaCheck<'_>, root: &Value, issue: Issue) -> Vec<Di
                 };
                 let help = match suggest::nearest(key, allowed.iter().copied()) {
                     Some(n) => format!("did you mean `{n}`?"),
+                    None if issue.pointer.is_empty()
+                        && spec_fields(root).contains(&key.as_str()) =>
+                    {
+                        format!("`{key}` is a field of `spec`: indent it under `spec:`")
+                    }
                     None if allowed.is_empty() => "remove it".to_owned(),
                     None => format!("remove it; allowed here: {}", allowed.join(", ")),
                 };
@@ -307,9 +364,13 @@ fn to_diagnostics(check: &SchemaCheck<'_>, root: &Value, issue: Issue) -> Vec<Di
                     None => help,
                 };
                 let fix = rename_fix(check, &issue.instance, key, &key_span, &allowed);
+                let (rule, severity) = match check.compiled.unknown_field {
+                    RULE => (RULE, Severity::Error),
+                    other => (other, Severity::Warning),
+                };
                 let d = Diagnostic::new(
-                    RULE,
-                    Severity::Error,
+                    rule,
+                    severity,
                     format!("unknown field `{}` {within}", clip(key, 60)),
                     Label::new(loc(key_span), "not a field of this mapping"),
                 )
@@ -320,6 +381,29 @@ fn to_diagnostics(check: &SchemaCheck<'_>, root: &Value, issue: Issue) -> Vec<Di
                     None => d,
                 });
             }
+        }
+        What::BadKey(key) => {
+            let key_span = resolved.as_ref().map_or_else(
+                || value_span.clone(),
+                |r| r.key.clone().unwrap_or(r.value.clone()),
+            );
+            let parent = display_path(issue.pointer.rsplit_once('/').map_or("", |(p, _)| p));
+            let expected = schema_here
+                .and_then(|s| s.get("description"))
+                .and_then(Value::as_str)
+                .unwrap_or("a valid key");
+            push(
+                Diagnostic::new(
+                    RULE,
+                    Severity::Error,
+                    format!(
+                        "the key `{}` in `{parent}` is not {expected}",
+                        clip(key, 60)
+                    ),
+                    Label::new(loc(key_span), "not a valid key"),
+                )
+                .with_pointer(issue.pointer.clone()),
+            );
         }
         what => {
             let expected =
@@ -377,6 +461,13 @@ fn to_diagnostics(check: &SchemaCheck<'_>, root: &Value, issue: Issue) -> Vec<Di
         }
     }
     out
+}
+
+/// The fields of a kind's `spec`: a key at the top level that is one was meant under `spec`.
+fn spec_fields(root: &Value) -> Vec<&str> {
+    root.pointer("/properties/spec")
+        .map(|s| property_names(root, s))
+        .unwrap_or_default()
 }
 
 fn label_for(instance: &Value, what: &What) -> String {

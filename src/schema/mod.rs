@@ -26,6 +26,9 @@ const CONFIG: &str = include_str!("../../schemas/config.schema.json");
 pub struct Compiled {
     pub schema: Value,
     pub validator: jsonschema::Validator<Arena>,
+    /// The rule that reports a key the schema does not define: `schema`, or
+    /// `unknown-field` (a warning) in a profile whose format leaves mappings open.
+    pub unknown_field: &'static str,
 }
 
 impl std::fmt::Debug for Compiled {
@@ -41,35 +44,56 @@ impl Compiled {
             .with_draft(jsonschema::Draft::Draft202012)
             .build(&schema)
             .map_err(|e| e.to_string())?;
-        Ok(Self { schema, validator })
+        Ok(Self {
+            schema,
+            validator,
+            unknown_field: errors::RULE,
+        })
     }
 }
 
-/// The compiled schemas of the three entity kinds.
+/// The compiled schema of every kind a policy knows: the built-in kinds (with the policy's
+/// organisation fields merged in) and the policy's own kinds.
 #[derive(Debug)]
 pub struct Schemas {
-    service: Compiled,
-    product: Compiled,
-    team: Compiled,
+    kinds: Vec<(Kind, Compiled)>,
 }
 
 impl Schemas {
-    /// Compiles the embedded schemas. They are part of the binary, so a failure here is a
-    /// bug in catalint, reported as an internal error (exit 2).
+    /// Compiles the embedded schemas of the built-in kinds. They are part of the binary, so
+    /// a failure here is a bug in catalint, reported as an internal error (exit 2).
     pub fn new() -> Result<Self, String> {
-        Ok(Self {
-            service: Compiled::new(bundled(Kind::Service))?,
-            product: Compiled::new(bundled(Kind::Product))?,
-            team: Compiled::new(bundled(Kind::Team))?,
-        })
+        Self::compile(Kind::ALL.into_iter().map(|k| (k, builtin(k))))
+            .map_err(|(k, e)| format!("the built-in schema of {}: {e}", k.as_str()))
     }
 
-    pub fn get(&self, kind: Kind) -> &Compiled {
-        match kind {
-            Kind::Service => &self.service,
-            Kind::Product => &self.product,
-            Kind::Team => &self.team,
+    /// Compiles composed schemas, one per kind; an error names the kind whose schema fails.
+    pub fn compile(
+        schemas: impl IntoIterator<Item = (Kind, Value)>,
+    ) -> Result<Self, (Kind, String)> {
+        let kinds = schemas
+            .into_iter()
+            .map(|(k, v)| Compiled::new(v).map(|c| (k, c)).map_err(|e| (k, e)))
+            .collect::<Result<_, _>>()?;
+        Ok(Self { kinds })
+    }
+
+    /// The schema of a kind; `None` for a kind these schemas were not composed for.
+    pub fn get(&self, kind: Kind) -> Option<&Compiled> {
+        self.kinds.iter().find(|(k, _)| *k == kind).map(|(_, c)| c)
+    }
+
+    /// Unknown keys become findings of `rule` (`unknown-field`) instead of `schema`'s.
+    pub fn with_unknown_field_rule(mut self, rule: &'static str) -> Self {
+        for (_, c) in &mut self.kinds {
+            c.unknown_field = rule;
         }
+        self
+    }
+
+    /// Every kind with its schema, built-in kinds first.
+    pub fn iter(&self) -> impl Iterator<Item = (Kind, &Compiled)> {
+        self.kinds.iter().map(|(k, c)| (*k, c))
     }
 }
 
@@ -91,32 +115,34 @@ pub fn owned_by_domain_rule(kind: Kind, issue: &Issue) -> bool {
             (p == "/spec" && issue.missing() == Some("service"))
                 || (p == "/spec/service" && issue.instance().is_null())
         }
-        Kind::Team => false,
+        Kind::Team | Kind::Declared(_) => false,
     }
 }
 
-/// The names `catalint schema` accepts, with their schema.
+/// The names `catalint schema` accepts besides the policy's own kinds.
 pub const SCHEMA_NAMES: [&str; 5] = ["Service", "Product", "Team", "Policy", "Config"];
 
-/// A self-contained schema by name (`Service`, `Product`, `Team`, `Policy`, `Config`).
-pub fn by_name(name: &str) -> Option<Value> {
-    let lower = name.to_ascii_lowercase();
-    match lower.as_str() {
-        "service" => Some(bundled(Kind::Service)),
-        "product" => Some(bundled(Kind::Product)),
-        "team" => Some(bundled(Kind::Team)),
-        "policy" => Some(bundle_text(POLICY)),
-        "config" => Some(bundle_text(CONFIG)),
-        _ => None,
+/// A self-contained schema by name (`Service`, `Product`, `Team`, `Policy`, `Config`, any
+/// case), the kinds' as `schemas` composes them.
+pub fn by_name(name: &str, schemas: &Schemas) -> Option<Value> {
+    match name.to_ascii_lowercase().as_str() {
+        "policy" => return Some(bundle_text(POLICY)),
+        "config" => return Some(bundle_text(CONFIG)),
+        _ => {}
     }
+    schemas
+        .iter()
+        .find(|(k, _)| k.as_str().eq_ignore_ascii_case(name))
+        .map(|(_, c)| c.schema.clone())
 }
 
 /// One schema for any catalogue document, dispatching on `kind`: what an editor wants.
-pub fn catalogue_schema() -> Value {
+pub fn catalogue_schema(schemas: &Schemas) -> Value {
     let mut defs = Map::new();
     let mut branches = Vec::new();
-    for kind in Kind::ALL {
-        let mut s = bundled(kind);
+    let mut names = Vec::new();
+    for (kind, compiled) in schemas.iter() {
+        let mut s = compiled.schema.clone();
         if let Some(obj) = s.as_object_mut() {
             if let Some(Value::Object(d)) = obj.remove("$defs") {
                 defs.extend(d);
@@ -124,6 +150,7 @@ pub fn catalogue_schema() -> Value {
             obj.remove("$schema");
             obj.remove("$id");
         }
+        names.push(kind.as_str());
         branches.push(serde_json::json!({
             "if": {"properties": {"kind": {"const": kind.as_str()}}, "required": ["kind"]},
             "then": s,
@@ -132,28 +159,29 @@ pub fn catalogue_schema() -> Value {
     serde_json::json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://catalint.dev/schemas/v1/catalogue.schema.json",
-        "title": "catalint: any catalogue document (Service, Product or Team)",
+        "title": format!("catalint: any catalogue document ({})", crate::catalogue::join_words(&names, "or", str::to_owned)),
         "type": "object",
         "required": ["apiVersion", "kind"],
-        "properties": {"kind": {"enum": ["Service", "Product", "Team"]}},
+        "properties": {"kind": {"enum": names}},
         "allOf": branches,
         "$defs": defs,
     })
 }
 
-pub fn bundled(kind: Kind) -> Value {
-    bundle_text(match kind {
-        Kind::Service => SERVICE,
-        Kind::Product => PRODUCT,
-        Kind::Team => TEAM,
-    })
+/// The embedded schema of a built-in kind, bundled; an empty schema for a declared kind,
+/// whose schema the policy composes ([`crate::policy::kinds`]).
+pub fn builtin(kind: Kind) -> Value {
+    match kind {
+        Kind::Service => bundle_text(SERVICE),
+        Kind::Product => bundle_text(PRODUCT),
+        Kind::Team => bundle_text(TEAM),
+        Kind::Declared(_) => Value::Object(Map::new()),
+    }
 }
 
-/// Copies the shared definitions into a schema and points its references at the copies.
-/// The embedded files are fixed at build time and tested, so parse failures cannot happen
-/// at run time; an empty schema is returned rather than panicking all the same.
-fn bundle_text(text: &str) -> Value {
-    let mut schema: Value = serde_json::from_str(text).unwrap_or(Value::Null);
+/// A schema written against `common.schema.json` (a declared kind's envelope, a policy's
+/// fields), made self-contained like the embedded ones.
+pub fn bundle(mut schema: Value) -> Value {
     let common: Value = serde_json::from_str(COMMON).unwrap_or(Value::Null);
     rewrite_refs(&mut schema);
     if let (Some(obj), Some(Value::Object(shared))) = (schema.as_object_mut(), common.get("$defs"))
@@ -168,6 +196,18 @@ fn bundle_text(text: &str) -> Value {
         }
     }
     schema
+}
+
+/// Points `common.schema.json#/...` references at the bundled copies (`#/...`).
+pub fn local_refs(v: &mut Value) {
+    rewrite_refs(v);
+}
+
+/// Copies the shared definitions into a schema and points its references at the copies.
+/// The embedded files are fixed at build time and tested, so parse failures cannot happen
+/// at run time; an empty schema is returned rather than panicking all the same.
+fn bundle_text(text: &str) -> Value {
+    bundle(serde_json::from_str(text).unwrap_or(Value::Null))
 }
 
 fn rewrite_refs(v: &mut Value) {

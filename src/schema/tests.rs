@@ -6,11 +6,11 @@ use crate::source::FileId;
 
 #[test]
 fn embedded_schemas_compile_and_stand_alone() {
-    Schemas::new().expect("kind schemas compile");
+    let schemas = Schemas::new().expect("kind schemas compile");
     policy().expect("policy schema compiles");
     config().expect("config schema compiles");
     for name in SCHEMA_NAMES {
-        let s = by_name(name).unwrap();
+        let s = by_name(name, &schemas).unwrap();
         let text = s.to_string();
         assert!(
             !text.contains("common.schema.json#"),
@@ -18,7 +18,7 @@ fn embedded_schemas_compile_and_stand_alone() {
         );
         Compiled::new(s).unwrap_or_else(|e| panic!("{name}: {e}"));
     }
-    Compiled::new(catalogue_schema()).expect("the editor schema compiles");
+    Compiled::new(catalogue_schema(&schemas)).expect("the editor schema compiles");
 }
 
 fn findings(kind: Kind, yaml: &str) -> Vec<(String, String, Option<String>)> {
@@ -26,7 +26,7 @@ fn findings(kind: Kind, yaml: &str) -> Vec<(String, String, Option<String>)> {
     let doc = &loaded.documents[0];
     let schemas = Schemas::new().unwrap();
     let check = SchemaCheck {
-        compiled: schemas.get(kind),
+        compiled: schemas.get(kind).unwrap(),
         file: FileId(0),
         text: yaml,
         doc,
@@ -51,6 +51,17 @@ fn unknown_field_is_named_with_a_suggestion() {
     assert_eq!(f[0].0, "/spec/emial");
     assert_eq!(f[0].1, "unknown field `emial` in `spec`");
     assert_eq!(f[0].2.as_deref(), Some("did you mean `email`?"));
+}
+
+#[test]
+fn a_misspelt_required_field_is_one_finding() {
+    let f = findings(Kind::Team, &TEAM.replace("email:", "emial:"));
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].1, "unknown field `emial` in `spec`");
+    // A key close to no required field leaves the missing one reported.
+    let f = findings(Kind::Team, &TEAM.replace("email:", "chat:"));
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].1, "`spec` is missing `email`");
 }
 
 #[test]

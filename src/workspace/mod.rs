@@ -51,7 +51,6 @@ pub struct Workspace {
     cwd: Cwd,
     settings: Settings,
     baseline: Option<Baseline>,
-    schemas: Schemas,
     state: State,
     /// File ids by absolute, normalised path.
     by_path: HashMap<PathBuf, FileId>,
@@ -79,7 +78,6 @@ impl Workspace {
         let mut timings = Timings::default();
         let settings = Settings::load(opts)?;
         let baseline = opts.baseline.as_deref().map(Baseline::read).transpose()?;
-        let schemas = Schemas::new().map_err(RunError::Internal)?;
         let cwd = Cwd::current();
         // 1. Discover and select: the catalogue's files, and which of them are reported.
         let selection = select::select(&opts.paths, &settings.config, &settings.files(), &cwd)?;
@@ -89,7 +87,6 @@ impl Workspace {
             cwd,
             settings,
             baseline,
-            schemas,
             state: State::default(),
             by_path: HashMap::new(),
             overlay,
@@ -266,7 +263,8 @@ impl Workspace {
         let off = |rule: &str| settings.off_everywhere(rule);
         let env = Env {
             policy: &settings.policy,
-            schemas: &self.schemas,
+            // The policy's: organisation fields and kinds composed in, compiled once.
+            schemas: &settings.policy.schemas,
             off: &off,
         };
         let raw = self.state.check(&env, &mut self.timings);

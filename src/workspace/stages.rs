@@ -32,8 +32,12 @@ pub(super) fn validate_document(
             failed: Vec::new(),
         };
     };
+    // Every kind the index knows has a schema, when `schemas` are the policy's.
+    let Some(compiled) = env.schemas.get(kind) else {
+        return DocCheck::default();
+    };
     let check = schema::SchemaCheck {
-        compiled: env.schemas.get(kind),
+        compiled,
         file: source.file,
         text: &catalogue.files.get(source.file).text,
         doc: &source.doc,

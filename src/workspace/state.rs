@@ -159,9 +159,9 @@ impl State {
             })
             .collect();
         // 3. Index.
-        let mut diagnostics = self.rebuild_catalogue();
+        let mut diagnostics = self.rebuild_catalogue(env);
         self.record_ids(&changed);
-        let recheck = self.lookups_to_redo(&changed, &old_ids);
+        let recheck = self.lookups_to_redo(env, &changed, &old_ids);
         timings.mark("index");
 
         // 4. Schema validation and YAML 1.1 ambiguity, for the changed files.
@@ -215,13 +215,16 @@ impl State {
     /// the changed files defined before or define now (a target that came, went or changed);
     /// and, when the set of ids changed, those with lookup findings (a "did you mean" is
     /// chosen among all ids). Everything on the first check and in a focused run, which
-    /// keeps nothing.
+    /// keeps nothing; and everything in a Backstage catalogue, whose relations name entities
+    /// in forms other than their ids (`Team-A`, `group:team-a`, a default namespace).
     fn lookups_to_redo(
         &mut self,
+        env: &Env<'_>,
         changed: &[bool],
         old_ids: &[Vec<(Kind, Box<str>)>],
     ) -> Vec<bool> {
-        if !self.checked || self.focus.is_some() {
+        let verbatim = env.policy.kinds.format() == crate::catalogue::Format::Catalint;
+        if !self.checked || self.focus.is_some() || !verbatim {
             return vec![true; self.files.len()];
         }
         let mut redo = changed.to_vec();
@@ -296,7 +299,7 @@ impl State {
     /// Stage 3: the catalogue's documents in file order, with the changed files' new ones
     /// in place of their old ones, and the index built again over them. Returns the index's
     /// findings (documents that are not entities of a known kind).
-    fn rebuild_catalogue(&mut self) -> Vec<Diagnostic> {
+    fn rebuild_catalogue(&mut self, env: &Env<'_>) -> Vec<Diagnostic> {
         let (mut files, old_documents) = std::mem::take(&mut self.catalogue).into_parts();
         let mut by_file: Vec<Vec<SourceDocument>> = Vec::new();
         by_file.resize_with(self.files.len(), Vec::new);
@@ -350,7 +353,7 @@ impl State {
             documents.append(&mut by_file[i]);
             self.documents_of[i] = start..documents.len();
         }
-        let (catalogue, findings) = Catalogue::build(files, documents);
+        let (catalogue, findings) = Catalogue::build(files, documents, &env.policy.kinds);
         self.catalogue = catalogue;
         findings
     }

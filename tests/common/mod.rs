@@ -37,6 +37,18 @@ pub fn check_dir(dir: &str) -> Outcome {
     engine::check(&opts).unwrap_or_else(|e| panic!("{dir}: {e}"))
 }
 
+/// [`check_dir`] under a policy (a file, or a profile's name such as `backstage`).
+#[allow(dead_code)]
+pub fn check_dir_with(dir: &str, policy: Option<&str>) -> Outcome {
+    let opts = CheckOptions {
+        paths: vec![PathBuf::from(dir)],
+        config: ConfigChoice::None,
+        policy: policy.map(PathBuf::from),
+        ..CheckOptions::default()
+    };
+    engine::check(&opts).unwrap_or_else(|e| panic!("{dir}: {e}"))
+}
+
 /// An outcome in one format, made stable for snapshots: human output without colour at
 /// width 100, JUnit with a fixed timestamp and host name.
 #[allow(dead_code)]

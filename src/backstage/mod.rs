@@ -1,0 +1,139 @@
+//! The Backstage entity format (`catalog-info.yaml`), for the `backstage` profile: its
+//! kinds and API versions, entities identified by kind, namespace and name (compared
+//! case-insensitively), the schemas written from Backstage's descriptor-format
+//! documentation (`schemas/backstage.schema.json`), and its relations with their default
+//! kinds, as Backstage resolves them.
+
+pub mod cycles;
+pub mod reference;
+pub mod relations;
+
+use serde_json::{Value, json};
+
+use crate::catalogue::Kind;
+use crate::load::{Document, Node};
+
+const SCHEMA: &str = include_str!("../../schemas/backstage.schema.json");
+
+/// `backstage.io` kinds with the versions Backstage reads them in.
+const CORE_VERSIONS: &[&str] = &["backstage.io/v1alpha1", "backstage.io/v1beta1"];
+const TEMPLATE_VERSIONS: &[&str] = &["scaffolder.backstage.io/v1beta3"];
+
+/// The kinds of the format, in Backstage's documentation order.
+pub const KIND_NAMES: [&str; 9] = [
+    "Component",
+    "API",
+    "Resource",
+    "System",
+    "Domain",
+    "Group",
+    "User",
+    "Location",
+    "Template",
+];
+
+pub fn kinds() -> Vec<Kind> {
+    KIND_NAMES.iter().map(|n| Kind::declared(n)).collect()
+}
+
+/// The `apiVersion`s a kind is written with.
+pub fn api_versions(kind: Kind) -> &'static [&'static str] {
+    if kind.as_str() == "Template" {
+        TEMPLATE_VERSIONS
+    } else {
+        CORE_VERSIONS
+    }
+}
+
+/// Every `apiVersion` of the format.
+pub fn all_api_versions() -> impl Iterator<Item = &'static str> {
+    CORE_VERSIONS.iter().chain(TEMPLATE_VERSIONS).copied()
+}
+
+/// A kind by the name a reference writes (`component`, `API`): case-insensitively.
+pub fn kind_named(name: &str) -> Option<Kind> {
+    KIND_NAMES
+        .iter()
+        .find(|k| k.eq_ignore_ascii_case(name))
+        .map(|k| Kind::declared(k))
+}
+
+/// The namespace of an entity: `metadata.namespace`, else `default`.
+pub fn namespace_of<'a>(root: Node<'a>) -> &'a str {
+    root.pointer("/metadata/namespace")
+        .and_then(Node::as_str)
+        .unwrap_or("default")
+}
+
+/// What identifies an entity: `kind:namespace/name`, in lower case. `None` without a name.
+pub fn identity(kind: Kind, doc: &Document) -> Option<String> {
+    let root = doc.value.root();
+    let name = root.pointer("/metadata/name").and_then(Node::as_str)?;
+    Some(
+        reference::EntityName {
+            kind: kind.as_str().to_owned(),
+            namespace: namespace_of(root).to_owned(),
+            name: name.to_owned(),
+        }
+        .canonical(),
+    )
+}
+
+/// The schema of each kind: the envelope around the kind's `spec` definition, standing
+/// alone (the shared definitions copied in).
+pub fn schemas() -> Vec<(Kind, Value)> {
+    let file: Value = serde_json::from_str(SCHEMA).unwrap_or(Value::Null);
+    let defs = file.get("$defs").cloned().unwrap_or_else(|| json!({}));
+    kinds()
+        .into_iter()
+        .map(|kind| {
+            let name = kind.as_str();
+            let spec_required = defs
+                .pointer(&format!("/{name}/required"))
+                .and_then(Value::as_array)
+                .is_some_and(|r| !r.is_empty());
+            let mut required = vec!["apiVersion", "kind", "metadata"];
+            if spec_required {
+                required.push("spec");
+            }
+            let schema = json!({
+                "$schema": "https://json-schema.org/draft/2020-12/schema",
+                "$id": format!("https://catalint.dev/schemas/v1/backstage/{}.schema.json", name.to_lowercase()),
+                "title": format!("catalint: Backstage kind {name}"),
+                "type": "object",
+                "required": required,
+                "additionalProperties": false,
+                "properties": {
+                    "apiVersion": {"enum": api_versions(kind), "description": format!("the version of the {name} format: {}", api_versions(kind).join(" or "))},
+                    "kind": {"const": name},
+                    "metadata": {"$ref": "#/$defs/metadata"},
+                    "spec": {"$ref": format!("#/$defs/{name}")},
+                    "relations": {"type": "array", "description": "relations computed by the catalogue (written by Backstage, not by hand)"},
+                    "status": {"type": "object", "description": "status computed by the catalogue"},
+                },
+                "$defs": defs,
+            });
+            (kind, schema)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_schemas_compile() {
+        for (kind, schema) in schemas() {
+            crate::schema::Compiled::new(schema)
+                .unwrap_or_else(|e| panic!("{}: {e}", kind.as_str()));
+        }
+    }
+
+    #[test]
+    fn kinds_are_named_case_insensitively_in_references() {
+        assert_eq!(kind_named("api"), Some(Kind::declared("API")));
+        assert_eq!(kind_named("component"), Some(Kind::declared("Component")));
+        assert_eq!(kind_named("service"), None);
+    }
+}
