@@ -81,6 +81,11 @@ pub enum Command {
         /// The repository's top folder (default: the current folder).
         folder: Option<PathBuf>,
     },
+    /// Run the language server (LSP over stdin and stdout), for editors.
+    #[command(
+        after_help = "Started by an editor, not by hand: see README, Editors. Each workspace folder's catalogue\nis opened as `catalint check FOLDER` would (config discovery included)."
+    )]
+    Lsp,
     /// Print a JSON Schema (draft 2020-12), for editors such as yaml-language-server.
     #[command(
         after_help = "Without KIND, prints one schema for any catalogue document (dispatching on `kind`)."
@@ -203,6 +208,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8>
         },
         Command::Schema { kind } => print_schema(kind.as_deref(), out, err),
         Command::Init { folder } => init(folder.as_deref(), out, err),
+        Command::Lsp => crate::server::run(),
     }
 }
 
