@@ -208,6 +208,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8>
         },
         Command::Schema { kind } => print_schema(kind.as_deref(), out, err),
         Command::Init { folder } => init(folder.as_deref(), out, err),
+        // `main` runs the server before it locks stdout; here only for library callers.
         Command::Lsp => crate::server::run(),
     }
 }

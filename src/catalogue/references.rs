@@ -26,10 +26,22 @@ pub struct Reference<'c> {
 /// The built-in reference fields of each kind (a list item's index as `*`).
 pub const FIELDS: &[(Kind, &str, Names)] = &[
     (Kind::Service, "/spec/owner/team", Names::Entity(Kind::Team)),
-    (Kind::Service, "/spec/supportGroup", Names::Entity(Kind::Team)),
+    (
+        Kind::Service,
+        "/spec/supportGroup",
+        Names::Entity(Kind::Team),
+    ),
     (Kind::Service, "/spec/product", Names::Entity(Kind::Product)),
-    (Kind::Service, "/spec/dependencies/*/service", Names::Entity(Kind::Service)),
-    (Kind::Service, "/spec/serviceLevels/requests/*/offering", Names::Offering),
+    (
+        Kind::Service,
+        "/spec/dependencies/*/service",
+        Names::Entity(Kind::Service),
+    ),
+    (
+        Kind::Service,
+        "/spec/serviceLevels/requests/*/offering",
+        Names::Offering,
+    ),
     (Kind::Product, "/spec/service", Names::Entity(Kind::Service)),
     (Kind::Product, "/spec/team", Names::Entity(Kind::Team)),
 ];
@@ -93,7 +105,6 @@ impl<'c> EntityRef<'c> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::catalogue::Catalogue;
     use crate::source::{FileId, Files, SourceFile};
 
@@ -104,7 +115,10 @@ mod tests {
         let docs = loaded
             .documents
             .into_iter()
-            .map(|doc| crate::catalogue::SourceDocument { file: FileId(0), doc })
+            .map(|doc| crate::catalogue::SourceDocument {
+                file: FileId(0),
+                doc,
+            })
             .collect();
         Catalogue::build(files, docs).0
     }

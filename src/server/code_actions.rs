@@ -7,8 +7,7 @@
 use std::collections::HashMap;
 
 use lsp_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, TextEdit, Uri,
-    WorkspaceEdit,
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, TextEdit, Uri, WorkspaceEdit,
 };
 use serde_json::Value;
 
@@ -27,7 +26,10 @@ fn wanted(only: Option<&[CodeActionKind]>, kind: &str) -> bool {
     only.is_none_or(|kinds| {
         kinds.iter().any(|k| {
             let k = k.as_str();
-            kind == k || kind.strip_prefix(k).is_some_and(|rest| rest.starts_with('.'))
+            kind == k
+                || kind
+                    .strip_prefix(k)
+                    .is_some_and(|rest| rest.starts_with('.'))
         })
     })
 }
@@ -43,7 +45,11 @@ pub fn code_actions(s: &Server<'_>, p: CodeActionParams) -> Answer {
     let span = super::convert::Positions::new(source, s.encoding()).span(p.range);
     let only = p.context.only.as_deref();
     let policy = Some(&ws.settings().policy);
-    let in_file: Vec<&Diagnostic> = ws.diagnostics().iter().filter(|d| d.file() == file).collect();
+    let in_file: Vec<&Diagnostic> = ws
+        .diagnostics()
+        .iter()
+        .filter(|d| d.file() == file)
+        .collect();
     let mut out: Vec<CodeActionOrCommand> = Vec::new();
     let here = in_file.iter().filter(|d| {
         let sp = &d.primary.location.span;
@@ -81,7 +87,13 @@ pub fn code_actions(s: &Server<'_>, p: CodeActionParams) -> Answer {
                 title: format!("Suppress `{rule}` on this line"),
                 kind: Some(CodeActionKind::QUICKFIX),
                 diagnostics: Some(vec![shown]),
-                edit: Some(edit(s, ws, file, &uri, [suppress(source, line, rule)].iter())),
+                edit: Some(edit(
+                    s,
+                    ws,
+                    file,
+                    &uri,
+                    [suppress(source, line, rule)].iter(),
+                )),
                 ..CodeAction::default()
             }));
         }

@@ -42,7 +42,10 @@ fn split_line(text: &str) -> Line<'_> {
     let indent = text.len() - text.trim_start_matches(' ').len();
     let mut rest = &text[indent..];
     let mut dashes = 0;
-    while let Some(r) = rest.strip_prefix('-').filter(|r| r.is_empty() || r.starts_with(' ')) {
+    while let Some(r) = rest
+        .strip_prefix('-')
+        .filter(|r| r.is_empty() || r.starts_with(' '))
+    {
         dashes += 1;
         rest = r.trim_start_matches(' ');
     }
@@ -57,7 +60,10 @@ fn split_line(text: &str) -> Line<'_> {
 /// The key of a block mapping entry (`key:` or `key: value`), if the line starts one.
 fn block_key(content: &str) -> Option<&str> {
     let bytes = content.as_bytes();
-    if matches!(bytes.first(), None | Some(b'#' | b'{' | b'[' | b'"' | b'\'')) {
+    if matches!(
+        bytes.first(),
+        None | Some(b'#' | b'{' | b'[' | b'"' | b'\'')
+    ) {
         return None;
     }
     let colon = content
@@ -215,7 +221,11 @@ fn typing(source: &SourceFile, offset: usize) -> Option<(Typing, Option<Kind>)> 
     if l.content.starts_with('#') {
         return None;
     }
-    let mut path = parents(&above, if l.dashes > 0 { l.indent } else { l.col }, l.dashes > 0);
+    let mut path = parents(
+        &above,
+        if l.dashes > 0 { l.indent } else { l.col },
+        l.dashes > 0,
+    );
     if l.dashes > 0 {
         path.push("0".into());
     }
@@ -252,7 +262,11 @@ fn reference_kind(kind: Kind, path: &[String], policy: &Policy) -> Option<Names>
     {
         return Some(names);
     }
-    for rule in policy.custom_rules.iter().filter(|r| r.kinds().contains(&kind)) {
+    for rule in policy
+        .custom_rules
+        .iter()
+        .filter(|r| r.kinds().contains(&kind))
+    {
         for r in &rule.def.references {
             let target = Kind::parse(&r.kind)?;
             let direct = matches_field(path, &r.path);
@@ -267,7 +281,12 @@ fn reference_kind(kind: Kind, path: &[String], policy: &Policy) -> Option<Names>
     None
 }
 
-fn item(label: &str, detail: Option<String>, doc: Option<String>, kind: CompletionItemKind) -> CompletionItem {
+fn item(
+    label: &str,
+    detail: Option<String>,
+    doc: Option<String>,
+    kind: CompletionItemKind,
+) -> CompletionItem {
     CompletionItem {
         label: label.to_owned(),
         kind: Some(kind),
@@ -321,7 +340,12 @@ fn values(
                 .flatten()
                 .filter_map(|o| {
                     let name = o.get("name").and_then(crate::load::Node::as_str)?;
-                    Some(item(name, Some("offering".into()), None, CompletionItemKind::REFERENCE))
+                    Some(item(
+                        name,
+                        Some("offering".into()),
+                        None,
+                        CompletionItemKind::REFERENCE,
+                    ))
                 })
                 .collect();
         }
@@ -331,12 +355,26 @@ fn values(
         ["spec", "category"] if kind == Kind::Service => policy
             .categories
             .iter()
-            .map(|c| item(&c.id, c.description.clone(), None, CompletionItemKind::ENUM_MEMBER))
+            .map(|c| {
+                item(
+                    &c.id,
+                    c.description.clone(),
+                    None,
+                    CompletionItemKind::ENUM_MEMBER,
+                )
+            })
             .collect(),
         [.., "priority"] => policy
             .priorities
             .iter()
-            .map(|pr| item(pr, Some("priority".into()), None, CompletionItemKind::ENUM_MEMBER))
+            .map(|pr| {
+                item(
+                    pr,
+                    Some("priority".into()),
+                    None,
+                    CompletionItemKind::ENUM_MEMBER,
+                )
+            })
             .collect(),
         _ => fields::values(kind, &p)
             .iter()
@@ -359,9 +397,11 @@ pub fn completion(s: &Server<'_>, p: CompletionParams) -> Answer {
     let policy = &ws.settings().policy;
     let entity = cursor::entity_at(catalogue, file, offset);
     let (mut items, prefix, is_key) = match typing {
-        Typing::Value { path, prefix } => {
-            (values(kind, &path, catalogue, policy, entity), prefix, false)
-        }
+        Typing::Value { path, prefix } => (
+            values(kind, &path, catalogue, policy, entity),
+            prefix,
+            false,
+        ),
         Typing::Key { parent, prefix } => {
             let p: Vec<&str> = parent.iter().map(String::as_str).collect();
             let props: Vec<(String, Option<String>)> = match kind {
@@ -393,11 +433,7 @@ pub fn completion(s: &Server<'_>, p: CompletionParams) -> Answer {
     let range = s.range(ws, file, &(start..offset));
     for i in &mut items {
         let text = i.insert_text.take().unwrap_or_else(|| i.label.clone());
-        let text = if is_key {
-            text
-        } else {
-            quote_if_needed(&text)
-        };
+        let text = if is_key { text } else { quote_if_needed(&text) };
         i.filter_text = Some(i.label.clone());
         i.text_edit = Some(CompletionTextEdit::Edit(TextEdit {
             range,
@@ -442,8 +478,14 @@ mod tests {
             (v(&["spec", "owner", "team"], "hr"), Some(Kind::Service))
         );
         let deps = "kind: Service\nspec:\n  dependencies:\n    - service: a\n";
-        assert_eq!(at_end(&format!("{deps}      kind: ha")).0, v(&["spec", "dependencies", "0", "kind"], "ha"));
-        assert_eq!(at_end(&format!("{deps}    - {{service: cl")).0, v(&["spec", "dependencies", "0", "service"], "cl"));
+        assert_eq!(
+            at_end(&format!("{deps}      kind: ha")).0,
+            v(&["spec", "dependencies", "0", "kind"], "ha")
+        );
+        assert_eq!(
+            at_end(&format!("{deps}    - {{service: cl")).0,
+            v(&["spec", "dependencies", "0", "service"], "cl")
+        );
         assert_eq!(
             at_end("kind: Service\nspec:\n  hours:\n    support: {days: [mon, tu").0,
             v(&["spec", "hours", "support", "days", "0"], "tu")
@@ -463,7 +505,9 @@ mod tests {
 
     #[test]
     fn reference_fields_match_with_any_index() {
-        let path: Vec<String> = ["spec", "dependencies", "3", "service"].map(String::from).to_vec();
+        let path: Vec<String> = ["spec", "dependencies", "3", "service"]
+            .map(String::from)
+            .to_vec();
         assert!(matches_field(&path, "/spec/dependencies/*/service"));
         assert!(!matches_field(&path[..2], "/spec/dependencies/*/service"));
     }

@@ -264,7 +264,10 @@ mod tests {
         assert_eq!(lines.offset(Position::new(0, 5)), text.find('😀').unwrap());
         assert_eq!(lines.offset(Position::new(1, 0)), text.find('b').unwrap());
         assert_eq!(lines.offset(Position::new(2, 0)), text.find('c').unwrap());
-        assert_eq!(lines.offset(Position::new(1, 99)), text.rfind('\r').unwrap());
+        assert_eq!(
+            lines.offset(Position::new(1, 99)),
+            text.rfind('\r').unwrap()
+        );
         assert_eq!(lines.offset(Position::new(9, 0)), text.len());
         let utf8 = Positions::new(&index, Encoding::Utf8);
         assert_eq!(utf8.position(x), Position::new(0, x as u32));
@@ -287,8 +290,14 @@ mod tests {
         assert_eq!(path_of(&uri).unwrap(), path);
         let local = Uri::from_str("file://localhost/x.yaml").unwrap();
         assert_eq!(path_of(&local).unwrap(), Path::new("/x.yaml"));
-        assert_eq!(path_of(&Uri::from_str("untitled:Untitled-1").unwrap()), None);
-        assert_eq!(path_of(&Uri::from_str("file://server/share/x").unwrap()), None);
+        assert_eq!(
+            path_of(&Uri::from_str("untitled:Untitled-1").unwrap()),
+            None
+        );
+        assert_eq!(
+            path_of(&Uri::from_str("file://server/share/x").unwrap()),
+            None
+        );
         assert_eq!(percent_decode("/%zz"), None);
     }
 }

@@ -119,7 +119,10 @@ impl Folder {
             Change::Text { path, .. } | Change::Closed(path) => {
                 // Only catalogue files are the workspace's business: an edit in a file the
                 // config leaves out must not make it look for files again on every key.
-                let known = self.ws.as_ref().is_some_and(|ws| ws.file_id(path).is_some());
+                let known = self
+                    .ws
+                    .as_ref()
+                    .is_some_and(|ws| ws.file_id(path).is_some());
                 if !known {
                     return;
                 }
@@ -172,7 +175,10 @@ impl Folder {
             .file_name()
             .and_then(|n| n.to_str())
             .is_some_and(|n| CONFIG_NAMES.contains(&n));
-        if named && (path.starts_with(&self.root) || self.root.starts_with(path.parent().unwrap_or(path))) {
+        if named
+            && (path.starts_with(&self.root)
+                || self.root.starts_with(path.parent().unwrap_or(path)))
+        {
             return true;
         }
         let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());

@@ -52,10 +52,10 @@ pub fn hover(s: &Server<'_>, p: HoverParams) -> Answer {
         let sp = &d.primary.location.span;
         d.file() == file && sp.start <= offset && offset <= sp.end.max(sp.start + 1)
     }) {
-        if let Some(text) = rule_summary(policy, &d.rule) {
-            if !parts.contains(&text) {
-                parts.push(text);
-            }
+        if let Some(text) = rule_summary(policy, &d.rule)
+            && !parts.contains(&text)
+        {
+            parts.push(text);
         }
     }
     if parts.is_empty() {
@@ -101,7 +101,12 @@ fn suppressed_rule(source: &SourceFile, offset: usize) -> Option<(&str, std::ops
 }
 
 /// The word of rule-id characters around `offset`, within `lo..hi`.
-fn word_at(text: &str, offset: usize, lo: usize, hi: usize) -> Option<(&str, std::ops::Range<usize>)> {
+fn word_at(
+    text: &str,
+    offset: usize,
+    lo: usize,
+    hi: usize,
+) -> Option<(&str, std::ops::Range<usize>)> {
     let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
     let bytes = text.as_bytes();
     let mut a = offset.min(hi);
@@ -116,7 +121,12 @@ fn word_at(text: &str, offset: usize, lo: usize, hi: usize) -> Option<(&str, std
 }
 
 /// What a reference value names, in words.
-fn reference(s: &Server<'_>, ws: &Workspace, at: &cursor::At<'_>, policy: &Policy) -> Option<String> {
+fn reference(
+    s: &Server<'_>,
+    ws: &Workspace,
+    at: &cursor::At<'_>,
+    policy: &Policy,
+) -> Option<String> {
     let catalogue = ws.catalogue();
     let r = cursor::reference_at(at.entity, &at.pointer, policy)?;
     let Some((target, pointer)) = cursor::target(catalogue, at.entity, &r) else {
@@ -149,7 +159,9 @@ fn describe(e: EntityRef<'_>, place: &str) -> String {
         text.push_str(&format!("\n\n{d}"));
     }
     let owner = match e.kind() {
-        Kind::Service => e.str_at("/spec/owner/team").map(|t| format!("owner: team `{t}`")),
+        Kind::Service => e
+            .str_at("/spec/owner/team")
+            .map(|t| format!("owner: team `{t}`")),
         Kind::Product => e.str_at("/spec/team").map(|t| format!("team: `{t}`")),
         Kind::Team => e.str_at("/spec/manager").map(|m| format!("manager: {m}")),
     };

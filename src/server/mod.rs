@@ -10,6 +10,10 @@
 //! that do not parse are `InvalidParams`, unknown requests `MethodNotFound`, and a handler
 //! that fails anyway answers `InternalError` and the server goes on.
 
+// `lsp_types::Uri` caches parsed parts in cells, but hashes and compares by its text alone:
+// as a map key it is as stable as a string (rust-analyzer allows this lint too).
+#![allow(clippy::mutable_key_type)]
+
 mod code_actions;
 mod completion;
 mod convert;
@@ -115,7 +119,11 @@ impl<'c> Server<'c> {
             .unwrap_or(false);
         Server {
             connection,
-            encoding: if utf8 { Encoding::Utf8 } else { Encoding::Utf16 },
+            encoding: if utf8 {
+                Encoding::Utf8
+            } else {
+                Encoding::Utf16
+            },
             folders: Vec::new(),
             named_folders: false,
             documents: Documents::default(),
@@ -150,15 +158,13 @@ impl<'c> Server<'c> {
                 prepare_provider: Some(true),
                 work_done_progress_options: WorkDoneProgressOptions::default(),
             })),
-            code_action_provider: Some(CodeActionProviderCapability::Options(
-                CodeActionOptions {
-                    code_action_kinds: Some(vec![
-                        CodeActionKind::QUICKFIX,
-                        CodeActionKind::new(code_actions::FIX_ALL),
-                    ]),
-                    ..CodeActionOptions::default()
-                },
-            )),
+            code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                code_action_kinds: Some(vec![
+                    CodeActionKind::QUICKFIX,
+                    CodeActionKind::new(code_actions::FIX_ALL),
+                ]),
+                ..CodeActionOptions::default()
+            })),
             completion_provider: Some(CompletionOptions {
                 trigger_characters: Some(vec![":".into(), " ".into(), "-".into()]),
                 ..CompletionOptions::default()
@@ -256,8 +262,8 @@ impl<'c> Server<'c> {
         // Answers are about the latest text: pending edits are checked first.
         self.flush();
         let id = r.id.clone();
-        let answer = std::panic::catch_unwind(AssertUnwindSafe(|| self.answer(r)))
-            .unwrap_or_else(|_| {
+        let answer =
+            std::panic::catch_unwind(AssertUnwindSafe(|| self.answer(r))).unwrap_or_else(|_| {
                 Err((
                     ErrorCode::InternalError,
                     "catalint failed on this request".into(),
@@ -275,7 +281,9 @@ impl<'c> Server<'c> {
         match method.as_str() {
             req::GotoDefinition::METHOD => navigation::definition(self, parse(params)?),
             req::References::METHOD => navigation::references(self, parse(params)?),
-            req::DocumentSymbolRequest::METHOD => navigation::document_symbols(self, parse(params)?),
+            req::DocumentSymbolRequest::METHOD => {
+                navigation::document_symbols(self, parse(params)?)
+            }
             req::WorkspaceSymbolRequest::METHOD => {
                 navigation::workspace_symbols(self, parse(params)?)
             }
@@ -543,11 +551,17 @@ impl<'c> Server<'c> {
 
     /// The workspace and file of a document, when it is part of a catalogue. A URI that is
     /// not a `file:` URI is an error; a file outside every catalogue has no answer (`None`).
-    pub(crate) fn locate(&self, uri: &Uri) -> Result<Option<(&Workspace, FileId)>, (ErrorCode, String)> {
+    pub(crate) fn locate(
+        &self,
+        uri: &Uri,
+    ) -> Result<Option<(&Workspace, FileId)>, (ErrorCode, String)> {
         let Some(path) = convert::path_of(uri) else {
             return Err((
                 ErrorCode::InvalidParams,
-                format!("catalint reads only local file: documents, not `{}`", uri.as_str()),
+                format!(
+                    "catalint reads only local file: documents, not `{}`",
+                    uri.as_str()
+                ),
             ));
         };
         let path = std::path::absolute(&path).unwrap_or(path);

@@ -15,9 +15,17 @@ use crate::workspace::Workspace;
 /// The most workspace symbols one answer lists (clients filter further as the user types).
 const WORKSPACE_SYMBOLS: usize = 256;
 
-pub fn location(s: &Server<'_>, ws: &Workspace, e: EntityRef<'_>, pointer: &str) -> Option<Location> {
+pub fn location(
+    s: &Server<'_>,
+    ws: &Workspace,
+    e: EntityRef<'_>,
+    pointer: &str,
+) -> Option<Location> {
     let uri = file_uri(ws.files(), e.file())?;
-    Some(Location::new(uri, s.range(ws, e.file(), &e.value_span(pointer))))
+    Some(Location::new(
+        uri,
+        s.range(ws, e.file(), &e.value_span(pointer)),
+    ))
 }
 
 pub fn definition(s: &Server<'_>, p: GotoDefinitionParams) -> Answer {
