@@ -641,3 +641,43 @@ fn bad_input_gets_an_error_or_a_diagnostic_never_a_crash() {
     assert_eq!(symbols[0]["name"], "big");
     assert!(c.shutdown().success());
 }
+
+#[test]
+fn a_burst_of_keystrokes_is_checked_up_to_the_last_one() {
+    let (_tmp, root) = catalogue();
+    let mut c = Client::initialized(&root);
+    let teams = root.join("teams/teams.yaml");
+    let mut text = read(&teams);
+    c.open(&teams, &text);
+    // Twenty keystrokes sent without waiting: the server takes what is queued together.
+    let mut id = "hr-systems".to_owned();
+    for version in 2..22 {
+        let next = format!("{id}x");
+        text = c.edit(
+            &teams,
+            &text,
+            version,
+            &format!("id: {id}\n"),
+            &format!("id: {next}\n"),
+        );
+        id = next;
+    }
+    let service = uri(&root.join("services/hr-self-service.yaml"));
+    c.wait_diagnostics(&service, has("unresolved-reference"));
+    let symbols = c.result(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri(&teams)}}),
+    );
+    assert_eq!(symbols[0]["name"], id);
+    let checks = c.published[&service];
+    assert!(checks <= 20, "{checks} publications for 20 keystrokes");
+    // Typed back: one more check, and the finding goes.
+    c.edit(
+        &teams,
+        &text,
+        22,
+        &format!("id: {id}\n"),
+        "id: hr-systems\n",
+    );
+    c.wait_diagnostics(&service, |d| d.is_empty());
+}

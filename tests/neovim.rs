@@ -30,7 +30,11 @@ fn neovim_shows_findings_as_typed_and_goes_to_definitions() {
     }
     let service = root.join("services/hr-self-service.yaml");
     let text = std::fs::read_to_string(&service).unwrap();
-    std::fs::write(&service, text.replace("    team: hr-systems", "    team: hr-sytems")).unwrap();
+    std::fs::write(
+        &service,
+        text.replace("    team: hr-systems", "    team: hr-sytems"),
+    )
+    .unwrap();
 
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/neovim/e2e.lua");
     let out = assert_cmd::Command::new("nvim")
