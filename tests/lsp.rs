@@ -681,3 +681,71 @@ fn a_burst_of_keystrokes_is_checked_up_to_the_last_one() {
     );
     c.wait_diagnostics(&service, |d| d.is_empty());
 }
+
+#[test]
+fn a_custom_rule_reference_navigates_and_completes_and_priorities_complete() {
+    let (_tmp, root) = catalogue();
+    std::fs::write(root.join("catalint.yaml"), "policy: policy.yaml\n").unwrap();
+    std::fs::write(
+        root.join("policy.yaml"),
+        "apiVersion: catalogue/v1\nkind: Policy\nmetadata: {id: house, name: House}\nspec:\n  \
+         extends: default\n  customRules:\n    - id: tags-name-services\n      summary: a \
+         product's tags name services\n      appliesTo: {kind: Product}\n      references:\n        \
+         - {path: /metadata/tags, kind: Service}\n      message: \"{value} is no service\"\n",
+    )
+    .unwrap();
+    let mut c = Client::initialized(&root);
+    let product = root.join("products/hr-portal.yaml");
+    let text = read(&product).replace(
+        "  name: HR Portal\n",
+        "  name: HR Portal\n  tags: [hr-self-service, nothing]\n",
+    );
+    c.open(&product, &text);
+    // The custom rule's finding, with its policy file as the rule's documentation.
+    let found = c.wait_diagnostics(&uri(&product), has("tags-name-services"));
+    assert_eq!(
+        found[0]["codeDescription"]["href"],
+        uri(&root.join("policy.yaml"))
+    );
+    let def = c.result(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": uri(&product)}, "position": position_of(&text, "[hr-self", 3)}),
+    );
+    assert_eq!(
+        def["uri"],
+        uri(&root.join("services/hr-self-service.yaml")),
+        "{def}"
+    );
+    let typed = text.replace("nothing]", "payroll-a]");
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(&product), "version": 2}, "contentChanges": [{"text": typed}]}),
+    );
+    let items = c.result(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri(&product)}, "position": position_of(&typed, "payroll-a]", 9)}),
+    );
+    let labels: Vec<&str> = items["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["payroll-application"]);
+
+    // Incident priorities come from the policy.
+    let service = root.join("services/hr-self-service.yaml");
+    let text = read(&service).replace("{priority: P4,", "{priority: ");
+    c.open(&service, &text);
+    let items = c.result(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri(&service)}, "position": position_of(&text, "{priority: ", 11)}),
+    );
+    let labels: Vec<&str> = items["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["P1", "P2", "P3", "P4"]);
+}
