@@ -29,6 +29,7 @@ pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod select;
+pub mod server;
 pub mod settings;
 pub mod source;
 pub mod suggest;

@@ -24,6 +24,16 @@ fn main() -> ExitCode {
             });
         }
     };
+    if matches!(cli.command, cli::Command::Lsp) {
+        // The server's writer thread owns stdout: it must not be locked here.
+        return match catalint::server::run() {
+            Ok(code) => ExitCode::from(code),
+            Err(e) => {
+                let _ = writeln!(io::stderr(), "error: {e}");
+                ExitCode::from(cli::exit::ERROR)
+            }
+        };
+    }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut err = io::stderr();

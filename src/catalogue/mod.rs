@@ -2,12 +2,16 @@
 //! kind (or an `unknown-kind` finding), indexed by id once, so that catalogue-wide rules
 //! look entities up in constant time instead of scanning.
 
+mod references;
+
 use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::load::{Document, Node, View};
 use crate::source::{FileId, Files, Location};
+
+pub use references::{FIELDS as REFERENCE_FIELDS, Names, Reference};
 
 pub const API_VERSION: &str = "catalogue/v1";
 

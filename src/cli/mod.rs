@@ -86,6 +86,11 @@ pub enum Command {
         /// The repository's top folder (default: the current folder).
         folder: Option<PathBuf>,
     },
+    /// Run the language server (LSP over stdin and stdout), for editors.
+    #[command(
+        after_help = "Started by an editor, not by hand: see README, Editors. Each workspace folder's catalogue\nis opened as `catalint check FOLDER` would (config discovery included)."
+    )]
+    Lsp,
     /// Print a JSON Schema (draft 2020-12), for editors such as yaml-language-server.
     #[command(
         after_help = "Without KIND, prints one schema for any catalogue document (dispatching on `kind`).\nA kind's schema is the policy's: its organisation fields merged in, its own kinds known."
@@ -217,6 +222,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8>
             Err(e) => run_error(e, err, None),
         },
         Command::Init { folder } => init(folder.as_deref(), out, err),
+        // `main` runs the server before it locks stdout; here only for library callers.
+        Command::Lsp => crate::server::run(),
     }
 }
 

@@ -214,6 +214,11 @@ impl CustomRule {
         })
     }
 
+    /// The kinds of entity the rule applies to.
+    pub fn kinds(&self) -> &[Kind] {
+        &self.kinds
+    }
+
     /// The documentation `catalint explain` serves for this rule.
     pub fn doc(&self) -> String {
         let mut doc = format!("## What it checks\n{}\n", self.def.summary);

@@ -1,0 +1,73 @@
+//! End to end with a real editor: headless Neovim starts `catalint lsp` as its language
+//! client (`vim.lsp.start_client`, as Neovim 0.7 has it), opens a broken service file of a
+//! copy of the example catalogue, and a Lua script (`tests/neovim/e2e.lua`) asserts the
+//! diagnostics it received (rule code, line, column), that typing the fix clears them, and a
+//! go-to-definition result. `.ci/run` installs Neovim; without it the test fails under CI.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+#[test]
+fn neovim_shows_findings_as_typed_and_goes_to_definitions() {
+    let Ok(version) = Command::new("nvim").arg("--version").output() else {
+        common::cannot_check(
+            "headless Neovim as a language client",
+            "install Neovim: apt-get install neovim",
+        );
+        return;
+    };
+    assert!(version.status.success());
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("catalogue");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/catalogue");
+    for entry in walk(&src) {
+        let target = root.join(entry.strip_prefix(&src).unwrap());
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(&entry, &target).unwrap();
+    }
+    let service = root.join("services/hr-self-service.yaml");
+    let text = std::fs::read_to_string(&service).unwrap();
+    std::fs::write(
+        &service,
+        text.replace("    team: hr-systems", "    team: hr-sytems"),
+    )
+    .unwrap();
+
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/neovim/e2e.lua");
+    let out = assert_cmd::Command::new("nvim")
+        .args(["--headless", "-u", "NONE", "-i", "NONE", "-n"])
+        .arg("-c")
+        .arg(format!("luafile {}", script.display()))
+        .env("CATALINT", env!("CARGO_BIN_EXE_catalint"))
+        .env("CATALOGUE", &root)
+        .env("HOME", tmp.path())
+        .env("XDG_STATE_HOME", tmp.path().join("state"))
+        .env("XDG_CACHE_HOME", tmp.path().join("cache"))
+        .current_dir(tmp.path())
+        .timeout(Duration::from_secs(120))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && stderr.contains("all checks passed"),
+        "neovim: {:?}\nstderr:\n{stderr}\nstdout:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
