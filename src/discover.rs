@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::error::RunError;
-use crate::policy::config::CONFIG_NAMES;
+use crate::settings::config::CONFIG_NAMES;
 
 /// A file to lint, or a problem met while walking (a loop, a permission error).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

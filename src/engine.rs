@@ -10,8 +10,8 @@ use crate::catalogue::Catalogue;
 use crate::diagnostic::{Diagnostic, Summary};
 use crate::error::RunError;
 use crate::policy::Policy;
-use crate::policy::config::FailOn;
 use crate::schema::Schemas;
+use crate::settings::config::FailOn;
 use crate::source::Files;
 
 pub use crate::read::{DEFAULT_FILE_SIZE, Input, MAX_FILE_SIZE, ReadLimits};
@@ -91,6 +91,6 @@ pub fn load_settings(
     choice: &ConfigChoice,
     policy: Option<&std::path::Path>,
     start: Option<&PathBuf>,
-) -> Result<(crate::policy::config::Config, Policy), RunError> {
+) -> Result<(crate::settings::config::Config, Policy), RunError> {
     crate::settings::load_config_and_policy(choice, policy, start)
 }

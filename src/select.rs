@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use crate::discover::{self, Found, Globs};
 use crate::error::RunError;
 use crate::paths::Cwd;
-use crate::policy::config::Config;
+use crate::settings::config::Config;
 
 /// One file to read, and the name it is shown under.
 #[derive(Debug, Clone)]

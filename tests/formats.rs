@@ -169,11 +169,11 @@ fn junit_passes_files_whose_findings_are_below_fail_on() {
     assert_eq!(on_errors, 0, "{text}");
     assert!(text.contains("<system-out>"), "{text}");
     assert!(text.contains("warning[agreement-type]"), "{text}");
-    outcome.fail_on = catalint::policy::config::FailOn::Warning;
+    outcome.fail_on = catalint::settings::config::FailOn::Warning;
     let (text, on_warnings) = failures(&outcome);
     assert_eq!(on_warnings, outcome.summary.warnings, "{text}");
     assert!(text.contains("<system-out/>"), "{text}");
-    outcome.fail_on = catalint::policy::config::FailOn::Never;
+    outcome.fail_on = catalint::settings::config::FailOn::Never;
     assert_eq!(failures(&outcome).1, 0);
 }
 

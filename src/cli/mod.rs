@@ -12,10 +12,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::engine::{self, CheckOptions, ConfigChoice};
 use crate::error::RunError;
 use crate::policy::Level;
-use crate::policy::config::FailOn;
 use crate::report::{self, Format, Human, HumanOptions, Reporter};
 use crate::rules::REGISTRY;
 use crate::schema;
+use crate::settings::config::FailOn;
 
 mod fixing;
 
@@ -233,7 +233,7 @@ fn init(
     err: &mut dyn Write,
 ) -> io::Result<u8> {
     let folder = folder.unwrap_or(std::path::Path::new("."));
-    let existing = crate::policy::config::CONFIG_NAMES
+    let existing = crate::settings::config::CONFIG_NAMES
         .iter()
         .map(|name| folder.join(name))
         .find(|p| p.exists());
@@ -249,7 +249,7 @@ fn init(
         Ok(p) => p,
         Err(e) => return run_error(e, err, None),
     };
-    let path = folder.join(crate::policy::config::CONFIG_NAMES[0]);
+    let path = folder.join(crate::settings::config::CONFIG_NAMES[0]);
     // `create_new`: a config written by someone else in the meantime is not overwritten.
     let written = std::fs::OpenOptions::new()
         .write(true)

@@ -1,7 +1,7 @@
-//! The policy (the catalogue's vocabulary as data: categories, priorities, rule settings)
-//! and the run's configuration (`catalint.yaml`).
+//! The policy: the catalogue's vocabulary as data (categories, priorities, rule settings,
+//! organisation fields and kinds, custom rules), read from policy files and profiles. The
+//! run's configuration (`catalint.yaml`) is in [`crate::settings::config`].
 
-pub mod config;
 mod external;
 pub mod fields;
 pub mod file;

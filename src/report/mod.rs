@@ -12,8 +12,8 @@ pub mod text;
 use std::io::{self, Write};
 
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity, Summary};
-use crate::policy::config::FailOn;
 use crate::rules::RuleInfo;
+use crate::settings::config::FailOn;
 use crate::source::{FileId, Files, LineCol};
 
 pub use human::{Human, HumanOptions};

@@ -11,7 +11,7 @@ use super::diagnostics;
 use super::documents::Documents;
 use crate::diagnostic::Diagnostic;
 use crate::error::RunError;
-use crate::policy::config::CONFIG_NAMES;
+use crate::settings::config::CONFIG_NAMES;
 use crate::settings::{CheckOptions, ConfigChoice};
 use crate::source::Files;
 use crate::workspace::{Change, Workspace};
@@ -34,7 +34,7 @@ pub struct Folder {
 /// `catalint.yaml` above it, else its own folder.
 pub fn root_for_file(path: &Path) -> PathBuf {
     let dir = path.parent().unwrap_or(path).to_path_buf();
-    crate::policy::config::discover(&dir)
+    crate::settings::config::discover(&dir)
         .and_then(|c| c.parent().map(Path::to_path_buf))
         .map(|c| std::path::absolute(&c).unwrap_or(c))
         .unwrap_or(dir)

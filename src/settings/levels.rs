@@ -6,8 +6,8 @@ use std::path::Path;
 
 use crate::discover::Globs;
 use crate::error::RunError;
-use crate::policy::config::Config;
 use crate::policy::{Level, Policy};
+use crate::settings::config::Config;
 
 #[derive(Debug, Default)]
 pub struct Levels {

@@ -3,6 +3,7 @@
 //! per workspace, before any file is read; a change to the config or the policy reloads
 //! it whole.
 
+pub mod config;
 mod levels;
 
 use std::path::{Path, PathBuf};
@@ -11,9 +12,9 @@ pub use levels::Levels;
 
 use crate::error::RunError;
 use crate::load::Limits;
-use crate::policy::config::{self, Config, FailOn};
 use crate::policy::{Level, Policy};
 use crate::read::{DEFAULT_FILE_SIZE, MAX_FILE_SIZE};
+use config::{Config, FailOn};
 
 /// Which config file applies.
 #[derive(Debug, Clone, Default)]

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::Level;
-use super::file::{self, SettingsError};
 use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::policy::Level;
+use crate::policy::file::{self, SettingsError};
 
 /// File names searched for, in this order, in each folder.
 pub const CONFIG_NAMES: [&str; 2] = ["catalint.yaml", ".catalint.yaml"];
@@ -110,7 +110,7 @@ impl Config {
 
     /// Rule ids named in `rules:` and `overrides:` that the policy does not know: known
     /// only once the policy (and its custom rules) is loaded.
-    pub fn check_rule_ids(&mut self, policy: &super::Policy) -> Result<(), SettingsError> {
+    pub fn check_rule_ids(&mut self, policy: &crate::policy::Policy) -> Result<(), SettingsError> {
         let mut named: Vec<(String, &String)> = self
             .rules
             .keys()
