@@ -108,7 +108,7 @@ fn render_findings_in_one_file(b: divan::Bencher, n: usize) {
         .join("---\n");
     let (catalogue, diagnostics) = check_texts(&[("teams.yaml", &text)], &SCHEMAS, &POLICY);
     let summary = catalint::diagnostic::Summary::count(&diagnostics, 1, catalogue.entities.len());
-    let rules = POLICY.rulebook();
+    let rules = catalint::rules::rulebook(&POLICY);
     let human = Human::new(HumanOptions {
         color: false,
         width: Some(100),

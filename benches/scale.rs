@@ -466,7 +466,7 @@ fn run(shape: &Shape, n: usize, policy: &Policy) -> (Duration, usize, usize) {
     let started = Instant::now();
     let (catalogue, diagnostics) = check_texts(&refs, &policy.schemas, policy);
     let summary = Summary::count(&diagnostics, files.len(), catalogue.entities.len());
-    let rules = policy.rulebook();
+    let rules = catalint::rules::rulebook(policy);
     let report = Report::new(&catalogue.files, &diagnostics, summary, &rules);
     let mut out = Vec::new();
     let written = match report::machine(shape.format) {

@@ -21,6 +21,36 @@ pub mod ids {
     pub const EMPTY_FILE: &str = "empty-file";
     pub const SCHEMA: &str = "schema";
     pub const UNKNOWN_KIND: &str = "unknown-kind";
+    pub const UNKNOWN_FIELD: &str = "unknown-field";
+
+    /// Every built-in rule id, in the registry's order (a test in `rules` keeps the two
+    /// equal): what the policy checks its rule settings and custom rule ids against without
+    /// reaching into the rules.
+    pub const BUILTIN_RULES: &[&str] = &[
+        YAML_SYNTAX,
+        DUPLICATE_KEY,
+        YAML_AMBIGUOUS_VALUE,
+        YAML_UNSUPPORTED,
+        YAML_LIMIT,
+        UNREADABLE_FILE,
+        EMPTY_FILE,
+        SCHEMA,
+        UNKNOWN_KIND,
+        "product-is-service",
+        "single-category",
+        "sla-defined",
+        "sla-consistent",
+        "agreement-type",
+        "unique-id",
+        "unresolved-reference",
+        "dependency-cycle",
+        "availability-exceeds-dependencies",
+        "retired-dependency",
+        "individual-owner",
+        "invalid-suppression",
+        "unused-suppression",
+        UNKNOWN_FIELD,
+    ];
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -318,6 +318,15 @@ impl Search<'_, '_> {
     }
 }
 
+/// "unknown rule `x`; did you mean `y`?": the one message for a rule id that no rule has,
+/// wherever it is written (`--rule`, `catalint explain`, a config or policy file).
+pub fn unknown_rule_message<'a>(id: &str, known: impl IntoIterator<Item = &'a str>) -> String {
+    match nearest(id, known) {
+        Some(n) => format!("unknown rule `{id}`; did you mean `{n}`?"),
+        None => format!("unknown rule `{id}`; `catalint rules` lists them"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

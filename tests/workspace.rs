@@ -77,11 +77,11 @@ fn options(dir: &Path) -> CheckOptions {
 
 fn fresh(dir: &Path) -> String {
     let outcome = engine::check(&options(dir)).unwrap();
-    json(&outcome.report(&outcome.policy.rulebook()))
+    json(&outcome.report(&catalint::rules::rulebook(&outcome.policy)))
 }
 
 fn current(ws: &Workspace) -> String {
-    json(&ws.report(&ws.settings().policy.rulebook()))
+    json(&ws.report(&catalint::rules::rulebook(&ws.settings().policy)))
 }
 
 /// One random edit of the catalogue in `dir`: the new text of a file (`None`: deleted).
@@ -312,7 +312,7 @@ fn a_backstage_catalogue_stays_equal_to_a_fresh_check() {
     };
     let fresh = |opts: &CheckOptions| {
         let outcome = engine::check(opts).unwrap();
-        json(&outcome.report(&outcome.policy.rulebook()))
+        json(&outcome.report(&catalint::rules::rulebook(&outcome.policy)))
     };
     let mut ws = Workspace::open(&opts).unwrap();
     assert_eq!(current(&ws), fresh(&opts));

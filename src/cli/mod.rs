@@ -369,7 +369,7 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resul
             }
         };
     }
-    let rulebook = outcome.policy.rulebook();
+    let rulebook = crate::rules::rulebook(&outcome.policy);
     let report = outcome.report(&rulebook);
     if outcome.baselined > 0 && !args.quiet && args.format == Format::Human {
         writeln!(
@@ -459,7 +459,7 @@ fn list_rules(
     policy: &crate::policy::Policy,
     out: &mut dyn Write,
 ) -> io::Result<u8> {
-    let book = policy.rulebook();
+    let book = crate::rules::rulebook(policy);
     match format {
         ListFormat::Json => {
             let list: Vec<serde_json::Value> = book
@@ -531,7 +531,10 @@ fn explain(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<u8> {
-    let Some(rule) = policy.rulebook().into_iter().find(|r| r.id == id) else {
+    let Some(rule) = crate::rules::rulebook(policy)
+        .into_iter()
+        .find(|r| r.id == id)
+    else {
         writeln!(err, "error: {}", policy.unknown_rule_message(id))?;
         return Ok(exit::ERROR);
     };

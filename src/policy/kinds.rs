@@ -269,7 +269,9 @@ pub fn compose(format: Format, layers: &[LayerKinds<'_>]) -> Result<Composed, La
     }
     let compiled = match format {
         Format::Catalint => compiled,
-        Format::Backstage => compiled.with_unknown_field_rule(crate::rules::unknown_field::META.id),
+        Format::Backstage => {
+            compiled.with_unknown_field_rule(crate::diagnostic::ids::UNKNOWN_FIELD)
+        }
     };
     Ok(Composed {
         kinds,

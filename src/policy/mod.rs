@@ -2,6 +2,7 @@
 //! organisation fields and kinds, custom rules), read from policy files and profiles. The
 //! run's configuration (`catalint.yaml`) is in [`crate::settings::config`].
 
+pub mod custom;
 mod external;
 pub mod fields;
 pub mod file;
@@ -14,9 +15,9 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::diagnostic::ids::BUILTIN_RULES;
 use crate::diagnostic::{Diagnostic, Label, Severity};
-use crate::rules::custom::{CustomRule, CustomRuleDef};
-use crate::rules::{self, RuleInfo};
+use custom::{CustomRule, CustomRuleDef};
 pub use file::SettingsError;
 
 /// The policy shipped with catalint, also embedded in the binary.
@@ -316,7 +317,7 @@ impl Policy {
                 let at = format!("/spec/customRules/{i}");
                 match serde_json::from_value::<CustomRuleDef>(raw.clone()) {
                     Ok(def) => {
-                        if rules::find(&def.id).is_some() {
+                        if BUILTIN_RULES.contains(&def.id.as_str()) {
                             diagnostics.push(invalid(
                                 &layer.settings,
                                 &format!("{at}/id"),
@@ -387,9 +388,10 @@ impl Policy {
                     l.settings.invalid(diagnostics)
                 }));
         }
-        let knows = |id: &str| rules::find(id).is_some() || custom.iter().any(|r| r.def.id == id);
-        let all_ids: Vec<String> = rules::ids()
-            .map(str::to_owned)
+        let knows = |id: &str| BUILTIN_RULES.contains(&id) || custom.iter().any(|r| r.def.id == id);
+        let all_ids: Vec<String> = BUILTIN_RULES
+            .iter()
+            .map(|id| (*id).to_owned())
             .chain(custom.iter().map(|r| r.def.id.clone()))
             .collect();
         for layer in layers {
@@ -400,7 +402,10 @@ impl Policy {
                         Diagnostic::new(
                             crate::diagnostic::ids::SCHEMA,
                             Severity::Error,
-                            rules::unknown_rule_message(id, all_ids.iter().map(String::as_str)),
+                            crate::suggest::unknown_rule_message(
+                                id,
+                                all_ids.iter().map(String::as_str),
+                            ),
                             Label::new(
                                 layer
                                     .settings
@@ -494,39 +499,14 @@ impl Policy {
         }
     }
 
-    /// Every rule this policy knows: the built-in ones, then its custom rules.
-    pub fn rulebook(&self) -> Vec<RuleInfo> {
-        let mut book: Vec<RuleInfo> = rules::REGISTRY
-            .iter()
-            .map(|r| RuleInfo::from(r.meta()))
-            .collect();
-        // `explain unresolved-reference` names the references this policy adds.
-        if let Some(info) = book
-            .iter_mut()
-            .find(|i| i.id == rules::unresolved_reference::META.id)
-        {
-            info.doc
-                .push_str(&references::explained(&self.references, &self.origin));
-        }
-        book.extend(self.custom_rules.iter().map(|r| RuleInfo {
-            id: r.def.id.clone(),
-            default_severity: r.severity,
-            stage: rules::Stage::Custom,
-            summary: r.def.summary.clone(),
-            doc: r.doc(),
-            origin: Some(r.origin.clone()),
-        }));
-        book
-    }
-
     /// Whether a rule id is built in or one of this policy's custom rules.
     pub fn knows(&self, id: &str) -> bool {
-        rules::find(id).is_some() || self.custom_rules.iter().any(|r| r.def.id == id)
+        BUILTIN_RULES.contains(&id) || self.custom_rules.iter().any(|r| r.def.id == id)
     }
 
     /// "unknown rule `x`; did you mean `y`?", over built-in and custom rules.
     pub fn unknown_rule_message(&self, id: &str) -> String {
-        rules::unknown_rule_message(id, self.rule_ids())
+        crate::suggest::unknown_rule_message(id, self.rule_ids())
     }
 
     /// The nearest known rule id to an unknown one, if one is close enough to be a typo.
@@ -536,8 +516,9 @@ impl Policy {
 
     /// Every rule id this policy knows: built-in, then custom.
     fn rule_ids(&self) -> impl Iterator<Item = &str> + '_ {
-        rules::ids()
-            .map(|id| -> &str { id })
+        BUILTIN_RULES
+            .iter()
+            .copied()
             .chain(self.custom_rules.iter().map(|r| r.def.id.as_str()))
     }
 

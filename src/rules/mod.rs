@@ -377,11 +377,29 @@ pub fn ids() -> impl Iterator<Item = &'static str> {
 
 /// "unknown rule `x`", with the nearest of `known` when one is close: the one wording of
 /// every place that meets an unknown rule id (command line, config, policy).
-pub fn unknown_rule_message<'a>(id: &str, known: impl IntoIterator<Item = &'a str>) -> String {
-    match crate::suggest::nearest(id, known) {
-        Some(n) => format!("unknown rule `{id}`; did you mean `{n}`?"),
-        None => format!("unknown rule `{id}`; `catalint rules` lists them"),
+/// Every rule a policy knows: the built-in ones, then its custom rules. What `explain`,
+/// `rules`, SARIF and the language server describe.
+pub fn rulebook(policy: &Policy) -> Vec<RuleInfo> {
+    let mut book: Vec<RuleInfo> = REGISTRY.iter().map(|r| RuleInfo::from(r.meta())).collect();
+    // `explain unresolved-reference` names the references this policy adds.
+    if let Some(info) = book
+        .iter_mut()
+        .find(|i| i.id == unresolved_reference::META.id)
+    {
+        info.doc.push_str(&crate::policy::references::explained(
+            &policy.references,
+            &policy.origin,
+        ));
     }
+    book.extend(policy.custom_rules.iter().map(|r| RuleInfo {
+        id: r.def.id.clone(),
+        default_severity: r.severity,
+        stage: Stage::Custom,
+        summary: r.def.summary.clone(),
+        doc: r.doc(),
+        origin: Some(r.origin.clone()),
+    }));
+    book
 }
 
 /// A finding of `meta`'s rule at its default severity.

@@ -87,7 +87,15 @@ fn contract_rule_ids_are_all_registered() {
 #[test]
 fn unknown_ids_suggest_the_nearest() {
     assert_eq!(
-        unknown_rule_message("single-categroy", ids()),
+        crate::suggest::unknown_rule_message("single-categroy", ids()),
         "unknown rule `single-categroy`; did you mean `single-category`?"
     );
+}
+
+/// The policy checks rule ids against `ids::BUILTIN_RULES` (so that it needs nothing from the
+/// rules): it must list exactly the registry's rules, in its order.
+#[test]
+fn the_builtin_id_list_is_the_registry() {
+    let registry: Vec<&str> = ids().collect();
+    assert_eq!(crate::diagnostic::ids::BUILTIN_RULES, registry.as_slice());
 }

@@ -72,7 +72,9 @@ pub fn hover(s: &Server<'_>, p: HoverParams) -> Answer {
 
 /// "**`rule`** (error): summary", for a rule the policy knows.
 fn rule_summary(policy: &Policy, rule: &str) -> Option<String> {
-    let info = policy.rulebook().into_iter().find(|r| r.id == rule)?;
+    let info = crate::rules::rulebook(policy)
+        .into_iter()
+        .find(|r| r.id == rule)?;
     Some(format!(
         "**`{}`** ({}): {}\n\n`catalint explain {}` for the whole documentation",
         info.id,

@@ -53,7 +53,7 @@ pub fn check_dir_with(dir: &str, policy: Option<&str>) -> Outcome {
 /// width 100, JUnit with a fixed timestamp and host name.
 #[allow(dead_code)]
 pub fn render(outcome: &Outcome, format: Format) -> String {
-    let rulebook = outcome.policy.rulebook();
+    let rulebook = catalint::rules::rulebook(&outcome.policy);
     let report = outcome.report(&rulebook);
     let mut buf = Vec::new();
     match format {
