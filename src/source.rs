@@ -157,7 +157,8 @@ impl SourceFile {
     }
 }
 
-fn line_starts(text: &str) -> Vec<usize> {
+/// Where each line starts: after `\n`, `\r\n` or a lone `\r`, as YAML breaks lines.
+pub fn line_starts(text: &str) -> Vec<usize> {
     let bytes = text.as_bytes();
     let mut starts = vec![0];
     let mut i = 0;

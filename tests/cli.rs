@@ -1,9 +1,12 @@
 //! The binary as users run it: exit codes, formats, commands, config and policy.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 
 use assert_cmd::Command;
+use common::copy_dir;
 
 fn catalint() -> Command {
     let mut c = Command::cargo_bin("catalint").unwrap();
@@ -204,19 +207,6 @@ fn bad_arguments_exit_2_help_exits_0() {
     assert_eq!(code, 0);
     assert!(out.contains("Examples:"));
     assert_eq!(stdout(catalint().args(["--version"])).0, 0);
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            fs::copy(e.path(), target).unwrap();
-        }
-    }
 }
 
 #[test]

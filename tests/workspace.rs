@@ -5,11 +5,14 @@
 //! every step the workspace's JSON report is compared with that of a fresh check of the
 //! files as they now are.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use catalint::engine::{self, CheckOptions, ConfigChoice};
 use catalint::report::{self, Format};
 use catalint::workspace::{Change, Workspace};
+use common::copy_dir;
 
 /// A small deterministic generator (xorshift64*): the same sequences on every run.
 struct Rng(u64);
@@ -28,19 +31,6 @@ impl Rng {
 
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
     }
 }
 

@@ -81,6 +81,21 @@ pub fn corpus(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// Copies a folder tree (a fixture catalogue into a temporary folder).
+#[allow(dead_code)]
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
 /// Whether this run is CI's (`CI=true`, as GitHub Actions, GitLab and `.ci/run`'s caller set it).
 #[allow(dead_code)]
 pub fn in_ci() -> bool {
