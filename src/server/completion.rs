@@ -3,6 +3,10 @@
 //! fields. It reads the text around the cursor rather than the parsed document, because
 //! the file being typed rarely parses: the path to the cursor comes from the indentation
 //! of the lines above and from the flow collections open on the cursor's line.
+//!
+//! Why one file of this size: the path finder and the candidates for each place are read
+//! together (what is offered depends on exactly how the path was found); its unit tests
+//! are a third of it.
 
 use lsp_types::{
     CompletionItem, CompletionItemKind, CompletionList, CompletionParams, CompletionTextEdit,
