@@ -5,8 +5,8 @@
 //! of the lines above and from the flow collections open on the cursor's line.
 //!
 //! Why one file of this size: the path finder and the candidates for each place are read
-//! together (what is offered depends on exactly how the path was found); its unit tests
-//! are a third of it.
+//! together (what is offered depends on exactly how the path was found); the last 60 lines
+//! are its unit tests.
 
 use lsp_types::{
     CompletionItem, CompletionItemKind, CompletionList, CompletionParams, CompletionTextEdit,
