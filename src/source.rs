@@ -205,6 +205,11 @@ impl Files {
         &self.files[id.0 as usize]
     }
 
+    /// Room for `more` files.
+    pub fn reserve(&mut self, more: usize) {
+        self.files.reserve(more);
+    }
+
     /// A new text for a file already here: its id stays.
     pub fn replace(&mut self, id: FileId, file: SourceFile) {
         if let Some(slot) = self.files.get_mut(id.0 as usize) {

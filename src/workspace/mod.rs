@@ -201,6 +201,7 @@ impl Workspace {
                 }
             }
         }
+        self.state.files.reserve(new.len());
         let inputs: Vec<Input> = new
             .par_iter()
             .map(|(id, f)| self.read_found(*id, &f.found, &f.name))

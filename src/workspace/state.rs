@@ -41,7 +41,7 @@ pub(crate) struct FileState {
     pub name: String,
     pub live: bool,
     /// Read, but not yet run through schemas and rules.
-    pending: Option<Input>,
+    pending: Option<Box<Input>>,
     /// The reading problem, the loader's findings and `empty-file`.
     loaded: Vec<Diagnostic>,
     /// Per document of the file, in order.
@@ -50,8 +50,6 @@ pub(crate) struct FileState {
     own: Vec<Diagnostic>,
     /// Findings of the per-entity rules that look other entities up.
     across: Vec<Diagnostic>,
-    /// The ids its entities define, with their kinds, as of the last check.
-    ids: Vec<(Kind, Box<str>)>,
     /// Every string its documents hold (the ids they may name), once the workspace has been
     /// changed at least once.
     mentions: Vec<Box<str>>,
@@ -66,18 +64,23 @@ pub(super) struct DocCheck {
     pub failed: Vec<String>,
 }
 
+impl DocCheck {
+    fn is_empty(&self) -> bool {
+        self.findings.is_empty() && self.failed.is_empty()
+    }
+}
+
 impl FileState {
     pub fn new(found: Found, name: String, input: Input) -> Self {
         Self {
             found,
             name,
             live: true,
-            pending: Some(input),
+            pending: Some(Box::new(input)),
             loaded: Vec::new(),
             schema: Vec::new(),
             own: Vec::new(),
             across: Vec::new(),
-            ids: Vec::new(),
             mentions: Vec::new(),
             dirty: true,
         }
@@ -86,7 +89,7 @@ impl FileState {
     /// A new text (or a new reading problem) for this file.
     pub fn replace(&mut self, input: Input) {
         self.live = true;
-        self.pending = Some(input);
+        self.pending = Some(Box::new(input));
         self.dirty = true;
     }
 
@@ -150,18 +153,13 @@ impl State {
     /// finding of the catalogue (before suppressions and severities).
     pub fn check(&mut self, env: &Env<'_>, timings: &mut Timings) -> Vec<Diagnostic> {
         let changed: Vec<bool> = self.files.iter().map(|f| f.dirty).collect();
-        let old_ids: Vec<Vec<(Kind, Box<str>)>> = self
-            .files
-            .iter_mut()
-            .map(|f| match f.dirty {
-                true => std::mem::take(&mut f.ids),
-                false => Vec::new(),
-            })
-            .collect();
+        // The ids the changed files defined, read from the index before it is rebuilt (a
+        // first check has none to read): nothing is kept per file for this.
+        let old_ids = self.ids_of(&changed);
         // 3. Index.
         let mut diagnostics = self.rebuild_catalogue(env);
-        self.record_ids(&changed);
-        let recheck = self.lookups_to_redo(env, &changed, &old_ids);
+        let new_ids = self.ids_of(&changed);
+        let recheck = self.lookups_to_redo(env, &changed, &old_ids, &new_ids);
         timings.mark("index");
 
         // 4. Schema validation and YAML 1.1 ambiguity, for the changed files.
@@ -199,16 +197,17 @@ impl State {
         diagnostics
     }
 
-    /// The ids the changed files define now.
-    fn record_ids(&mut self, changed: &[bool]) {
-        for e in self.catalogue.iter() {
-            let i = e.file().0 as usize;
-            if let Some(id) = e.entity.id.as_deref()
-                && (changed[i] || !self.checked)
-            {
-                self.files[i].ids.push((e.kind(), id.into()));
-            }
+    /// The ids (with kinds) that the changed files' entities have in the index as it is: none
+    /// before the first check, when everything is checked anyway.
+    fn ids_of(&self, changed: &[bool]) -> Vec<(Kind, Box<str>)> {
+        if !self.checked {
+            return Vec::new();
         }
+        self.catalogue
+            .iter()
+            .filter(|e| changed.get(e.file().0 as usize).copied().unwrap_or(false))
+            .filter_map(|e| Some((e.kind(), e.entity.id.as_deref()?.into())))
+            .collect()
     }
 
     /// The files whose lookup rules must run again: the changed ones; those that name an id
@@ -221,7 +220,8 @@ impl State {
         &mut self,
         env: &Env<'_>,
         changed: &[bool],
-        old_ids: &[Vec<(Kind, Box<str>)>],
+        old_ids: &[(Kind, Box<str>)],
+        new_ids: &[(Kind, Box<str>)],
     ) -> Vec<bool> {
         let verbatim = env.policy.kinds.format() == crate::catalogue::Format::Catalint;
         if !self.checked || self.focus.is_some() || !verbatim {
@@ -235,17 +235,13 @@ impl State {
         let Some(mentioned_by) = &self.mentioned_by else {
             return vec![true; self.files.len()];
         };
-        let mut ids_changed = false;
-        for (i, old) in old_ids.iter().enumerate().filter(|(i, _)| changed[*i]) {
-            let new = &self.files[i].ids;
-            let (mut a, mut b) = (old.clone(), new.clone());
-            a.sort();
-            b.sort();
-            ids_changed |= a != b;
-            for (_, id) in old.iter().chain(new) {
-                for f in mentioned_by.get(id).into_iter().flatten() {
-                    redo[f.0 as usize] = true;
-                }
+        let (mut a, mut b) = (old_ids.to_vec(), new_ids.to_vec());
+        a.sort();
+        b.sort();
+        let ids_changed = a != b;
+        for (_, id) in old_ids.iter().chain(new_ids) {
+            for f in mentioned_by.get(id).into_iter().flatten() {
+                redo[f.0 as usize] = true;
             }
         }
         if ids_changed {
@@ -301,21 +297,33 @@ impl State {
     /// findings (documents that are not entities of a known kind).
     fn rebuild_catalogue(&mut self, env: &Env<'_>) -> Vec<Diagnostic> {
         let (mut files, old_documents) = std::mem::take(&mut self.catalogue).into_parts();
-        let mut by_file: Vec<Vec<SourceDocument>> = Vec::new();
-        by_file.resize_with(self.files.len(), Vec::new);
-        for d in old_documents {
-            by_file[d.file.0 as usize].push(d);
+        files.reserve(self.files.len().saturating_sub(files.len()));
+        // A re-check sorts the kept documents by file; a first check has none, and moves each
+        // file's loaded documents straight into the catalogue's list (one copy, as before
+        // there was a workspace: a catalogue of 12,000 files would otherwise peak higher).
+        let mut kept: Vec<Vec<SourceDocument>> = Vec::new();
+        if !old_documents.is_empty() {
+            kept.resize_with(self.files.len(), Vec::new);
+            for d in old_documents {
+                kept[d.file.0 as usize].push(d);
+            }
         }
+        let mut loaded_docs: Vec<Option<Vec<crate::load::Document>>> = Vec::new();
+        loaded_docs.resize_with(self.files.len(), || None);
         for (i, state) in self.files.iter_mut().enumerate() {
             let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
-            let Some(mut input) = state.pending.take() else {
+            let Some(mut input) = state.pending.take().map(|b| *b) else {
                 if !state.live && i < files.len() {
                     files.replace(id, SourceFile::new(state.name.clone(), ""));
-                    by_file[i].clear();
+                    if let Some(k) = kept.get_mut(i) {
+                        k.clear();
+                    }
                 }
                 continue;
             };
-            by_file[i].clear();
+            if let Some(k) = kept.get_mut(i) {
+                k.clear();
+            }
             state.loaded.clear();
             state.schema.clear();
             state.own.clear();
@@ -333,12 +341,7 @@ impl State {
                 state.loaded.push(empty_file(id));
             }
             state.loaded.extend(loaded.diagnostics);
-            by_file[i].extend(
-                loaded
-                    .documents
-                    .into_iter()
-                    .map(|doc| SourceDocument { file: id, doc }),
-            );
+            loaded_docs[i] = Some(loaded.documents);
         }
         // Discovery's order, whatever order files joined the workspace in: `unique-id`
         // names the first of the entities that share an id.
@@ -346,11 +349,23 @@ impl State {
             .filter(|&i| self.files[i].live)
             .collect();
         order.sort_by(|&a, &b| self.files[a].found.cmp(&self.files[b].found));
-        let mut documents = Vec::with_capacity(by_file.iter().map(Vec::len).sum());
+        let total = kept.iter().map(Vec::len).sum::<usize>()
+            + loaded_docs.iter().flatten().map(Vec::len).sum::<usize>();
+        let mut documents = Vec::with_capacity(total);
         self.documents_of = vec![0..0; self.files.len()];
         for i in order {
             let start = documents.len();
-            documents.append(&mut by_file[i]);
+            let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
+            match loaded_docs[i].take() {
+                Some(docs) => {
+                    documents.extend(docs.into_iter().map(|doc| SourceDocument { file: id, doc }))
+                }
+                None => {
+                    if let Some(k) = kept.get_mut(i) {
+                        documents.append(k);
+                    }
+                }
+            }
             self.documents_of[i] = start..documents.len();
         }
         let (catalogue, findings) = Catalogue::build(files, documents, &env.policy.kinds);
@@ -379,6 +394,12 @@ impl State {
         for (i, check) in checked {
             let file = self.catalogue.documents[i].file;
             self.files[file.0 as usize].schema.push(check);
+        }
+        // A clean file keeps no per-document results (most files of a catalogue are clean).
+        for (i, state) in self.files.iter_mut().enumerate() {
+            if changed[i] && state.schema.iter().all(DocCheck::is_empty) {
+                state.schema = Vec::new();
+            }
         }
     }
 
