@@ -276,12 +276,36 @@ fn a_policy_change_reloads_the_settings() {
         "include: [\"catalogue/**\"]\nrules: {agreement-type: off}\n",
     )
     .unwrap();
-    ws.apply([Change::OnDisk(config)]).unwrap();
+    ws.apply([Change::OnDisk(config.clone())]).unwrap();
     assert!(
         ws.diagnostics().iter().all(|d| d.rule != "agreement-type"),
         "{:?}",
         ws.diagnostics()
     );
+    // A config that cannot be read is an error, and the workspace stays as it was.
+    let before = current(&ws);
+    std::fs::write(
+        &config,
+        "include: [\"catalogue/**\"]\nrules: {agreement-typo: off}\n",
+    )
+    .unwrap();
+    let err = ws.apply([Change::OnDisk(config.clone())]).unwrap_err();
+    assert!(err.to_string().contains("catalint.yaml"), "{err}");
+    assert_eq!(current(&ws), before);
+    // A batch with a settings change takes the batch's texts in too.
+    std::fs::write(&config, "include: [\"catalogue/**\"]\n").unwrap();
+    let text = std::fs::read_to_string(&services)
+        .unwrap()
+        .replace("agreement: SLA", "agreement: OLA");
+    ws.apply([
+        Change::OnDisk(config),
+        Change::Text {
+            path: services,
+            text,
+        },
+    ])
+    .unwrap();
+    assert!(ws.diagnostics().is_empty(), "{:?}", ws.diagnostics());
 }
 
 /// A Backstage catalogue names entities in other forms than their ids (`Group:team-a`, a

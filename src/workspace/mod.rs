@@ -107,9 +107,11 @@ impl Workspace {
     pub fn apply(&mut self, changes: impl IntoIterator<Item = Change>) -> Result<(), RunError> {
         self.timings = Timings::default();
         let mut touched: Vec<PathBuf> = Vec::new();
+        // A settings change reloads everything, once, after the batch's texts are taken in.
+        let mut reload = false;
         for change in changes {
             match change {
-                Change::Settings => return self.reload(),
+                Change::Settings => reload = true,
                 Change::Text { path, text } => {
                     let path = self.cwd.absolute(&path);
                     self.overlay.insert(path.clone(), text.into());
@@ -128,11 +130,14 @@ impl Workspace {
                         .iter()
                         .any(|s| self.cwd.absolute(s) == path)
                     {
-                        return self.reload();
+                        reload = true;
                     }
                     touched.push(path);
                 }
             }
+        }
+        if reload {
+            return self.reload();
         }
         let structural = touched
             .iter()
@@ -167,10 +172,10 @@ impl Workspace {
         Ok(())
     }
 
-    /// The config or policy changed: everything is read again (editor texts stay).
+    /// The config or policy changed: everything is read again (editor texts stay). Settings
+    /// that cannot be read leave the workspace as it was, and say why.
     fn reload(&mut self) -> Result<(), RunError> {
-        let overlay = std::mem::take(&mut self.overlay);
-        *self = Self::open_with(&self.opts.clone(), overlay)?;
+        *self = Self::open_with(&self.opts.clone(), self.overlay.clone())?;
         Ok(())
     }
 
