@@ -4,7 +4,7 @@
 //!
 //! `catalint check` opens a workspace and reports its findings; the language server keeps
 //! one per folder. A change re-reads and re-parses only the files it names and keeps the
-//! schema results of the others ([`state`] says what is redone and why).
+//! schema results of the others (`state.rs` says what is redone and why).
 
 mod stages;
 mod state;

@@ -2,11 +2,12 @@
 //! schemas, rules) over files already read, redoing per file only what a changed file
 //! can change.
 //!
-//! Per file it keeps what depends on that file alone: the loader's findings, the schema
-//! results of its documents, and the findings of the rules that read only their own entity.
-//! Everything that reads across files (the index, the rules that look other entities up,
-//! the catalogue-wide rules) runs again over the whole catalogue after every change: each is
-//! linear, and running it whole is what keeps the answer equal to a fresh check's.
+//! Per file it keeps the loader's findings, the schema results of its documents, the
+//! findings of the rules that read only their own entity, and those of the rules that look
+//! other entities up. After a change, the index and the catalogue-wide rules run again over
+//! the whole catalogue (each is linear, and running them whole keeps the answer equal to a
+//! fresh check's); the rules that look others up run again only for the files whose answer
+//! the change can alter ([`State::lookups_to_redo`] says which, and why).
 
 use std::collections::HashMap;
 
@@ -44,7 +45,7 @@ pub(crate) struct FileState {
     pending: Option<Box<Input>>,
     /// The reading problem, the loader's findings and `empty-file`.
     loaded: Vec<Diagnostic>,
-    /// Per document of the file, in order.
+    /// Per document of the file, in order; empty for a file whose documents are all clean.
     schema: Vec<DocCheck>,
     /// Findings of the per-entity rules that read nothing but their entity.
     own: Vec<Diagnostic>,
