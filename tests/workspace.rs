@@ -401,3 +401,34 @@ fn a_backstage_owner_renamed_in_another_file_is_seen() {
         assert_eq!(in_component, broken, "{:?}", ws.diagnostics());
     }
 }
+
+/// Deleting every file is what a fresh check refuses ("no catalogue files"): the workspace
+/// says so too, instead of going quiet, and recovers when a file comes back.
+#[test]
+fn a_catalogue_emptied_on_disk_is_an_error_not_silence() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("catalogue");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/catalogue"),
+        &dir,
+    );
+    let mut ws = Workspace::open(&options(&dir)).unwrap();
+    let files = yaml_files(&dir);
+    let texts: Vec<String> = files
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    for p in &files {
+        std::fs::remove_file(p).unwrap();
+    }
+    let err = ws
+        .apply(files.iter().map(|p| Change::OnDisk(p.clone())))
+        .unwrap_err();
+    assert!(err.to_string().contains("no catalogue files"), "{err}");
+    for (p, t) in files.iter().zip(&texts) {
+        std::fs::write(p, t).unwrap();
+    }
+    ws.apply(files.iter().map(|p| Change::OnDisk(p.clone())))
+        .unwrap();
+    assert_eq!(current(&ws), fresh(&dir));
+}

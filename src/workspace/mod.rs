@@ -144,14 +144,15 @@ impl Workspace {
             .any(|p| self.file_id(p).is_none() || !self.exists(p));
         if structural {
             // A file came or went: discovery decides what the catalogue is now, as it does
-            // for a fresh check (include, exclude, .gitignore).
+            // for a fresh check (include, exclude, .gitignore). When it fails as a fresh
+            // check would (the last file deleted, a folder gone), that is the answer, and the
+            // workspace keeps its files until a change makes discovery succeed again.
             let selection = select::select(
                 &self.opts.paths,
                 &self.settings.config,
                 &self.settings.files(),
                 &self.cwd,
-            )
-            .unwrap_or_default();
+            )?;
             self.skipped = selection.skipped;
             self.admit(selection);
         }
