@@ -18,6 +18,8 @@ use crate::schema;
 use crate::settings::config::FailOn;
 
 mod fixing;
+mod graph;
+mod site;
 
 /// Exit codes of the contract.
 pub mod exit {
@@ -86,6 +88,10 @@ pub enum Command {
         /// The repository's top folder (default: the current folder).
         folder: Option<PathBuf>,
     },
+    /// Print the catalogue as a graph (Mermaid, DOT or JSON), its findings marked.
+    Graph(graph::GraphArgs),
+    /// Build a static site of the catalogue: an index, a page per entity, the map.
+    Site(site::SiteArgs),
     /// Run the language server (LSP over stdin and stdout), for editors.
     #[command(
         after_help = "Started by an editor, not by hand: see README, Editors. Each workspace folder's catalogue\nis opened as `catalint check FOLDER` would (config discovery included)."
@@ -222,6 +228,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8>
             Err(e) => run_error(e, err, None),
         },
         Command::Init { folder } => init(folder.as_deref(), out, err),
+        Command::Graph(args) => graph::run(args, out, err),
+        Command::Site(args) => site::run(args, out, err),
         // `main` runs the server before it locks stdout; here only for library callers.
         Command::Lsp => crate::server::run(),
     }

@@ -1,0 +1,206 @@
+//! The dependency map as SVG, laid out when the site is built ([`crate::graph::layout`]):
+//! each node a link to its page, hard dependencies solid, soft ones dashed, a product's
+//! service bold, ownership faint (hidden until asked for), cycles and findings in red.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use super::Context;
+use super::html::{Links, esc};
+use crate::catalogue::Kind;
+use crate::graph::layout::{self, Layout, Options};
+use crate::graph::{EdgeKind, Graph};
+
+/// Neighbourhoods larger than this are left to the whole map.
+const NEAR_LIMIT: usize = 60;
+
+pub(super) fn page(cx: &Context<'_>, links: &Links<'_>) -> (String, String) {
+    let graph = &cx.graph;
+    let opts = Options::default();
+    let edges: Vec<(usize, usize)> = graph.edges.iter().map(|e| (e.from, e.to)).collect();
+    let l = layout::layout(graph.nodes.len(), &edges, &opts);
+    let nodes: Vec<usize> = (0..graph.nodes.len()).collect();
+    let svg = svg(cx, graph, &nodes, &l, &opts, links, None);
+    let mut h = String::with_capacity(svg.len() + 2048);
+    let _ = write!(
+        h,
+        "<h1>Map</h1><p class=\"lead\">{} entities, {} relations. Each box is a link to its page; \
+         arrows point at what a service depends on.</p>\
+         <div class=\"maptools\" data-map-tools><button type=\"button\" data-zoom=\"out\" aria-label=\"Zoom out\">−</button>\
+         <button type=\"button\" data-zoom=\"fit\">Fit</button><button type=\"button\" data-zoom=\"in\" aria-label=\"Zoom in\">+</button>\
+         <label><input type=\"checkbox\" data-show-owners> Show ownership</label></div>{}\
+         <div class=\"map\" id=\"map\" tabindex=\"0\" role=\"region\" aria-label=\"Dependency map\">{svg}</div>",
+        crate::diagnostic::thousands(graph.nodes.len()),
+        crate::diagnostic::thousands(graph.edges.len()),
+        legend(),
+    );
+    ("Map".into(), h)
+}
+
+fn legend() -> &'static str {
+    "<ul class=\"legend\" aria-label=\"Legend\"><li><svg width=\"36\" height=\"10\" aria-hidden=\"true\"><line x1=\"0\" y1=\"5\" x2=\"36\" y2=\"5\" class=\"e hard\"/></svg> hard dependency</li>\
+     <li><svg width=\"36\" height=\"10\" aria-hidden=\"true\"><line x1=\"0\" y1=\"5\" x2=\"36\" y2=\"5\" class=\"e soft\"/></svg> soft dependency</li>\
+     <li><svg width=\"36\" height=\"10\" aria-hidden=\"true\"><line x1=\"0\" y1=\"5\" x2=\"36\" y2=\"5\" class=\"e delivers\"/></svg> product → its service</li>\
+     <li><svg width=\"36\" height=\"10\" aria-hidden=\"true\"><line x1=\"0\" y1=\"5\" x2=\"36\" y2=\"5\" class=\"e hard cycle\"/></svg> in a cycle</li>\
+     <li><span class=\"swatch error\"></span> has errors</li><li><span class=\"swatch warning\"></span> has warnings</li></ul>"
+}
+
+/// The map of one node and its direct neighbours, when they are few.
+pub(super) fn neighbourhood(cx: &Context<'_>, node: usize, links: &Links<'_>) -> Option<String> {
+    let mut local: HashMap<usize, usize> = HashMap::new();
+    let mut nodes = vec![node];
+    local.insert(node, 0);
+    for &k in cx.outgoing[node].iter().chain(&cx.incoming[node]) {
+        let e = &cx.graph.edges[k];
+        for v in [e.from, e.to] {
+            if !local.contains_key(&v) {
+                local.insert(v, nodes.len());
+                nodes.push(v);
+            }
+        }
+    }
+    if nodes.len() < 2 || nodes.len() > NEAR_LIMIT {
+        return None;
+    }
+    let mut edges = Vec::new();
+    for &v in &nodes {
+        for &k in &cx.outgoing[v] {
+            let e = &cx.graph.edges[k];
+            if let (Some(&a), Some(&b)) = (local.get(&e.from), local.get(&e.to)) {
+                edges.push((a, b, k));
+            }
+        }
+    }
+    let opts = Options {
+        max_row: 6,
+        ..Options::default()
+    };
+    let pairs: Vec<(usize, usize)> = edges.iter().map(|&(a, b, _)| (a, b)).collect();
+    let l = layout::layout(nodes.len(), &pairs, &opts);
+    Some(svg_edges(cx, &nodes, &edges, &l, &opts, links, Some(0)))
+}
+
+fn svg(
+    cx: &Context<'_>,
+    graph: &Graph,
+    nodes: &[usize],
+    l: &Layout,
+    opts: &Options,
+    links: &Links<'_>,
+    focus: Option<usize>,
+) -> String {
+    let edges: Vec<(usize, usize, usize)> = graph
+        .edges
+        .iter()
+        .enumerate()
+        .map(|(k, e)| (e.from, e.to, k))
+        .collect();
+    svg_edges(cx, nodes, &edges, l, opts, links, focus)
+}
+
+/// The SVG: `nodes[i]` is the graph node drawn at layout position i; `edges` are (local
+/// from, local to, graph edge), routed as the layout says.
+fn svg_edges(
+    cx: &Context<'_>,
+    nodes: &[usize],
+    edges: &[(usize, usize, usize)],
+    l: &Layout,
+    opts: &Options,
+    links: &Links<'_>,
+    focus: Option<usize>,
+) -> String {
+    let mut s = String::with_capacity(nodes.len() * 320 + edges.len() * 90 + 1024);
+    let (w, h) = (l.width.ceil(), l.height.ceil());
+    let _ = write!(
+        s,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"graph\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"group\" aria-label=\"{} entities\">\
+         <defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0L10,5L0,10z\" class=\"tip\"/></marker>\
+         <marker id=\"arrow-bad\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0L10,5L0,10z\" class=\"tip bad\"/></marker></defs><g class=\"edges\">",
+        nodes.len()
+    );
+    let half = opts.node_height / 2.0;
+    for (k, &(_, _, edge)) in edges.iter().enumerate() {
+        let route = &l.routes[k];
+        if route.len() < 2 {
+            continue;
+        }
+        let e = &cx.graph.edges[edge];
+        let mut pts: Vec<(f64, f64)> = route.clone();
+        // From the source's box edge to the target's, not centre to centre.
+        let n = pts.len();
+        let (dy0, dy1) = (pts[1].1 - pts[0].1, pts[n - 1].1 - pts[n - 2].1);
+        pts[0].1 += half * dy0.signum();
+        pts[n - 1].1 -= (half + 1.0) * dy1.signum();
+        let mut d = format!("M{:.0},{:.0}", pts[0].0, pts[0].1);
+        for p in pts.windows(2) {
+            let ((x0, y0), (x1, y1)) = (p[0], p[1]);
+            let my = (y0 + y1) / 2.0;
+            let _ = write!(d, "C{x0:.0},{my:.0} {x1:.0},{my:.0} {x1:.0},{y1:.0}");
+        }
+        let class = format!(
+            "e {}{}",
+            e.kind.as_str(),
+            if e.cycle { " cycle" } else { "" }
+        );
+        let marker = match e.kind {
+            EdgeKind::Owner | EdgeKind::Other => "",
+            _ if e.cycle => " marker-end=\"url(#arrow-bad)\"",
+            _ => " marker-end=\"url(#arrow)\"",
+        };
+        let _ = write!(s, "<path class=\"{class}\" d=\"{d}\"{marker}/>");
+    }
+    s.push_str("</g><g class=\"nodes\">");
+    let (nw, nh) = (opts.node_width, opts.node_height);
+    for (i, &node) in nodes.iter().enumerate() {
+        let n = &cx.graph.nodes[node];
+        let (x, y) = l.positions[i];
+        let (left, top) = (x - nw / 2.0, y - nh / 2.0);
+        let state = if n.errors > 0 {
+            " error"
+        } else if n.warnings > 0 || n.exceeds {
+            " warning"
+        } else {
+            ""
+        };
+        let shape = match n.kind {
+            Kind::Product => 16.0,
+            Kind::Team => 2.0,
+            _ => 6.0,
+        };
+        let here = if focus == Some(i) { " here" } else { "" };
+        let label = clip(n.label(), 24);
+        let sub = clip(&format!("{} · {}", n.kind.as_str(), short_id(&n.id)), 28);
+        let mut aria = format!("{} {}", n.kind.as_str(), n.label());
+        if n.errors + n.warnings > 0 {
+            let _ = write!(aria, ", {} finding{}", n.errors + n.warnings, if n.errors + n.warnings == 1 { "" } else { "s" });
+        }
+        let _ = write!(
+            s,
+            "<a href=\"{}\" class=\"node k-{}{state}{here}\" aria-label=\"{}\"><rect x=\"{left:.0}\" y=\"{top:.0}\" width=\"{nw:.0}\" height=\"{nh:.0}\" rx=\"{shape}\"/>\
+             <text x=\"{x:.0}\" y=\"{:.0}\">{}</text><text class=\"sub\" x=\"{x:.0}\" y=\"{:.0}\">{}</text></a>",
+            links.to(&cx.paths[node]),
+            super::slug(n.kind.as_str()),
+            esc(&aria),
+            y - 3.0,
+            esc(&label),
+            y + 12.0,
+            esc(&sub),
+        );
+    }
+    s.push_str("</g></svg>");
+    s
+}
+
+fn short_id(id: &str) -> &str {
+    id.rsplit(['/', ':']).next().unwrap_or(id)
+}
+
+fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(max - 1).collect();
+        t.push('…');
+        t
+    }
+}
