@@ -114,8 +114,8 @@ fn svg_edges(
     let _ = write!(
         s,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"graph\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"group\" aria-label=\"{} entities\">\
-         <defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0L10,5L0,10z\" class=\"tip\"/></marker>\
-         <marker id=\"arrow-bad\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0L10,5L0,10z\" class=\"tip bad\"/></marker></defs><g class=\"edges\">",
+         <defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"10\" markerHeight=\"10\" orient=\"auto-start-reverse\"><path d=\"M0,0L10,5L0,10z\" class=\"tip\"/></marker>\
+         <marker id=\"arrow-bad\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"10\" markerHeight=\"10\" orient=\"auto-start-reverse\"><path d=\"M0,0L10,5L0,10z\" class=\"tip bad\"/></marker></defs><g class=\"edges\">",
         nodes.len()
     );
     let half = opts.node_height / 2.0;
@@ -168,19 +168,20 @@ fn svg_edges(
             _ => 6.0,
         };
         let here = if focus == Some(i) { " here" } else { "" };
-        let label = clip(n.label(), 24);
-        let sub = clip(&format!("{} · {}", n.kind.as_str(), short_id(&n.id)), 28);
-        let mut aria = format!("{} {}", n.kind.as_str(), n.label());
+        let label = clip(n.label(), 21);
+        let sub = clip(&format!("{} · {}", n.kind.as_str(), short_id(&n.id)), 27);
+        // The visible text names the link; the tooltip has the whole name and the findings.
+        let mut tip = format!("{} {} ({})", n.kind.as_str(), n.label(), n.id);
         if n.errors + n.warnings > 0 {
-            let _ = write!(aria, ", {} finding{}", n.errors + n.warnings, if n.errors + n.warnings == 1 { "" } else { "s" });
+            let _ = write!(tip, ": {}", plain_counts(n.errors, n.warnings));
         }
         let _ = write!(
             s,
-            "<a href=\"{}\" class=\"node k-{}{state}{here}\" aria-label=\"{}\"><rect x=\"{left:.0}\" y=\"{top:.0}\" width=\"{nw:.0}\" height=\"{nh:.0}\" rx=\"{shape}\"/>\
+            "<a href=\"{}\" class=\"node k-{}{state}{here}\"><title>{}</title><rect x=\"{left:.0}\" y=\"{top:.0}\" width=\"{nw:.0}\" height=\"{nh:.0}\" rx=\"{shape}\"/>\
              <text x=\"{x:.0}\" y=\"{:.0}\">{}</text><text class=\"sub\" x=\"{x:.0}\" y=\"{:.0}\">{}</text></a>",
             links.to(&cx.paths[node]),
             super::slug(n.kind.as_str()),
-            esc(&aria),
+            esc(&tip),
             y - 3.0,
             esc(&label),
             y + 12.0,
@@ -189,6 +190,15 @@ fn svg_edges(
     }
     s.push_str("</g></svg>");
     s
+}
+
+fn plain_counts(errors: usize, warnings: usize) -> String {
+    let word = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (0, w) => word(w, "warning"),
+        (e, 0) => word(e, "error"),
+        (e, w) => format!("{}, {}", word(e, "error"), word(w, "warning")),
+    }
 }
 
 fn short_id(id: &str) -> &str {
