@@ -42,7 +42,9 @@ pub fn render(page: &Page<'_>, regenerate: &str) -> String {
     }
     let mut rows = Vec::new();
     r.children(&schema, "", &mut rows);
-    out.push_str(&table(&rows));
+    let mut ids = Vec::new();
+    out.push_str("## Keys\n");
+    out.push_str(&sections(&rows, "###", "", &mut ids));
 
     // The shared definitions the keys name, each once, in the order they are first named.
     let mut done = 0;
@@ -58,19 +60,22 @@ pub fn render(page: &Page<'_>, regenerate: &str) -> String {
                 page.command
             );
         };
-        let _ = write!(out, "\n### `{name}` {{#def-{name}}}\n\n{}", r.ty(def));
-        match description(def) {
-            Some(d) => {
-                let _ = writeln!(out, ": {d}");
-            }
-            None => out.push('\n'),
+        assert!(
+            !ids.contains(&format!("def-{name}")),
+            "two anchors #def-{name}"
+        );
+        ids.push(format!("def-{name}"));
+        let _ = write!(
+            out,
+            "\n### `{name}` {{#def-{name}}}\n\nType: {}.\n",
+            r.ty(def)
+        );
+        if let Some(d) = description(def) {
+            let _ = writeln!(out, "\n{d}");
         }
         let mut rows = Vec::new();
         r.children(def, &name, &mut rows);
-        if !rows.is_empty() {
-            out.push('\n');
-            out.push_str(&table(&rows));
-        }
+        out.push_str(&sections(&rows, "####", "def-", &mut ids));
     }
     let _ = write!(
         out,
@@ -91,24 +96,39 @@ struct Row {
     description: String,
 }
 
-fn table(rows: &[Row]) -> String {
-    let mut t =
-        String::from("| key | required | type | description |\n| --- | --- | --- | --- |\n");
+/// One heading per key (its own anchor, for links such as `reference/config.md#failOn`), its
+/// type and whether it is required, then the schema's description.
+fn sections(rows: &[Row], level: &str, prefix: &str, ids: &mut Vec<String>) -> String {
+    let mut out = String::new();
     for r in rows {
-        let _ = writeln!(
-            t,
-            "| `{}` | {} | {} | {} |",
-            r.key,
-            if r.required { "yes" } else { "" },
-            cell(&r.ty),
-            cell(&r.description)
+        let id = format!("{prefix}{}", anchor(&r.key));
+        assert!(!ids.contains(&id), "two keys with the anchor #{id}");
+        ids.push(id.clone());
+        let required = if r.required { " Required." } else { "" };
+        let _ = write!(
+            out,
+            "\n{level} `{}` {{#{id}}}\n\nType: {}.{required}\n",
+            r.key, r.ty
         );
+        if !r.description.is_empty() {
+            let _ = writeln!(out, "\n{}", r.description);
+        }
     }
-    t
+    out
 }
 
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+/// `spec.kinds.<name>.spec` -> `spec-kinds-name-spec`: letters and digits, runs of anything
+/// else as one `-`.
+fn anchor(key: &str) -> String {
+    let mut out = String::new();
+    for c in key.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_owned()
 }
 
 fn description(s: &Value) -> Option<String> {
