@@ -10,7 +10,9 @@ Checked, in every HTML file of the book (the sidebar's toc.html and print.html i
 - links into this repository (https://github.com/catalint/catalint/blob|tree|edit/main/PATH),
   as the pages link to source files: PATH exists in the checkout (a file for blob and edit,
   a folder for tree), so a moved file breaks the build of the book, not a reader's click;
-- no `{{#include ...}}` left unexpanded (mdBook warns about a missing file and carries on).
+- no `{{#include ...}}` left unexpanded (mdBook warns about a missing file and carries on);
+- every page in the book's sources (`src/` beside the built folder) was built: mdBook renders
+  only the pages SUMMARY.md links, so a page missing there would be silently left out.
 Other URLs (the network) are not fetched: everything here runs offline.
 """
 import html.parser
@@ -63,6 +65,16 @@ def check(book, repo_root=REPO_ROOT):
     if not pages:
         return [f"{book}: no HTML pages (was the book built?)"]
     problems = []
+    src = os.path.join(os.path.dirname(book), "src")
+    for folder, _, files in os.walk(src):
+        for name in files:
+            rel = os.path.relpath(os.path.join(folder, name), src).replace(os.sep, "/")
+            if name.endswith(".md") and rel != "SUMMARY.md":
+                built = rel[: -len(".md")] + ".html"
+                if rel == "README.md" or rel.endswith("/README.md"):
+                    built = rel[: -len("README.md")] + "index.html"
+                if built not in pages:
+                    problems.append(f"src/{rel}: not in the book (link it from SUMMARY.md)")
     for rel, page in sorted(pages.items()):
         for text in page.unexpanded:
             problems.append(f"{rel}: `{text}` was not expanded (a missing file?)")
@@ -134,6 +146,7 @@ def self_test():
             f"[BROKEN5]({REPO_URL}tree/main/.ci/run)\n\n"
             "{{#include no-such-include.md}}\n",
             "src/sub/b.md": "# B heading\n\n[ok up](../a.md#part-two) [BROKEN6](../a.md#part-three)\n",
+            "src/orphan.md": "# Not in SUMMARY.md\n",
         }
         for name, text in files.items():
             with open(os.path.join(tmp, name), "w", encoding="utf-8") as f:
@@ -149,6 +162,7 @@ def self_test():
         "BROKEN5": "no folder .ci/run",
         "BROKEN6": "#part-three",
         "include": "no-such-include.md",
+        "orphan": "src/orphan.md: not in the book",
     }
     failed = [f"{what}: not reported" for what, needle in expected.items() if needle not in text]
     # Each broken link appears on the page and in print.html; nothing else may be reported.
@@ -170,10 +184,10 @@ def main(argv):
         return 2
     problems = check(argv[1])
     if problems:
-        print(f"{len(problems)} broken link(s) in the book:")
+        print(f"{len(problems)} problem(s) in the book:")
         for p in problems:
             print("  " + p)
-        print("(pages are docs/src/<page>.md; a repository link names a file that is not there)")
+        print("(a page <p>.html is docs/src/<p>.md; a repository link must name a file of this checkout)")
         return 1
     count = sum(1 for _, _, fs in os.walk(argv[1]) for f in fs if f.endswith(".html"))
     print(f"book links: ok ({count} pages)")
