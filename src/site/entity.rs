@@ -45,14 +45,14 @@ pub(super) fn page(cx: &Context<'_>, node: usize, links: &Links<'_>) -> (String,
     if let Some(svg) = map::neighbourhood(cx, node, links) {
         let _ = write!(
             h,
-            "<section aria-labelledby=\"h-near\"><h2 id=\"h-near\">Neighbourhood</h2>\
+            "<section><h2>Neighbourhood</h2>\
              <div class=\"map small\" tabindex=\"0\" role=\"region\" aria-label=\"Map of {} and its neighbours\">{svg}</div></section>",
             esc(&title)
         );
     }
     let _ = write!(
         h,
-        "<section aria-labelledby=\"h-fields\"><h2 id=\"h-fields\">Every field</h2>{}</section>",
+        "<section><h2>Every field</h2>{}</section>",
         tree(e.value(), 0)
     );
     let source = format!("{}:{}", n.file, n.line);
@@ -149,7 +149,7 @@ fn facts(cx: &Context<'_>, h: &mut String, e: EntityRef<'_>, links: &Links<'_>) 
     }
     let _ = write!(
         h,
-        "<section aria-labelledby=\"h-facts\"><h2 id=\"h-facts\">Facts</h2><dl class=\"facts\">{rows}</dl></section>"
+        "<section><h2>Facts</h2><dl class=\"facts\">{rows}</dl></section>"
     );
 }
 
@@ -179,7 +179,7 @@ fn service_levels(h: &mut String, e: EntityRef<'_>) {
     let Some(levels) = e.get("/spec/serviceLevels") else {
         return;
     };
-    h.push_str("<section aria-labelledby=\"h-sla\"><h2 id=\"h-sla\">Service levels</h2><dl class=\"facts\">");
+    h.push_str("<section><h2>Service levels</h2><dl class=\"facts\">");
     if let Some(a) = levels.get("agreement").and_then(scalar) {
         let _ = write!(h, "<dt>Agreement</dt><dd>{}</dd>", esc(&a));
     }
@@ -281,7 +281,7 @@ fn availability(cx: &Context<'_>, h: &mut String, node: usize, e: EntityRef<'_>)
     };
     let _ = write!(
         h,
-        "<section aria-labelledby=\"h-avail\"><h2 id=\"h-avail\">Availability</h2><dl class=\"facts\">\
+        "<section><h2>Availability</h2><dl class=\"facts\">\
          <dt>Promised</dt><dd>{promised}%</dd><dt>Hard dependencies allow</dt><dd>{} ({})</dd></dl><p>{verdict}</p></section>",
         trim_percent(allowed),
         parts.join(" × ")
@@ -302,7 +302,7 @@ fn offerings(h: &mut String, e: EntityRef<'_>) {
     if items.is_empty() {
         return;
     }
-    h.push_str("<section aria-labelledby=\"h-offer\"><h2 id=\"h-offer\">Offerings</h2><table><thead><tr><th scope=\"col\">Offering</th><th scope=\"col\">Requestable</th><th scope=\"col\">Description</th></tr></thead><tbody>");
+    h.push_str("<section><h2>Offerings</h2><table><thead><tr><th scope=\"col\">Offering</th><th scope=\"col\">Requestable</th><th scope=\"col\">Description</th></tr></thead><tbody>");
     for o in items {
         let name = o.get("name").and_then(scalar).unwrap_or_default();
         let req = match o.get("requestable").and_then(Node::as_bool) {
@@ -359,7 +359,7 @@ fn relations(cx: &Context<'_>, h: &mut String, node: usize, links: &Links<'_>) {
     }
     let _ = write!(
         h,
-        "<section aria-labelledby=\"h-rel\"><h2 id=\"h-rel\">Relations</h2><table class=\"rel\"><thead><tr>\
+        "<section><h2>Relations</h2><table class=\"rel\"><thead><tr>\
          <th scope=\"col\">Relation</th><th scope=\"col\">Entity</th><th scope=\"col\">Kind</th><th scope=\"col\">Findings</th></tr></thead><tbody>"
     );
     for (words, other, cycle) in rows {
@@ -400,7 +400,7 @@ fn findings_section(cx: &Context<'_>, h: &mut String, list: &[usize], links: &Li
     }
     let _ = write!(
         h,
-        "<section class=\"findings\" aria-labelledby=\"h-find\"><h2 id=\"h-find\">Findings ({})</h2>",
+        "<section class=\"findings\"><h2>Findings ({})</h2>",
         list.len()
     );
     for &i in list {

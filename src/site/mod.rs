@@ -172,41 +172,58 @@ fn slug(s: &str) -> String {
     out.trim_start_matches('.').chars().take(120).collect()
 }
 
-/// Every page of the site, rendered in parallel.
+/// The pages that are not an entity's, in the order the single-file site shows them.
+const FIXED: [&str; 3] = ["index.html", "map.html", "findings.html"];
+
+/// Page `k`: the fixed pages first, then each graph node's.
+fn render(cx: &Context<'_>, mode: Mode, k: usize) -> Page {
+    let (path, (title, main)) = match FIXED.get(k) {
+        Some(&path) => {
+            let links = Links { mode, from: path };
+            let made = match k {
+                0 => index::page(cx, &links),
+                1 => map::page(cx, &links),
+                _ => entity::findings_page(cx, &links),
+            };
+            (path.to_owned(), made)
+        }
+        None => {
+            let node = k - FIXED.len();
+            let path = cx.paths[node].clone();
+            let made = entity::page(cx, node, &Links { mode, from: &path });
+            (path, made)
+        }
+    };
+    let text = match mode {
+        Mode::Folder => html::document(&Links { mode, from: &path }, &cx.input.title, &title, &main),
+        Mode::SingleFile => html::section(&path, &title, &main),
+    };
+    Page { path, title, text }
+}
+
+/// Every page of the site, rendered in parallel, in order.
 pub fn build(input: &Input<'_>, mode: Mode) -> Vec<Page> {
     let cx = Context::new(input);
-    let wrap = |path: String, title: String, main: String| {
-        let text = match mode {
-            Mode::Folder => html::document(
-                &Links { mode, from: &path },
-                &input.title,
-                &title,
-                &main,
-            ),
-            Mode::SingleFile => html::section(&path, &title, &main),
-        };
-        Page { path, title, text }
-    };
-    let mut pages = Vec::with_capacity(cx.graph.nodes.len() + 3);
-    let fixed: Vec<(&str, fn(&Context<'_>, &Links<'_>) -> (String, String))> = vec![
-        ("index.html", index::page),
-        ("map.html", map::page),
-        ("findings.html", entity::findings_page),
-    ];
-    for (path, render) in fixed {
-        let (title, main) = render(&cx, &Links { mode, from: path });
-        pages.push(wrap(path.to_owned(), title, main));
-    }
-    let entities: Vec<Page> = (0..cx.graph.nodes.len())
+    (0..FIXED.len() + cx.graph.nodes.len())
         .into_par_iter()
-        .map(|node| {
-            let path = cx.paths[node].clone();
-            let (title, main) = entity::page(&cx, node, &Links { mode, from: &path });
-            wrap(path, title, main)
-        })
-        .collect();
-    pages.extend(entities);
-    pages
+        .map(|k| render(&cx, mode, k))
+        .collect()
+}
+
+/// Every page of the site, rendered in parallel and handed to `sink` as soon as it is made
+/// (in no set order), so that a large site is never held in memory whole. Returns the
+/// number of pages.
+pub fn build_each<E: Send>(
+    input: &Input<'_>,
+    mode: Mode,
+    sink: &(dyn Fn(Page) -> Result<(), E> + Sync),
+) -> Result<usize, E> {
+    let cx = Context::new(input);
+    let count = FIXED.len() + cx.graph.nodes.len();
+    (0..count)
+        .into_par_iter()
+        .try_for_each(|k| sink(render(&cx, mode, k)))?;
+    Ok(count)
 }
 
 #[cfg(test)]

@@ -6,7 +6,9 @@
 //! someone else's (`--out .` by mistake), and nothing is written or removed.
 
 use std::io;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -68,59 +70,90 @@ fn walk(dir: &Path) -> io::Result<Vec<String>> {
     Ok(out)
 }
 
-/// Writes the pages and the assets into `dir`; returns how many files were written.
-pub fn write_folder(dir: &Path, pages: &[Page], force: bool) -> Result<usize, WriteError> {
-    let previous: Vec<String> = match std::fs::read_to_string(dir.join(MANIFEST)) {
-        Ok(text) => text.lines().map(str::to_owned).collect(),
-        Err(_) => Vec::new(),
-    };
-    if dir.exists() {
-        let present = walk(dir).map_err(io_err(dir))?;
-        let known: std::collections::HashSet<&str> = previous.iter().map(String::as_str).collect();
-        let foreign: Vec<&String> = present
-            .iter()
-            .filter(|p| p.as_str() != MANIFEST && !known.contains(p.as_str()))
-            .collect();
-        if !foreign.is_empty() && !force {
-            return Err(WriteError::NotOurs {
-                dir: dir.to_path_buf(),
-                files: foreign.iter().take(3).map(|s| s.to_string()).collect(),
-                more: foreign.len().saturating_sub(3),
-            });
-        }
-        // The last site's files go (a page whose entity was removed must not linger).
-        for p in &previous {
-            if safe_relative(p) {
-                let _ = std::fs::remove_file(dir.join(p));
+/// A folder being written: checked first (nothing is written into someone else's folder),
+/// then filled page by page, then finished (assets, stale pages removed, the manifest).
+pub struct Folder {
+    dir: PathBuf,
+    previous: Vec<String>,
+    written: Mutex<Vec<String>>,
+}
+
+impl Folder {
+    /// Checks that `dir` is new, empty or a previous site (unless `force`).
+    pub fn open(dir: &Path, force: bool) -> Result<Folder, WriteError> {
+        let previous: Vec<String> = match std::fs::read_to_string(dir.join(MANIFEST)) {
+            Ok(text) => text.lines().filter(|l| safe_relative(l)).map(str::to_owned).collect(),
+            Err(_) => Vec::new(),
+        };
+        if dir.exists() {
+            let present = walk(dir).map_err(io_err(dir))?;
+            let known: HashSet<&str> = previous.iter().map(String::as_str).collect();
+            let foreign: Vec<&String> = present
+                .iter()
+                .filter(|p| p.as_str() != MANIFEST && !known.contains(p.as_str()))
+                .collect();
+            if !foreign.is_empty() && !force {
+                return Err(WriteError::NotOurs {
+                    dir: dir.to_path_buf(),
+                    files: foreign.iter().take(3).map(|s| s.to_string()).collect(),
+                    more: foreign.len().saturating_sub(3),
+                });
             }
         }
+        Ok(Folder {
+            dir: dir.to_path_buf(),
+            previous,
+            written: Mutex::new(Vec::new()),
+        })
     }
-    let mut files: Vec<(String, &[u8])> = pages
-        .iter()
-        .map(|p| (p.path.clone(), p.text.as_bytes()))
-        .collect();
-    files.push(("assets/site.css".into(), CSS.as_bytes()));
-    files.push(("assets/site.js".into(), JS.as_bytes()));
-    let mut dirs: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|(p, _)| Path::new(p).parent().map(|d| dir.join(d)))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        std::fs::create_dir_all(d).map_err(io_err(d))?;
+
+    /// Writes one file (its folder made when missing). A file of the previous site is
+    /// overwritten in place: cheaper than removing and creating it again.
+    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        let full = self.dir.join(path);
+        let written = match std::fs::write(&full, bytes) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if let Some(parent) = full.parent() {
+                    std::fs::create_dir_all(parent).map_err(io_err(parent))?;
+                }
+                std::fs::write(&full, bytes)
+            }
+            other => other,
+        };
+        written.map_err(io_err(&full))?;
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(path.to_owned());
+        Ok(())
     }
-    files
+
+    /// Writes the assets, removes the previous site's files that this one did not write,
+    /// and records the manifest. Returns how many files the site has.
+    pub fn finish(self) -> Result<usize, WriteError> {
+        self.write("assets/site.css", CSS.as_bytes())?;
+        self.write("assets/site.js", JS.as_bytes())?;
+        let mut written = self.written.into_inner().unwrap_or_else(|e| e.into_inner());
+        written.sort_unstable();
+        let now: HashSet<&str> = written.iter().map(String::as_str).collect();
+        for p in &self.previous {
+            if !now.contains(p.as_str()) {
+                let _ = std::fs::remove_file(self.dir.join(p));
+            }
+        }
+        let path = self.dir.join(MANIFEST);
+        std::fs::write(&path, written.join("\n") + "\n").map_err(io_err(&path))?;
+        Ok(written.len())
+    }
+}
+
+/// Writes rendered pages and the assets into `dir`; returns how many files were written.
+pub fn write_folder(dir: &Path, pages: &[Page], force: bool) -> Result<usize, WriteError> {
+    let folder = Folder::open(dir, force)?;
+    pages
         .par_iter()
-        .try_for_each(|(p, bytes)| {
-            let path = dir.join(p);
-            std::fs::write(&path, bytes).map_err(io_err(&path))
-        })?;
-    let mut manifest: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
-    manifest.sort_unstable();
-    let path = dir.join(MANIFEST);
-    std::fs::write(&path, manifest.join("\n") + "\n").map_err(io_err(&path))?;
-    Ok(files.len())
+        .try_for_each(|p| folder.write(&p.path, p.text.as_bytes()))?;
+    folder.finish()
 }
 
 /// A manifest line names a file inside the folder: relative, without `..`.
