@@ -169,6 +169,25 @@ pub fn layout(n: usize, edges: &[(usize, usize)], opts: &Options) -> Layout {
             }
         }
     }
+    // A layer of nodes without edges (the bottom one, see `layers`) is centred under the
+    // rest rather than left where it started.
+    let lone = |v: usize| up[v].is_empty() && down[v].is_empty();
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in (0..total).filter(|&v| !lone(v)) {
+        lo = lo.min(x[v]);
+        hi = hi.max(x[v]);
+    }
+    if lo.is_finite() {
+        for row in order.iter().filter(|row| row.iter().all(|&v| lone(v))) {
+            let (a, b) = row.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+                (a.min(x[v]), b.max(x[v]))
+            });
+            let shift = (lo + hi) / 2.0 - (a + b) / 2.0;
+            for &v in row {
+                x[v] += shift;
+            }
+        }
+    }
     // Shift everything right of the margin.
     let left = (0..total)
         .map(|v| x[v] - width_of(v) / 2.0)
@@ -256,6 +275,7 @@ fn layers(n: usize, dag: &[(usize, usize)]) -> Vec<usize> {
         indegree[b] += 1;
     }
     let sources: Vec<bool> = indegree.iter().map(|&d| d == 0).collect();
+    let isolated: Vec<bool> = (0..n).map(|v| indegree[v] == 0 && out[v].is_empty()).collect();
     let mut topo: Vec<usize> = (0..n).filter(|&v| indegree[v] == 0).collect();
     let mut i = 0;
     while i < topo.len() {
@@ -278,6 +298,15 @@ fn layers(n: usize, dag: &[(usize, usize)]) -> Vec<usize> {
         if sources[v] && !out[v].is_empty() {
             let nearest = out[v].iter().map(|&w| layer[w]).min().unwrap_or(1);
             layer[v] = nearest.saturating_sub(1);
+        }
+    }
+    // Entities that relate to nothing go below the rest, out of the way of the edges.
+    if isolated.iter().any(|&i| !i) {
+        let bottom = (0..n).filter(|&v| !isolated[v]).map(|v| layer[v]).max().unwrap_or(0) + 1;
+        for v in 0..n {
+            if isolated[v] {
+                layer[v] = bottom;
+            }
         }
     }
     layer

@@ -147,3 +147,13 @@ fn an_empty_graph_has_an_empty_layout() {
     let l = layout(0, &[], &Options::default());
     assert!(l.positions.is_empty() && l.routes.is_empty());
 }
+
+#[test]
+fn nodes_without_edges_go_below_the_rest() {
+    let l = layout(4, &[(0, 1)], &Options::default());
+    assert_eq!(l.layer, [0, 1, 2, 2]);
+    assert!(l.positions[2].1 > l.positions[1].1);
+    // Only isolated nodes: one layer.
+    let l = layout(3, &[], &Options::default());
+    assert_eq!(l.layer, [0, 0, 0]);
+}

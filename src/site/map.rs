@@ -16,9 +16,28 @@ const NEAR_LIMIT: usize = 60;
 
 pub(super) fn page(cx: &Context<'_>, links: &Links<'_>) -> (String, String) {
     let graph = &cx.graph;
-    let opts = Options::default();
-    let edges: Vec<(usize, usize)> = graph.edges.iter().map(|e| (e.from, e.to)).collect();
-    let l = layout::layout(graph.nodes.len(), &edges, &opts);
+    // Rows as wide as a screen for a small catalogue, wider for a large one (a map of
+    // 10,000 boxes is explored by scrolling either way).
+    let opts = Options {
+        max_row: ((graph.nodes.len() as f64).sqrt() * 1.5).clamp(6.0, 24.0) as usize,
+        ..Options::default()
+    };
+    // Ownership is hidden until asked for: it does not shape the layout (a team would pull
+    // its services together across the whole map); its lines are drawn straight.
+    let edges: Vec<(usize, usize)> = graph
+        .edges
+        .iter()
+        .map(|e| match e.kind {
+            EdgeKind::Owner => (usize::MAX, usize::MAX),
+            _ => (e.from, e.to),
+        })
+        .collect();
+    let mut l = layout::layout(graph.nodes.len(), &edges, &opts);
+    for (k, e) in graph.edges.iter().enumerate() {
+        if e.kind == EdgeKind::Owner {
+            l.routes[k] = vec![l.positions[e.from], l.positions[e.to]];
+        }
+    }
     let nodes: Vec<usize> = (0..graph.nodes.len()).collect();
     let svg = svg(cx, graph, &nodes, &l, &opts, links, None);
     let mut h = String::with_capacity(svg.len() + 2048);
