@@ -24,7 +24,14 @@ fn catalogue(tmp: &Path) -> PathBuf {
     let out = tmp.join("catalogue");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
-        .args(["run", "--quiet", "--release", "--example", "gen-catalogue", "--"])
+        .args([
+            "run",
+            "--quiet",
+            "--release",
+            "--example",
+            "gen-catalogue",
+            "--",
+        ])
         .args(["--services", &services.to_string()])
         .args(["--products", &(services / 5).to_string()])
         .arg("--out")

@@ -23,7 +23,13 @@ fn mermaid() {
 
 #[test]
 fn dot() {
-    insta::assert_snapshot!(ok(&["graph", "fixtures/catalogue", "--no-config", "--format", "dot"]));
+    insta::assert_snapshot!(ok(&[
+        "graph",
+        "fixtures/catalogue",
+        "--no-config",
+        "--format",
+        "dot"
+    ]));
 }
 
 #[test]
@@ -37,8 +43,15 @@ fn json() {
 #[test]
 fn a_neighbourhood_and_a_kind() {
     let text = ok(&[
-        "graph", "fixtures/catalogue", "--no-config", "-f", "json", "--focus", "database-platform",
-        "--depth", "1",
+        "graph",
+        "fixtures/catalogue",
+        "--no-config",
+        "-f",
+        "json",
+        "--focus",
+        "database-platform",
+        "--depth",
+        "1",
     ]);
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     let mut ids: Vec<&str> = v["nodes"]
@@ -50,57 +63,147 @@ fn a_neighbourhood_and_a_kind() {
     ids.sort();
     assert_eq!(
         ids,
-        ["cloud-hosting", "database-platform", "payroll-application", "platform-engineering"]
+        [
+            "cloud-hosting",
+            "database-platform",
+            "payroll-application",
+            "platform-engineering"
+        ]
     );
     let text = ok(&[
-        "graph", "fixtures/catalogue", "--no-config", "-f", "json", "--kind", "service",
+        "graph",
+        "fixtures/catalogue",
+        "--no-config",
+        "-f",
+        "json",
+        "--kind",
+        "service",
     ]);
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-    assert!(v["nodes"].as_array().unwrap().iter().all(|n| n["kind"] == "Service"));
-    assert!(v["edges"].as_array().unwrap().iter().all(|e| e["kind"] == "hard" || e["kind"] == "soft"));
+    assert!(
+        v["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n["kind"] == "Service")
+    );
+    assert!(
+        v["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["kind"] == "hard" || e["kind"] == "soft")
+    );
     insta::assert_snapshot!(
         "focus-depth-2",
-        ok(&["graph", "fixtures/catalogue", "--no-config", "--focus", "hr-portal", "--depth", "2", "--kind", "Service,Product"])
+        ok(&[
+            "graph",
+            "fixtures/catalogue",
+            "--no-config",
+            "--focus",
+            "hr-portal",
+            "--depth",
+            "2",
+            "--kind",
+            "Service,Product"
+        ])
     );
 }
 
 #[test]
 fn an_unknown_focus_or_kind_is_an_error_with_a_suggestion() {
-    let (code, _, err) = graph(&["graph", "fixtures/catalogue", "--no-config", "--focus", "cloud-hostin"]);
+    let (code, _, err) = graph(&[
+        "graph",
+        "fixtures/catalogue",
+        "--no-config",
+        "--focus",
+        "cloud-hostin",
+    ]);
     assert_eq!(code, 2);
     assert!(err.contains("did you mean `cloud-hosting`?"), "{err}");
-    let (code, _, err) = graph(&["graph", "fixtures/catalogue", "--no-config", "--kind", "Servce"]);
+    let (code, _, err) = graph(&[
+        "graph",
+        "fixtures/catalogue",
+        "--no-config",
+        "--kind",
+        "Servce",
+    ]);
     assert_eq!(code, 2);
     assert!(err.contains("unknown kind `Servce`"), "{err}");
 }
 
 #[test]
 fn findings_are_marked() {
-    let text = ok(&["graph", "fixtures/rules/dependency-cycle/fail", "--no-config", "-f", "json"]);
+    let text = ok(&[
+        "graph",
+        "fixtures/rules/dependency-cycle/fail",
+        "--no-config",
+        "-f",
+        "json",
+    ]);
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     let cycle: Vec<(String, String)> = v["edges"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|e| e["cycle"] == true)
-        .map(|e| (e["from"].as_str().unwrap().to_owned(), e["to"].as_str().unwrap().to_owned()))
+        .map(|e| {
+            (
+                e["from"].as_str().unwrap().to_owned(),
+                e["to"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     assert!(!cycle.is_empty(), "{text}");
-    let mermaid = ok(&["graph", "fixtures/rules/dependency-cycle/fail", "--no-config"]);
-    assert!(mermaid.contains("linkStyle") && mermaid.contains("class n"), "{mermaid}");
+    let mermaid = ok(&[
+        "graph",
+        "fixtures/rules/dependency-cycle/fail",
+        "--no-config",
+    ]);
+    assert!(
+        mermaid.contains("linkStyle") && mermaid.contains("class n"),
+        "{mermaid}"
+    );
     let text = ok(&[
-        "graph", "fixtures/rules/availability-exceeds-dependencies/fail", "--no-config", "-f", "json",
+        "graph",
+        "fixtures/rules/availability-exceeds-dependencies/fail",
+        "--no-config",
+        "-f",
+        "json",
     ]);
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let app = v["nodes"].as_array().unwrap().iter().find(|n| n["id"] == "app").unwrap();
-    assert_eq!(app["marks"], serde_json::json!(["availability-exceeds-dependencies"]));
-    insta::assert_snapshot!("cycle-dot", ok(&["graph", "fixtures/rules/dependency-cycle/fail", "--no-config", "-f", "dot"]));
+    let app = v["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == "app")
+        .unwrap();
+    assert_eq!(
+        app["marks"],
+        serde_json::json!(["availability-exceeds-dependencies"])
+    );
+    insta::assert_snapshot!(
+        "cycle-dot",
+        ok(&[
+            "graph",
+            "fixtures/rules/dependency-cycle/fail",
+            "--no-config",
+            "-f",
+            "dot"
+        ])
+    );
 }
 
 #[test]
 fn backstage_relations() {
     let text = ok(&[
-        "graph", "fixtures/backstage/catalogue", "--no-config", "--policy", "backstage", "-f", "json",
+        "graph",
+        "fixtures/backstage/catalogue",
+        "--no-config",
+        "--policy",
+        "backstage",
+        "-f",
+        "json",
     ]);
     insta::assert_snapshot!(text);
 }
@@ -120,5 +223,8 @@ fn names_from_yaml_cannot_break_out_of_their_labels() {
     assert_eq!(line.matches('"').count(), 2, "{line}");
     let (_, dot, _) = common::run(dir.path(), &["graph", ".", "--no-config", "-f", "dot"]);
     let line = dot.lines().find(|l| l.contains("n0 [")).unwrap();
-    assert!(line.contains("x\\\"] --> evil[\\\"<script>|#;\\\\"), "{line}");
+    assert!(
+        line.contains("x\\\"] --> evil[\\\"<script>|#;\\\\"),
+        "{line}"
+    );
 }

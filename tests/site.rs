@@ -29,16 +29,30 @@ fn yaml_text_is_escaped_everywhere() {
     assert_eq!(code, 1, "{out}{err}");
     for page in ["index.html", "team/t.html", "map.html"] {
         let html = std::fs::read_to_string(dir.path().join("out").join(page)).unwrap();
-        assert!(!html.contains("<script>document"), "{page} runs the description");
-        assert!(!html.contains("<img src=x"), "{page} holds the name as markup");
-        assert!(!html.contains("href=\"javascript:"), "{page} links a javascript: URL");
+        assert!(
+            !html.contains("<script>document"),
+            "{page} runs the description"
+        );
+        assert!(
+            !html.contains("<img src=x"),
+            "{page} holds the name as markup"
+        );
+        assert!(
+            !html.contains("href=\"javascript:"),
+            "{page} links a javascript: URL"
+        );
     }
     let page = std::fs::read_to_string(dir.path().join("out/team/t.html")).unwrap();
-    assert!(page.contains("&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt; &amp; more"));
+    assert!(
+        page.contains("&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt; &amp; more")
+    );
     // The index's data: a JSON string that cannot close its script element.
     let index = std::fs::read_to_string(dir.path().join("out/index.html")).unwrap();
     assert!(index.contains("\\u003cimg src=x onerror=alert(1)\\u003e"));
-    let (_, _, _) = site(dir.path(), &["site", "cat", "--no-config", "--single-file", "one.html"]);
+    let (_, _, _) = site(
+        dir.path(),
+        &["site", "cat", "--no-config", "--single-file", "one.html"],
+    );
     let one = std::fs::read_to_string(dir.path().join("one.html")).unwrap();
     assert!(!one.contains("<script>document") && !one.contains("<img src=x"));
 }
@@ -52,17 +66,28 @@ fn a_folder_with_other_files_is_refused_unless_forced() {
     std::fs::write(dir.path().join("out/README.md"), "mine").unwrap();
     let (code, _, err) = site(dir.path(), &["site", cat, "--no-config", "--out", "out"]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("out holds files that catalint did not write (README.md)"), "{err}");
+    assert!(
+        err.contains("out holds files that catalint did not write (README.md)"),
+        "{err}"
+    );
     assert!(err.contains("--force"), "{err}");
     assert!(!dir.path().join("out/index.html").exists());
-    let (code, _, err) = site(dir.path(), &["site", cat, "--no-config", "--out", "out", "--force"]);
+    let (code, _, err) = site(
+        dir.path(),
+        &["site", cat, "--no-config", "--out", "out", "--force"],
+    );
     assert_eq!(code, 0, "{err}");
-    assert!(dir.path().join("out/README.md").exists() && dir.path().join("out/index.html").exists());
+    assert!(
+        dir.path().join("out/README.md").exists() && dir.path().join("out/index.html").exists()
+    );
     // A site is rebuilt in place without --force.
     std::fs::remove_file(dir.path().join("out/README.md")).unwrap();
     let (code, out, err) = site(dir.path(), &["site", cat, "--no-config", "--out", "out"]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.starts_with("site of 16 entities written to out (21 files)"), "{out}");
+    assert!(
+        out.starts_with("site of 16 entities written to out (21 files)"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -76,8 +101,22 @@ fn findings_still_build_a_site_and_keep_checks_exit_code() {
     let findings = std::fs::read_to_string(dir.path().join("a/findings.html")).unwrap();
     assert!(findings.contains("dependency-cycle") && findings.contains("class=\"snippet\""));
     let map = std::fs::read_to_string(dir.path().join("a/map.html")).unwrap();
-    assert!(map.contains("e hard cycle"), "the cycle's edges are marked on the map");
-    let (code, _, _) = site(dir.path(), &["site", cat, "--no-config", "--out", "b", "--fail-on", "never"]);
+    assert!(
+        map.contains("e hard cycle"),
+        "the cycle's edges are marked on the map"
+    );
+    let (code, _, _) = site(
+        dir.path(),
+        &[
+            "site",
+            cat,
+            "--no-config",
+            "--out",
+            "b",
+            "--fail-on",
+            "never",
+        ],
+    );
     assert_eq!(code, 0);
 }
 
@@ -87,13 +126,29 @@ fn the_single_file_site_needs_nothing_else() {
     let cat = root().join("fixtures/catalogue");
     let (code, _, err) = site(
         dir.path(),
-        &["site", cat.to_str().unwrap(), "--no-config", "--single-file", "cat.html"],
+        &[
+            "site",
+            cat.to_str().unwrap(),
+            "--no-config",
+            "--single-file",
+            "cat.html",
+        ],
     );
     assert_eq!(code, 0, "{err}");
     let html = std::fs::read_to_string(dir.path().join("cat.html")).unwrap();
-    assert!(!html.contains(" src=\"") && !html.contains("<link "), "no file or network reference");
-    assert!(html.contains("id=\"service/hr-self-service\"") && html.contains("href=\"#service/hr-self-service\""));
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "one file written");
+    assert!(
+        !html.contains(" src=\"") && !html.contains("<link "),
+        "no file or network reference"
+    );
+    assert!(
+        html.contains("id=\"service/hr-self-service\"")
+            && html.contains("href=\"#service/hr-self-service\"")
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "one file written"
+    );
 }
 
 #[test]
@@ -133,7 +188,9 @@ fn copy_dir(from: &Path, to: &Path) {
 fn generator() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     let profile = exe.parent().and_then(Path::parent).unwrap().to_path_buf();
-    let gen_path = profile.join("examples").join(format!("gen-catalogue{}", std::env::consts::EXE_SUFFIX));
+    let gen_path = profile
+        .join("examples")
+        .join(format!("gen-catalogue{}", std::env::consts::EXE_SUFFIX));
     if !gen_path.exists() {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let status = Command::new(cargo)
@@ -155,7 +212,10 @@ fn in_a_real_browser() {
         return;
     }
     if !Path::new(&chromium).exists() {
-        common::cannot_check("the site in a browser", "install Debian's chromium: apt-get install chromium");
+        common::cannot_check(
+            "the site in a browser",
+            "install Debian's chromium: apt-get install chromium",
+        );
         return;
     }
     if !browser.join("node_modules/puppeteer-core").exists() {
@@ -166,12 +226,26 @@ fn in_a_real_browser() {
     let golden = tmp.path().join("golden");
     let (code, _, err) = site(
         root(),
-        &["site", "fixtures/catalogue", "--no-config", "--out", golden.to_str().unwrap()],
+        &[
+            "site",
+            "fixtures/catalogue",
+            "--no-config",
+            "--out",
+            golden.to_str().unwrap(),
+        ],
     );
     assert_eq!(code, 0, "{err}");
     let cat = tmp.path().join("cat10k");
     let status = Command::new(generator())
-        .args(["--services", "10000", "--products", "2000", "--seed", "3", "--out"])
+        .args([
+            "--services",
+            "10000",
+            "--products",
+            "2000",
+            "--seed",
+            "3",
+            "--out",
+        ])
         .arg(&cat)
         .stdout(std::process::Stdio::null())
         .status()
@@ -180,7 +254,13 @@ fn in_a_real_browser() {
     let big = tmp.path().join("big");
     let (code, _, err) = site(
         root(),
-        &["site", cat.to_str().unwrap(), "--no-config", "--out", big.to_str().unwrap()],
+        &[
+            "site",
+            cat.to_str().unwrap(),
+            "--no-config",
+            "--out",
+            big.to_str().unwrap(),
+        ],
     );
     assert_eq!(code, 0, "{err}");
     let shots = root().join("docs/src/images");

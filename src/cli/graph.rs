@@ -72,11 +72,7 @@ pub(super) fn run(args: GraphArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
 
 /// The part of the graph the options ask for: kinds first, then the focus's neighbourhood
 /// within them.
-fn select(
-    graph: Graph,
-    args: &GraphArgs,
-    policy: &crate::policy::Policy,
-) -> Result<Graph, String> {
+fn select(graph: Graph, args: &GraphArgs, policy: &crate::policy::Policy) -> Result<Graph, String> {
     let mut graph = graph;
     if !args.kind.is_empty() {
         let mut kinds = Vec::new();
@@ -96,7 +92,11 @@ fn select(
                 }
             }
         }
-        let keep: Vec<bool> = graph.nodes.iter().map(|n| kinds.contains(&n.kind)).collect();
+        let keep: Vec<bool> = graph
+            .nodes
+            .iter()
+            .map(|n| kinds.contains(&n.kind))
+            .collect();
         graph = graph.retain(&keep);
     }
     if let Some(id) = &args.focus {

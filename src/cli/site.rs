@@ -68,14 +68,20 @@ pub(super) fn run(args: SiteArgs, out: &mut dyn Write, err: &mut dyn Write) -> i
             args.settings.policy.as_deref(),
             args.paths.first(),
         ) {
-            Ok((config, _)) => (config.repository.clone(), config.path.as_ref().map(|_| config.dir.clone())),
+            Ok((config, _)) => (
+                config.repository.clone(),
+                config.path.as_ref().map(|_| config.dir.clone()),
+            ),
             Err(_) => (None, None),
         },
     };
     if let Some(url) = &repository
         && !(url.starts_with("https://") || url.starts_with("http://"))
     {
-        writeln!(err, "error: --repository must be an http(s) URL, not `{url}`")?;
+        writeln!(
+            err,
+            "error: --repository must be an http(s) URL, not `{url}`"
+        )?;
         return Ok(exit::ERROR);
     }
     let rules = crate::rules::rulebook(&outcome.policy);
@@ -99,7 +105,11 @@ pub(super) fn run(args: SiteArgs, out: &mut dyn Write, err: &mut dyn Write) -> i
             let pages = site::build(&input, mode);
             let text = output::single_file(&args.title, &pages);
             if let Err(e) = std::fs::write(file, text) {
-                writeln!(err, "error: cannot write {}: {e}", crate::paths::shown(file))?;
+                writeln!(
+                    err,
+                    "error: cannot write {}: {e}",
+                    crate::paths::shown(file)
+                )?;
                 return Ok(exit::ERROR);
             }
             (pages.len(), 1, crate::paths::shown(file))

@@ -63,7 +63,11 @@ pub fn mermaid(graph: &Graph) -> String {
     let mut out = String::from("flowchart LR\n");
     for (i, n) in graph.nodes.iter().enumerate() {
         let (name, sub) = caption(n);
-        let text = format!("{}<br/><small>{}</small>", mermaid_text(&name), mermaid_text(&sub));
+        let text = format!(
+            "{}<br/><small>{}</small>",
+            mermaid_text(&name),
+            mermaid_text(&sub)
+        );
         let (open, close) = match n.kind {
             Kind::Service => ("[\"", "\"]"),
             Kind::Product => ("([\"", "\"])"),
@@ -144,7 +148,9 @@ pub fn dot(graph: &Graph) -> String {
         );
         match flagged(n) {
             Some("error") => attrs.push_str(", color=\"#c62828\", penwidth=3"),
-            Some(_) => attrs.push_str(", color=\"#b26a00\", penwidth=3, style=\"rounded,filled,dashed\""),
+            Some(_) => {
+                attrs.push_str(", color=\"#b26a00\", penwidth=3, style=\"rounded,filled,dashed\"")
+            }
             None => {}
         }
         out.push_str(&format!("  n{i} [{attrs}];\n"));

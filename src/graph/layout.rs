@@ -128,11 +128,7 @@ pub fn layout(n: usize, edges: &[(usize, usize)], opts: &Options) -> Layout {
     let crossings = reduce_crossings(&mut order, &up, &down, opts.sweeps);
     // 5. Coordinates.
     let width_of = |v: usize| {
-        if v < n {
-            opts.node_width
-        } else {
-            DUMMY_WIDTH
-        }
+        if v < n { opts.node_width } else { DUMMY_WIDTH }
     };
     let mut x = vec![0.0; total];
     let mut y = vec![0.0; total];
@@ -179,9 +175,11 @@ pub fn layout(n: usize, edges: &[(usize, usize)], opts: &Options) -> Layout {
     }
     if lo.is_finite() {
         for row in order.iter().filter(|row| row.iter().all(|&v| lone(v))) {
-            let (a, b) = row.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
-                (a.min(x[v]), b.max(x[v]))
-            });
+            let (a, b) = row
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+                    (a.min(x[v]), b.max(x[v]))
+                });
             let shift = (lo + hi) / 2.0 - (a + b) / 2.0;
             for &v in row {
                 x[v] += shift;
@@ -192,7 +190,11 @@ pub fn layout(n: usize, edges: &[(usize, usize)], opts: &Options) -> Layout {
     let left = (0..total)
         .map(|v| x[v] - width_of(v) / 2.0)
         .fold(f64::INFINITY, f64::min);
-    let shift = if left.is_finite() { opts.margin - left } else { 0.0 };
+    let shift = if left.is_finite() {
+        opts.margin - left
+    } else {
+        0.0
+    };
     for v in &mut x {
         *v += shift;
     }
@@ -275,7 +277,9 @@ fn layers(n: usize, dag: &[(usize, usize)]) -> Vec<usize> {
         indegree[b] += 1;
     }
     let sources: Vec<bool> = indegree.iter().map(|&d| d == 0).collect();
-    let isolated: Vec<bool> = (0..n).map(|v| indegree[v] == 0 && out[v].is_empty()).collect();
+    let isolated: Vec<bool> = (0..n)
+        .map(|v| indegree[v] == 0 && out[v].is_empty())
+        .collect();
     let mut topo: Vec<usize> = (0..n).filter(|&v| indegree[v] == 0).collect();
     let mut i = 0;
     while i < topo.len() {
@@ -302,7 +306,12 @@ fn layers(n: usize, dag: &[(usize, usize)]) -> Vec<usize> {
     }
     // Entities that relate to nothing go below the rest, out of the way of the edges.
     if isolated.iter().any(|&i| !i) {
-        let bottom = (0..n).filter(|&v| !isolated[v]).map(|v| layer[v]).max().unwrap_or(0) + 1;
+        let bottom = (0..n)
+            .filter(|&v| !isolated[v])
+            .map(|v| layer[v])
+            .max()
+            .unwrap_or(0)
+            + 1;
         for v in 0..n {
             if isolated[v] {
                 layer[v] = bottom;
@@ -335,11 +344,12 @@ fn reduce_crossings(
         if best == 0 {
             break;
         }
-        for l in 1..order.len() {
-            sort_by_barycentre(&mut order[l], up, &mut pos);
+        for row in order.iter_mut().skip(1) {
+            sort_by_barycentre(row, up, &mut pos);
         }
-        for l in (0..order.len().saturating_sub(1)).rev() {
-            sort_by_barycentre(&mut order[l], down, &mut pos);
+        let last = order.len().saturating_sub(1);
+        for row in order[..last].iter_mut().rev() {
+            sort_by_barycentre(row, down, &mut pos);
         }
         let c = count_crossings(order, down, &pos);
         if c < best {

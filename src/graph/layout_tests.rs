@@ -69,7 +69,11 @@ fn a_long_edge_bends_through_dummies_within_budget() {
         ..Options::default()
     };
     let l = layout(4, &edges, &none);
-    assert_eq!(l.routes[3].len(), 2, "past the budget the edge is drawn straight");
+    assert_eq!(
+        l.routes[3].len(),
+        2,
+        "past the budget the edge is drawn straight"
+    );
 }
 
 #[test]
@@ -78,7 +82,10 @@ fn barycentre_sweeps_remove_a_needless_crossing() {
     // order; the sweep untangles them.
     let l = layout(4, &[(0, 3), (1, 2)], &Options::default());
     assert_eq!(l.crossings, 0);
-    let (a, b) = (l.positions[0].0 < l.positions[1].0, l.positions[3].0 < l.positions[2].0);
+    let (a, b) = (
+        l.positions[0].0 < l.positions[1].0,
+        l.positions[3].0 < l.positions[2].0,
+    );
     assert_eq!(a, b, "the two edges do not cross");
 }
 

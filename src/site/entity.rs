@@ -56,7 +56,11 @@ pub(super) fn page(cx: &Context<'_>, node: usize, links: &Links<'_>) -> (String,
         tree(e.value(), 0)
     );
     let source = format!("{}:{}", n.file, n.line);
-    let _ = write!(h, "<p class=\"source\">Defined in <code>{}</code>", esc(&source));
+    let _ = write!(
+        h,
+        "<p class=\"source\">Defined in <code>{}</code>",
+        esc(&source)
+    );
     if let Some(url) = cx.source_link(&n.file, n.line) {
         let _ = write!(h, " · <a href=\"{}\">view in the repository</a>", esc(&url));
     }
@@ -131,7 +135,11 @@ fn facts(cx: &Context<'_>, h: &mut String, e: EntityRef<'_>, links: &Links<'_>) 
     let mut rows = String::new();
     for (label, ptr) in refs {
         if let Some(id) = e.str_at(ptr) {
-            let _ = write!(rows, "<dt>{label}</dt><dd>{}</dd>", entity_link(cx, id, links));
+            let _ = write!(
+                rows,
+                "<dt>{label}</dt><dd>{}</dd>",
+                entity_link(cx, id, links)
+            );
         }
     }
     for (label, ptr) in people {
@@ -139,7 +147,10 @@ fn facts(cx: &Context<'_>, h: &mut String, e: EntityRef<'_>, links: &Links<'_>) 
             let _ = write!(rows, "<dt>{label}</dt><dd>{}</dd>", esc(&v));
         }
     }
-    for (label, ptr) in [("Service hours", "/spec/hours/service"), ("Support hours", "/spec/hours/support")] {
+    for (label, ptr) in [
+        ("Service hours", "/spec/hours/service"),
+        ("Support hours", "/spec/hours/support"),
+    ] {
         if let Some(v) = e.get(ptr) {
             let _ = write!(rows, "<dt>{label}</dt><dd>{}</dd>", hours(v));
         }
@@ -192,8 +203,18 @@ fn service_levels(h: &mut String, e: EntityRef<'_>) {
         let _ = write!(h, "<dt>Availability</dt><dd>{}%{during}</dd>", esc(&t));
     }
     if let Some(r) = levels.get("recovery") {
-        let part = |k: &str| r.get(k).and_then(scalar).map(|v| esc(&v)).unwrap_or_else(|| "—".into());
-        let _ = write!(h, "<dt>Recovery</dt><dd>RTO {}, RPO {}</dd>", part("rto"), part("rpo"));
+        let part = |k: &str| {
+            r.get(k)
+                .and_then(scalar)
+                .map(|v| esc(&v))
+                .unwrap_or_else(|| "—".into())
+        };
+        let _ = write!(
+            h,
+            "<dt>Recovery</dt><dd>RTO {}, RPO {}</dd>",
+            part("rto"),
+            part("rpo")
+        );
     }
     h.push_str("</dl>");
     table(
@@ -201,7 +222,11 @@ fn service_levels(h: &mut String, e: EntityRef<'_>) {
         "sla",
         "Incident response and resolution, per priority",
         levels.get("incident"),
-        &[("Priority", "priority"), ("Response", "response"), ("Resolution", "resolution")],
+        &[
+            ("Priority", "priority"),
+            ("Response", "response"),
+            ("Resolution", "resolution"),
+        ],
     );
     table(
         h,
@@ -214,14 +239,24 @@ fn service_levels(h: &mut String, e: EntityRef<'_>) {
 }
 
 /// A list of mappings as a table of the given columns.
-fn table(h: &mut String, class: &str, caption: &str, list: Option<Node<'_>>, columns: &[(&str, &str)]) {
+fn table(
+    h: &mut String,
+    class: &str,
+    caption: &str,
+    list: Option<Node<'_>>,
+    columns: &[(&str, &str)],
+) {
     let Some(items) = list.and_then(Node::as_array) else {
         return;
     };
     if items.is_empty() {
         return;
     }
-    let _ = write!(h, "<table class=\"{class}\"><caption>{}</caption><thead><tr>", esc(caption));
+    let _ = write!(
+        h,
+        "<table class=\"{class}\"><caption>{}</caption><thead><tr>",
+        esc(caption)
+    );
     for (head, _) in columns {
         let _ = write!(h, "<th scope=\"col\">{head}</th>");
     }
@@ -383,10 +418,18 @@ fn relations(cx: &Context<'_>, h: &mut String, node: usize, links: &Links<'_>) {
 pub(super) fn counts(errors: usize, warnings: usize) -> String {
     let mut s = String::new();
     if errors > 0 {
-        let _ = write!(s, "<span class=\"badge error\">{errors} error{}</span>", if errors == 1 { "" } else { "s" });
+        let _ = write!(
+            s,
+            "<span class=\"badge error\">{errors} error{}</span>",
+            if errors == 1 { "" } else { "s" }
+        );
     }
     if warnings > 0 {
-        let _ = write!(s, "<span class=\"badge warning\">{warnings} warning{}</span>", if warnings == 1 { "" } else { "s" });
+        let _ = write!(
+            s,
+            "<span class=\"badge warning\">{warnings} warning{}</span>",
+            if warnings == 1 { "" } else { "s" }
+        );
     }
     if s.is_empty() {
         s.push('—');
@@ -516,7 +559,11 @@ fn tree(v: Node<'_>, depth: usize) -> String {
 /// stays text).
 fn text_value(s: &str) -> String {
     if (s.starts_with("https://") || s.starts_with("http://")) && !s.contains(char::is_whitespace) {
-        format!("<a href=\"{}\" rel=\"nofollow noopener\">{}</a>", esc(s), esc(s))
+        format!(
+            "<a href=\"{}\" rel=\"nofollow noopener\">{}</a>",
+            esc(s),
+            esc(s)
+        )
     } else {
         esc(s)
     }
@@ -528,7 +575,10 @@ fn flat_table(items: &[Node<'_>]) -> Option<String> {
     let keys: Vec<&str> = first.map(|(k, _)| k).collect();
     for item in items {
         let m = item.as_object()?;
-        if m.len() != keys.len() || m.clone().any(|(k, v)| !keys.contains(&k) || scalar(v).is_none()) {
+        if m.len() != keys.len()
+            || m.clone()
+                .any(|(k, v)| !keys.contains(&k) || scalar(v).is_none())
+        {
             return None;
         }
     }

@@ -109,7 +109,12 @@ pub(super) fn page(cx: &Context<'_>, links: &Links<'_>) -> (String, String) {
         }
     }
     for (k, c) in &per_kind {
-        let _ = write!(h, "<li><strong>{}</strong> {}</li>", crate::diagnostic::thousands(*c), esc(&plural(k, *c)));
+        let _ = write!(
+            h,
+            "<li><strong>{}</strong> {}</li>",
+            crate::diagnostic::thousands(*c),
+            esc(&plural(k, *c))
+        );
     }
     let _ = write!(
         h,

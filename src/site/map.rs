@@ -72,8 +72,8 @@ pub(super) fn neighbourhood(cx: &Context<'_>, node: usize, links: &Links<'_>) ->
     for &k in cx.outgoing[node].iter().chain(&cx.incoming[node]) {
         let e = &cx.graph.edges[k];
         for v in [e.from, e.to] {
-            if !local.contains_key(&v) {
-                local.insert(v, nodes.len());
+            if let std::collections::hash_map::Entry::Vacant(slot) = local.entry(v) {
+                slot.insert(nodes.len());
                 nodes.push(v);
             }
         }

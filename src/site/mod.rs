@@ -195,7 +195,9 @@ fn render(cx: &Context<'_>, mode: Mode, k: usize) -> Page {
         }
     };
     let text = match mode {
-        Mode::Folder => html::document(&Links { mode, from: &path }, &cx.input.title, &title, &main),
+        Mode::Folder => {
+            html::document(&Links { mode, from: &path }, &cx.input.title, &title, &main)
+        }
         Mode::SingleFile => html::section(&path, &title, &main),
     };
     Page { path, title, text }

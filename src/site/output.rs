@@ -5,8 +5,8 @@
 //! removes those and writes the new site; any other file in the folder means the folder is
 //! someone else's (`--out .` by mistake), and nothing is written or removed.
 
-use std::io;
 use std::collections::HashSet;
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -21,8 +21,15 @@ pub const MANIFEST: &str = ".catalint-site";
 #[derive(Debug)]
 pub enum WriteError {
     /// The folder holds files catalint did not write (the first few, and how many).
-    NotOurs { dir: PathBuf, files: Vec<String>, more: usize },
-    Io { path: PathBuf, error: io::Error },
+    NotOurs {
+        dir: PathBuf,
+        files: Vec<String>,
+        more: usize,
+    },
+    Io {
+        path: PathBuf,
+        error: io::Error,
+    },
 }
 
 impl std::fmt::Display for WriteError {
@@ -34,7 +41,11 @@ impl std::fmt::Display for WriteError {
                     "{} holds files that catalint did not write ({}{}); choose an empty or new folder, or pass --force to write into it anyway",
                     crate::paths::shown(dir),
                     files.join(", "),
-                    if *more > 0 { format!(" and {more} more") } else { String::new() }
+                    if *more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    }
                 )
             }
             WriteError::Io { path, error } => {
@@ -82,7 +93,11 @@ impl Folder {
     /// Checks that `dir` is new, empty or a previous site (unless `force`).
     pub fn open(dir: &Path, force: bool) -> Result<Folder, WriteError> {
         let previous: Vec<String> = match std::fs::read_to_string(dir.join(MANIFEST)) {
-            Ok(text) => text.lines().filter(|l| safe_relative(l)).map(str::to_owned).collect(),
+            Ok(text) => text
+                .lines()
+                .filter(|l| safe_relative(l))
+                .map(str::to_owned)
+                .collect(),
             Err(_) => Vec::new(),
         };
         if dir.exists() {
@@ -187,7 +202,10 @@ mod tests {
     fn a_folder_with_other_files_is_refused_and_a_previous_site_replaced() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("site");
-        assert_eq!(write_folder(&out, &[page("index.html"), page("service/a.html")], false).unwrap(), 4);
+        assert_eq!(
+            write_folder(&out, &[page("index.html"), page("service/a.html")], false).unwrap(),
+            4
+        );
         // A rebuild: the old page of a removed entity goes.
         write_folder(&out, &[page("index.html"), page("service/b.html")], false).unwrap();
         assert!(!out.join("service/a.html").exists());
@@ -195,9 +213,15 @@ mod tests {
         std::fs::write(out.join("notes.txt"), "mine").unwrap();
         let e = write_folder(&out, &[page("index.html")], false).unwrap_err();
         assert!(e.to_string().contains("notes.txt"), "{e}");
-        assert!(out.join("service/b.html").exists(), "nothing removed when refused");
+        assert!(
+            out.join("service/b.html").exists(),
+            "nothing removed when refused"
+        );
         write_folder(&out, &[page("index.html")], true).unwrap();
-        assert!(out.join("notes.txt").exists(), "--force never removes other files");
+        assert!(
+            out.join("notes.txt").exists(),
+            "--force never removes other files"
+        );
     }
 
     #[test]

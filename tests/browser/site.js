@@ -129,6 +129,7 @@ async function goldenSite(browser) {
     const headers = await page.$$eval("table.sla thead th", (hs) => hs.map((h) => h.textContent));
     check(headers.join() === "Priority,Response,Resolution", `SLA headers ${headers}`);
     await axe(page, "a service page");
+    await page.setViewport({ width: 1280, height: 1500 });
     await page.screenshot({ path: path.join(shots, "site-service.png"), fullPage: false });
     await page.close();
   }
