@@ -123,10 +123,20 @@ impl Folder {
     }
 
     /// Writes one file (its folder made when missing). A file of the previous site is
-    /// overwritten in place: cheaper than removing and creating it again.
+    /// overwritten in place, and left untouched when it already holds these bytes: a
+    /// rebuild after a small change rewrites only the pages it changed (on a disk, writing
+    /// a file costs many times more than reading one), and unchanged pages keep their
+    /// modification times for whatever syncs the folder.
     pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), WriteError> {
         let full = self.dir.join(path);
-        let written = match std::fs::write(&full, bytes) {
+        let same = !self.previous.is_empty()
+            && std::fs::metadata(&full).is_ok_and(|m| m.len() == bytes.len() as u64)
+            && std::fs::read(&full).is_ok_and(|old| old == bytes);
+        let written = match if same {
+            Ok(())
+        } else {
+            std::fs::write(&full, bytes)
+        } {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 if let Some(parent) = full.parent() {
                     std::fs::create_dir_all(parent).map_err(io_err(parent))?;
