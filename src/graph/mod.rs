@@ -334,7 +334,8 @@ fn builtin_edges<'c>(e: EntityRef<'c>) -> Vec<(&'c str, EdgeKind, &'static str)>
 /// A Backstage entity's relations: (canonical target, kind, relation, reversed). A
 /// `dependencyOf` or a group's `children` is drawn the way its inverse would be.
 fn backstage_edges(e: EntityRef<'_>) -> Vec<(String, EdgeKind, &'static str, bool)> {
-    use crate::backstage::{namespace_of, reference, relations};
+    use crate::catalogue::backstage::{namespace_of, reference};
+    use crate::rules::backstage::relations;
     let namespace = namespace_of(e.value());
     let mut out = Vec::new();
     for relation in relations::of_kind(e.kind()) {
