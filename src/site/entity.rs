@@ -4,12 +4,13 @@
 
 use std::fmt::Write as _;
 
+use super::fields::{scalar, tree};
 use super::html::{Links, esc};
 use super::{Context, map};
 use crate::catalogue::{EntityRef, Kind};
 use crate::diagnostic::Diagnostic;
 use crate::graph::EdgeKind;
-use crate::load::{Node, View};
+use crate::load::Node;
 
 /// (title, main) of the page of graph node `node`.
 pub(super) fn page(cx: &Context<'_>, node: usize, links: &Links<'_>) -> (String, String) {
@@ -91,15 +92,6 @@ fn chips(h: &mut String, e: EntityRef<'_>) {
     }
     if any {
         h.push_str("</ul>");
-    }
-}
-
-fn scalar(v: Node<'_>) -> Option<String> {
-    match v.view() {
-        View::String(s) => Some(s.to_owned()),
-        View::Number(n) => Some(n.to_string()),
-        View::Bool(b) => Some(b.to_string()),
-        _ => None,
     }
 }
 
@@ -516,85 +508,4 @@ pub(super) fn findings_page(cx: &Context<'_>, links: &Links<'_>) -> (String, Str
         h.push_str("</section>");
     }
     ("Findings".into(), h)
-}
-
-/// Every field of a value, nested: mappings as definition lists, lists of flat mappings
-/// as tables, other lists as lists. Deep values are cut off (hostile input stays small).
-fn tree(v: Node<'_>, depth: usize) -> String {
-    if depth > 8 {
-        return "…".into();
-    }
-    match v.view() {
-        View::Null => "<span class=\"null\">empty</span>".into(),
-        View::Bool(b) => b.to_string(),
-        View::Number(n) => n.to_string(),
-        View::String(s) => text_value(s),
-        View::Array(items) => {
-            let items: Vec<Node<'_>> = items.collect();
-            if items.is_empty() {
-                return "<span class=\"null\">none</span>".into();
-            }
-            if let Some(t) = flat_table(&items) {
-                return t;
-            }
-            let mut s = String::from("<ul class=\"vals\">");
-            for i in items {
-                let _ = write!(s, "<li>{}</li>", tree(i, depth + 1));
-            }
-            s.push_str("</ul>");
-            s
-        }
-        View::Object(members) => {
-            let mut s = String::from("<dl class=\"tree\">");
-            for (k, val) in members {
-                let _ = write!(s, "<dt>{}</dt><dd>{}</dd>", esc(k), tree(val, depth + 1));
-            }
-            s.push_str("</dl>");
-            s
-        }
-    }
-}
-
-/// A string; a web address becomes a link (only `http` and `https`: a `javascript:` value
-/// stays text).
-fn text_value(s: &str) -> String {
-    if (s.starts_with("https://") || s.starts_with("http://")) && !s.contains(char::is_whitespace) {
-        format!(
-            "<a href=\"{}\" rel=\"nofollow noopener\">{}</a>",
-            esc(s),
-            esc(s)
-        )
-    } else {
-        esc(s)
-    }
-}
-
-/// Mappings of scalars with one set of keys, as a table.
-fn flat_table(items: &[Node<'_>]) -> Option<String> {
-    let first = items.first()?.as_object()?;
-    let keys: Vec<&str> = first.map(|(k, _)| k).collect();
-    for item in items {
-        let m = item.as_object()?;
-        if m.len() != keys.len()
-            || m.clone()
-                .any(|(k, v)| !keys.contains(&k) || scalar(v).is_none())
-        {
-            return None;
-        }
-    }
-    let mut s = String::from("<table class=\"flat\"><thead><tr>");
-    for k in &keys {
-        let _ = write!(s, "<th scope=\"col\">{}</th>", esc(k));
-    }
-    s.push_str("</tr></thead><tbody>");
-    for item in items {
-        s.push_str("<tr>");
-        for k in &keys {
-            let v = item.get(k).and_then(scalar).unwrap_or_default();
-            let _ = write!(s, "<td>{}</td>", text_value(&v));
-        }
-        s.push_str("</tr>");
-    }
-    s.push_str("</tbody></table>");
-    Some(s)
 }

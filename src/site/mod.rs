@@ -8,6 +8,7 @@
 //! one self-contained file).
 
 mod entity;
+mod fields;
 pub mod html;
 mod index;
 mod map;
