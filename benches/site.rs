@@ -123,7 +123,9 @@ fn main() {
         folder.finish().expect("the site is written");
         fresh.push(t.elapsed());
         drop(outcome);
-        let _ = std::fs::remove_dir_all(&dir);
+    }
+    for i in 0..runs {
+        let _ = std::fs::remove_dir_all(out.with_file_name(format!("fresh-{i}")));
     }
     let fresh = median(fresh);
     let (check, whole, pages) = (median(check), median(whole), median(pages_only));
