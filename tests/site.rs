@@ -235,6 +235,18 @@ fn in_a_real_browser() {
         ],
     );
     assert_eq!(code, 0, "{err}");
+    let single = tmp.path().join("single.html");
+    let (code, _, err) = site(
+        root(),
+        &[
+            "site",
+            "fixtures/catalogue",
+            "--no-config",
+            "--single-file",
+            single.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
     let cat = tmp.path().join("cat10k");
     let status = Command::new(generator())
         .args([
@@ -269,6 +281,7 @@ fn in_a_real_browser() {
         .arg(&golden)
         .arg(&big)
         .arg(&shots)
+        .arg(&single)
         .env("CHROMIUM", &chromium)
         .timeout(Duration::from_secs(300))
         .output()

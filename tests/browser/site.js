@@ -3,7 +3,7 @@
 // Run by tests/site.rs; prints one JSON line of measurements and exits non-zero with the
 // list of failed checks.
 //
-//   node site.js GOLDEN_DIR BIG_DIR SHOTS_DIR
+//   node site.js GOLDEN_DIR BIG_DIR SHOTS_DIR [SINGLE_FILE]
 "use strict";
 const fs = require("fs");
 const os = require("os");
@@ -12,7 +12,7 @@ const { pathToFileURL, fileURLToPath } = require("url");
 const puppeteer = require("puppeteer-core");
 const axeSource = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
-const [golden, big, shots] = process.argv.slice(2).map((p) => (p ? path.resolve(p) : ""));
+const [golden, big, shots, single] = process.argv.slice(2).map((p) => (p ? path.resolve(p) : ""));
 const failures = [];
 const report = {};
 function check(ok, what) {
@@ -156,6 +156,34 @@ async function goldenSite(browser) {
   report.goldenServices = expected;
 }
 
+/// The single-file site: the index shown first, each page a section reached by its anchor.
+async function singleFile(browser) {
+  const { page, errors } = await open(browser, single);
+  const visible = (id) => page.evaluate((i) => {
+    const s = document.getElementById(i);
+    return !!s && getComputedStyle(s).display !== "none";
+  }, id);
+  check(await visible("index"), "the single file shows its index first");
+  await page.type("#q", "self-serv");
+  await page.waitForFunction(() => document.querySelectorAll("#list tbody tr").length === 1, { timeout: 5000 }).catch(() => {});
+  // The list is redrawn once per frame while typing: follow the link from inside the page.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
+  await page.evaluate(() => document.querySelector("#list tbody tr a").click());
+  await page.waitForFunction(() => location.hash === "#service/hr-self-service", { timeout: 5000 }).catch(() => {});
+  check(await visible("service/hr-self-service") && !(await visible("index")),
+    "a row's link shows that service's section alone");
+  const sla = await page.$$eval("[id='service/hr-self-service'] table.sla tbody tr", (rs) => rs.length);
+  check(sla === 4, `the single file's service section has its SLA table (${sla} rows)`);
+  const title = await page.title();
+  check(title.startsWith("HR Self-Service"), `the single file names the shown page (${title})`);
+  const anchors = await page.$$eval("a[href^='#']", (as) => as.map((a) => a.getAttribute("href").slice(1)).filter(Boolean));
+  const missing = await page.evaluate((ids) => ids.filter((i) => i !== "main" && !document.getElementById(decodeURIComponent(i))), anchors);
+  check(missing.length === 0, `single-file anchors without a section: ${missing.slice(0, 5).join(", ")}`);
+  check(errors.length === 0, `console errors in the single file: ${errors.join("; ")}`);
+  report.singleFileAnchors = anchors.length;
+  await page.close();
+}
+
 async function bigSite(browser) {
   const index = path.join(big, "index.html");
   const size = ["index.html", "assets/site.css", "assets/site.js"].map((f) => fs.statSync(path.join(big, f)).size).reduce((a, b) => a + b, 0);
@@ -222,6 +250,7 @@ async function bigSite(browser) {
   try {
     fs.mkdirSync(shots, { recursive: true });
     await goldenSite(browser);
+    if (single) await singleFile(browser);
     if (big) await bigSite(browser);
   } catch (e) {
     failures.push("the driver failed: " + (e && e.stack || e));
