@@ -247,6 +247,18 @@ fn in_a_real_browser() {
         ],
     );
     assert_eq!(code, 0, "{err}");
+    let broken = tmp.path().join("broken");
+    let (code, _, err) = site(
+        root(),
+        &[
+            "site",
+            "fixtures/rules/dependency-cycle/fail",
+            "--no-config",
+            "--out",
+            broken.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
     let cat = tmp.path().join("cat10k");
     let status = Command::new(generator())
         .args([
@@ -282,6 +294,7 @@ fn in_a_real_browser() {
         .arg(&big)
         .arg(&shots)
         .arg(&single)
+        .arg(&broken)
         .env("CHROMIUM", &chromium)
         .timeout(Duration::from_secs(300))
         .output()

@@ -142,10 +142,12 @@ pub(super) fn run(args: SiteArgs, out: &mut dyn Write, err: &mut dyn Write) -> i
             done.as_secs_f64() * 1000.0
         )?;
     }
+    let entities = pages.saturating_sub(3);
     writeln!(
         out,
-        "site of {} entities written to {place} ({written} file{}); {}",
-        crate::diagnostic::thousands(pages.saturating_sub(3)),
+        "site of {} {} written to {place} ({written} file{}); {}",
+        crate::diagnostic::thousands(entities),
+        if entities == 1 { "entity" } else { "entities" },
         if written == 1 { "" } else { "s" },
         crate::report::summary_line(&outcome.summary)
     )?;

@@ -39,9 +39,11 @@ pub(super) fn page(cx: &Context<'_>, node: usize, links: &Links<'_>) -> (String,
     if n.kind == Kind::Service {
         service_levels(&mut h, e);
         availability(cx, &mut h, node, e);
-        offerings(&mut h, e);
     }
     h.push_str("</div>");
+    if n.kind == Kind::Service {
+        offerings(&mut h, e);
+    }
     relations(cx, &mut h, node, links);
     if let Some(svg) = map::neighbourhood(cx, node, links) {
         let _ = write!(
@@ -455,7 +457,7 @@ fn finding(cx: &Context<'_>, h: &mut String, d: &Diagnostic, _links: &Links<'_>)
     let _ = write!(
         h,
         "<article class=\"finding {sev}\"><h3><span class=\"badge {sev}\">{sev}</span> <code{summary}>{}</code> {}</h3>\
-         <pre class=\"snippet\">{}</pre></article>",
+         <pre class=\"snippet\" tabindex=\"0\">{}</pre></article>",
         esc(&d.rule),
         esc(&d.message),
         esc(&cx.snippet(d)),

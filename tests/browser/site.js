@@ -3,7 +3,7 @@
 // Run by tests/site.rs; prints one JSON line of measurements and exits non-zero with the
 // list of failed checks.
 //
-//   node site.js GOLDEN_DIR BIG_DIR SHOTS_DIR [SINGLE_FILE]
+//   node site.js GOLDEN_DIR BIG_DIR SHOTS_DIR [SINGLE_FILE] [FINDINGS_DIR]
 "use strict";
 const fs = require("fs");
 const os = require("os");
@@ -12,7 +12,7 @@ const { pathToFileURL, fileURLToPath } = require("url");
 const puppeteer = require("puppeteer-core");
 const axeSource = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
-const [golden, big, shots, single] = process.argv.slice(2).map((p) => (p ? path.resolve(p) : ""));
+const [golden, big, shots, single, broken] = process.argv.slice(2).map((p) => (p ? path.resolve(p) : ""));
 const failures = [];
 const report = {};
 function check(ok, what) {
@@ -184,6 +184,24 @@ async function singleFile(browser) {
   await page.close();
 }
 
+/// A catalogue with findings (a dependency cycle): its pages show them, and stay usable.
+async function findingsSite(browser) {
+  for (const file of ["findings.html", "service/a.html", "map.html"]) {
+    const { page, errors } = await open(browser, path.join(broken, file));
+    check(errors.length === 0, `console errors on ${file} of a broken catalogue: ${errors.join("; ")}`);
+    await links(page, path.join(broken, file), new Set());
+    if (file !== "map.html") {
+      const snippets = await page.$$eval("pre.snippet", (ps) => ps.map((p) => p.textContent));
+      check(snippets.some((t) => t.includes("dependency-cycle")), `${file} shows the finding's snippet`);
+    } else {
+      const cycle = await page.$$eval("svg.graph path.cycle", (ps) => ps.length);
+      check(cycle >= 3, `the map marks the cycle's edges (${cycle})`);
+    }
+    await axe(page, `${file} of a broken catalogue`);
+    await page.close();
+  }
+}
+
 async function bigSite(browser) {
   const index = path.join(big, "index.html");
   const size = ["index.html", "assets/site.css", "assets/site.js"].map((f) => fs.statSync(path.join(big, f)).size).reduce((a, b) => a + b, 0);
@@ -251,6 +269,7 @@ async function bigSite(browser) {
     fs.mkdirSync(shots, { recursive: true });
     await goldenSite(browser);
     if (single) await singleFile(browser);
+    if (broken) await findingsSite(browser);
     if (big) await bigSite(browser);
   } catch (e) {
     failures.push("the driver failed: " + (e && e.stack || e));
