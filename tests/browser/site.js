@@ -129,6 +129,11 @@ async function goldenSite(browser) {
     const headers = await page.$$eval("table.sla thead th", (hs) => hs.map((h) => h.textContent));
     check(headers.join() === "Priority,Response,Resolution", `SLA headers ${headers}`);
     await axe(page, "a service page");
+    // Printed: no navigation or controls, the content whole.
+    await page.emulateMediaType("print");
+    const printed = await page.evaluate(() => [getComputedStyle(document.querySelector("header.top")).display, getComputedStyle(document.querySelector("table.sla")).display]);
+    check(printed[0] === "none" && printed[1] !== "none", `printing hides the header and keeps the SLA table (${printed})`);
+    await page.emulateMediaType(null);
     await page.setViewport({ width: 1280, height: 1500 });
     await page.screenshot({ path: path.join(shots, "site-service.png"), fullPage: false });
     await page.close();
