@@ -151,6 +151,9 @@ async function goldenSite(browser) {
   }
   // Dark mode: readable (axe checks its contrast too).
   {
+    const d = await open(browser, index, { dark: true });
+    await d.page.screenshot({ path: path.join(shots, "site-index-dark.png") });
+    await d.page.close();
     const { page } = await open(browser, path.join(golden, "service", "hr-self-service.html"), { dark: true });
     await axe(page, "a service page in dark mode");
     await page.close();
@@ -218,6 +221,13 @@ async function bigSite(browser) {
     const { page, errors } = await open(browser, index);
     check(errors.length === 0, `console errors on the 10k index: ${errors.join("; ")}`);
     times.push(Number(await page.evaluate(() => document.documentElement.dataset.ready)));
+    if (i === 0) {
+      await page.select("#f-findings", "none");
+      await page.type("#q", "svc-12");
+      await page.waitForFunction(() => /match/.test(document.getElementById("count").textContent));
+      await page.evaluate(() => document.activeElement.blur());
+      await page.screenshot({ path: path.join(shots, "site-index-10k.png") });
+    }
     if (i === 2) {
       const rows = await page.evaluate(() => JSON.parse(document.getElementById("catalogue-data").textContent).rows.length);
       report.bigEntities = rows;
