@@ -287,7 +287,11 @@ fn in_a_real_browser() {
         ],
     );
     assert_eq!(code, 0, "{err}");
-    let shots = root().join("docs/src/images");
+    // Screenshots for the README and the book: `CATALINT_SCREENSHOTS=docs/src/images` updates
+    // theirs; by default they go beside the build, so a test run leaves the checkout as it was.
+    let shots = std::env::var_os("CATALINT_SCREENSHOTS")
+        .map(|p| root().join(p))
+        .unwrap_or_else(|| Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots"));
     let out = assert_cmd::Command::new("node")
         .arg(browser.join("site.js"))
         .arg(&golden)
