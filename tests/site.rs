@@ -312,3 +312,66 @@ fn in_a_real_browser() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The map's width and height, from its `<svg class="graph" viewBox="0 0 W H"`.
+fn map_size(html: &str) -> (f64, f64) {
+    let at = html.find("class=\"graph\" viewBox=\"0 0 ").unwrap();
+    let rest = &html[at + "class=\"graph\" viewBox=\"0 0 ".len()..];
+    let mut it = rest.split(['"', ' ']).map(|v| v.parse::<f64>().unwrap());
+    (it.next().unwrap(), it.next().unwrap())
+}
+
+#[test]
+fn a_thousand_wide_fan_out_and_a_cycle_lay_out_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let cat = dir.path().join("cat");
+    copy_dir(&root().join("fixtures/catalogue"), &cat);
+    let template =
+        std::fs::read_to_string(root().join("fixtures/catalogue/services/database-platform.yaml"))
+            .unwrap();
+    // A thousand services on one (cloud-hosting), and three in a hard cycle.
+    for i in 0..1000 {
+        let text = template.replace("id: database-platform", &format!("id: fan-{i}"));
+        std::fs::write(cat.join(format!("services/fan-{i}.yaml")), text).unwrap();
+    }
+    for (me, next) in [
+        ("ring-a", "ring-b"),
+        ("ring-b", "ring-c"),
+        ("ring-c", "ring-a"),
+    ] {
+        let text = template
+            .replace("id: database-platform", &format!("id: {me}"))
+            .replace("service: cloud-hosting", &format!("service: {next}"));
+        std::fs::write(cat.join(format!("services/{me}.yaml")), text).unwrap();
+    }
+    let started = std::time::Instant::now();
+    let (code, out, err) = site(dir.path(), &["site", "cat", "--no-config", "--out", "out"]);
+    assert_eq!(code, 1, "the cycle is a finding: {out}{err}");
+    assert!(
+        out.contains("dependency-cycle") || out.contains("1 error"),
+        "{out}"
+    );
+    // Generous: a debug build on a loaded machine; the point is that it ends.
+    assert!(started.elapsed() < Duration::from_secs(120));
+    let map = std::fs::read_to_string(dir.path().join("out/map.html")).unwrap();
+    assert_eq!(map.matches("class=\"node ").count(), 16 + 1003);
+    assert!(map.contains("e hard cycle"), "the cycle is drawn");
+    let (w, h) = map_size(&map);
+    assert!(w <= 12_000.0 && h <= 12_000.0, "the map is {w} x {h}");
+    // The hub's own page lists its thousand dependents and leaves drawing them to the map.
+    let hub = std::fs::read_to_string(dir.path().join("out/service/cloud-hosting.html")).unwrap();
+    assert!(
+        !hub.contains("class=\"graph\""),
+        "no wall of boxes on the hub's page"
+    );
+    assert!(hub.contains("Too many neighbours to draw here"));
+    assert!(hub.contains("href=\"../service/fan-999.html\""));
+    assert!(
+        hub.len() < 4 * 1024 * 1024,
+        "the hub's page is {} bytes",
+        hub.len()
+    );
+    // A service of the cycle draws it.
+    let ring = std::fs::read_to_string(dir.path().join("out/service/ring-a.html")).unwrap();
+    assert!(ring.contains("e hard cycle") && map_size(&ring).0 < 2_000.0);
+}

@@ -52,6 +52,15 @@ pub(super) fn page(cx: &Context<'_>, node: usize, links: &Links<'_>) -> (String,
              <div class=\"map small\" tabindex=\"0\" role=\"region\" aria-label=\"Map of {} and its neighbours\">{svg}</div></section>",
             esc(&title)
         );
+    } else {
+        // Past the limit a drawing is a wall of boxes: the table above lists them all.
+        let _ = write!(
+            h,
+            "<section><h2>Neighbourhood</h2><p class=\"sub\">Too many neighbours to draw here \
+             (over {}): each is listed under Relations above, and all are on the <a href=\"{}\">map</a>.</p></section>",
+            map::NEAR_LIMIT,
+            links.to("map.html")
+        );
     }
     let _ = write!(
         h,

@@ -12,7 +12,7 @@ use crate::graph::layout::{self, Layout, Options};
 use crate::graph::{EdgeKind, Graph};
 
 /// Neighbourhoods larger than this are left to the whole map.
-const NEAR_LIMIT: usize = 60;
+pub(super) const NEAR_LIMIT: usize = 60;
 
 pub(super) fn page(cx: &Context<'_>, links: &Links<'_>) -> (String, String) {
     let graph = &cx.graph;
