@@ -166,7 +166,10 @@ pub(super) fn to_diagnostics(
                     let len = issue.instance.as_str().map_or(0, |v| v.chars().count());
                     (
                         format!("`{path}` is {len} characters long, more than the {n} allowed"),
-                        format!("{} characters too long", len.saturating_sub(*n as usize)),
+                        match len.saturating_sub(*n as usize) {
+                            1 => "1 character too long".to_owned(),
+                            over => format!("{over} characters too long"),
+                        },
                     )
                 }
                 What::MinProperties(n) => (
@@ -284,6 +287,19 @@ fn prefixed_key_help(key: &str) -> Option<String> {
         return Some(format!(
             "its name is {} characters long, more than the 63 allowed",
             chars(name)
+        ));
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    {
+        return Some(format!(
+            "the name `{}` holds {}, which is not a letter, digit, `-`, `_` or `.`",
+            clip(name, 30),
+            match c {
+                ' ' => "a space".to_owned(),
+                c => format!("`{c}`"),
+            }
         ));
     }
     let edge = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
