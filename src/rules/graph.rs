@@ -29,20 +29,68 @@ impl<'c> Graph<'c> {
         let edges = nodes
             .iter()
             .map(|s| {
-                let Some(deps) = s.get("/spec/dependencies").and_then(Node::as_array) else {
-                    return Vec::new();
-                };
-                deps.iter()
-                    .enumerate()
-                    .filter(|(_, d)| d.get("kind").and_then(Node::as_str) == Some("hard"))
-                    .filter_map(|(i, d)| {
-                        let target = d.get("service")?.as_str()?;
-                        index.get(target).map(|&t| (t, i))
-                    })
+                hard_dependencies(*s)
+                    .filter_map(|(target, i)| index.get(target).map(|&t| (t, i)))
                     .collect()
             })
             .collect();
         Graph { nodes, edges }
+    }
+
+    /// The part of the graph around the services of `roots` (ids): them and the services
+    /// they depend on, directly or (`closure`) through any number of hard dependencies. A
+    /// node's edges are those of the whole graph; without `closure`, only the roots' are
+    /// filled in. Nodes are numbered in catalogue order, as in [`Graph::hard`], so that
+    /// what depends on the numbering (ties between equal targets) is the same. Costs what
+    /// it holds, not what the catalogue holds.
+    pub fn around<'r>(
+        catalogue: &'c Catalogue,
+        roots: impl IntoIterator<Item = &'r str>,
+        closure: bool,
+    ) -> Graph<'c> {
+        let node = |id: &str| catalogue.by_id(id).find(|e| e.kind() == Kind::Service);
+        let mut seen: HashMap<&'c str, bool> = HashMap::new();
+        let mut found: Vec<EntityRef<'c>> = Vec::new();
+        let mut todo: Vec<EntityRef<'c>> = Vec::new();
+        for id in roots {
+            if let Some(s) = node(id)
+                && !seen.contains_key(s.id())
+            {
+                seen.insert(s.id(), true);
+                todo.push(s);
+            }
+        }
+        while let Some(s) = todo.pop() {
+            found.push(s);
+            for (target, _) in hard_dependencies(s) {
+                if seen.contains_key(target) {
+                    continue;
+                }
+                let Some(t) = node(target) else { continue };
+                seen.insert(t.id(), closure);
+                if closure {
+                    todo.push(t);
+                } else {
+                    found.push(t);
+                }
+            }
+        }
+        found.sort_by_key(|e| e.index);
+        let index: HashMap<&'c str, usize> =
+            found.iter().enumerate().map(|(i, e)| (e.id(), i)).collect();
+        let edges = found
+            .iter()
+            .map(|s| match seen.get(s.id()) {
+                Some(true) => hard_dependencies(*s)
+                    .filter_map(|(target, i)| index.get(target).map(|&t| (t, i)))
+                    .collect(),
+                _ => Vec::new(),
+            })
+            .collect();
+        Graph {
+            nodes: found,
+            edges,
+        }
     }
 
     /// Strongly connected components (Tarjan), iteratively, so that a chain of 100,000
@@ -101,4 +149,15 @@ impl<'c> Graph<'c> {
         }
         out
     }
+}
+
+/// A service's hard dependencies as written: (the id named, the entry's index).
+fn hard_dependencies<'c>(s: EntityRef<'c>) -> impl Iterator<Item = (&'c str, usize)> {
+    s.get("/spec/dependencies")
+        .and_then(Node::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .filter(|(_, d)| d.get("kind").and_then(Node::as_str) == Some("hard"))
+        .filter_map(|(i, d)| Some((d.get("service")?.as_str()?, i)))
 }

@@ -39,6 +39,7 @@ pub mod backstage;
 pub mod duration;
 pub mod graph;
 pub mod percent;
+pub mod wide;
 
 /// Which stage of the pipeline finds a rule's problems.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
