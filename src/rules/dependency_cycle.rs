@@ -68,18 +68,23 @@ impl Rule for DependencyCycle {
 /// A cycle's finding with the ids of its component's members.
 pub type Cycle = (Vec<Box<str>>, Diagnostic);
 
-/// The incremental form: the cycles whose components hold a service of `ids` (found on
-/// the part of the graph those services reach, which holds their whole components). `None`
+/// The incremental form: the cycles whose components hold a service of `ids`, found on a
+/// part of the graph that holds their whole components (see [`Graph::holding_components`];
+/// without `dependants`, what the services reach). `None`
 /// for a Backstage catalogue, whose edges are also written at their targets
 /// (`dependencyOf`): the caller runs the rule whole.
 pub fn cycles_through<'r>(
     cx: &Context<'_>,
     ids: impl IntoIterator<Item = &'r str> + Clone,
+    dependants: Option<super::graph::Dependants<'_>>,
 ) -> Option<Vec<Cycle>> {
     if cx.policy.kinds.format() == crate::catalogue::Format::Backstage {
         return None;
     }
-    let graph = Graph::around(cx.catalogue, ids.clone(), true);
+    let graph = match dependants {
+        Some(dependants) => Graph::holding_components(cx.catalogue, ids.clone(), dependants),
+        None => Graph::around(cx.catalogue, ids.clone(), true),
+    };
     let wanted: HashSet<&str> = ids.into_iter().collect();
     Some(cycles(&graph, Some(&wanted)))
 }

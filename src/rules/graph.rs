@@ -7,6 +7,10 @@ use crate::load::Node;
 
 use crate::catalogue::{Catalogue, EntityRef, Kind};
 
+/// Who may depend on an id: the indexes of entities that may name it (a superset of those
+/// that do), as a workspace's index of mentions answers.
+pub type Dependants<'d> = &'d dyn Fn(&str) -> Vec<usize>;
+
 /// Hard-dependency graph over the catalogue's services.
 pub struct Graph<'c> {
     pub nodes: Vec<EntityRef<'c>>,
@@ -91,6 +95,81 @@ impl<'c> Graph<'c> {
             nodes: found,
             edges,
         }
+    }
+
+    /// The part of the graph that holds the whole components of the services of `roots`:
+    /// the services they reach, or those that reach them, whichever is found complete first
+    /// (a component lies in both). The two searches go step by step side by side, so the
+    /// cost is about the smaller of the two. `dependants` names the entities that may
+    /// depend on an id (an over-approximation: each is checked for a hard dependency).
+    pub fn holding_components<'r>(
+        catalogue: &'c Catalogue,
+        roots: impl IntoIterator<Item = &'r str>,
+        dependants: Dependants<'_>,
+    ) -> Graph<'c> {
+        let node = |id: &str| catalogue.by_id(id).find(|e| e.kind() == Kind::Service);
+        let mut start: Vec<EntityRef<'c>> = Vec::new();
+        let mut seen_start: HashMap<&'c str, ()> = HashMap::new();
+        for id in roots {
+            if let Some(s) = node(id)
+                && seen_start.insert(s.id(), ()).is_none()
+            {
+                start.push(s);
+            }
+        }
+        let mut forward: HashMap<&'c str, EntityRef<'c>> =
+            start.iter().map(|s| (s.id(), *s)).collect();
+        let mut backward = forward.clone();
+        let (mut todo_f, mut todo_b) = (start.clone(), start);
+        let found = loop {
+            match todo_f.pop() {
+                None => break forward,
+                Some(s) => {
+                    for (target, _) in hard_dependencies(s) {
+                        if !forward.contains_key(target)
+                            && let Some(t) = node(target)
+                        {
+                            forward.insert(t.id(), t);
+                            todo_f.push(t);
+                        }
+                    }
+                }
+            }
+            match todo_b.pop() {
+                None => break backward,
+                Some(s) => {
+                    for i in dependants(s.id()) {
+                        let Some(d) = (i < catalogue.entities.len()).then(|| catalogue.entity(i))
+                        else {
+                            continue;
+                        };
+                        let is_node = d.kind() == Kind::Service
+                            && d.entity.id.is_some()
+                            && node(d.id()).is_some_and(|n| n.index == d.index);
+                        if is_node
+                            && !backward.contains_key(d.id())
+                            && hard_dependencies(d).any(|(t, _)| t == s.id())
+                        {
+                            backward.insert(d.id(), d);
+                            todo_b.push(d);
+                        }
+                    }
+                }
+            }
+        };
+        let mut nodes: Vec<EntityRef<'c>> = found.into_values().collect();
+        nodes.sort_by_key(|e| e.index);
+        let index: HashMap<&'c str, usize> =
+            nodes.iter().enumerate().map(|(i, e)| (e.id(), i)).collect();
+        let edges = nodes
+            .iter()
+            .map(|s| {
+                hard_dependencies(*s)
+                    .filter_map(|(target, i)| index.get(target).map(|&t| (t, i)))
+                    .collect()
+            })
+            .collect();
+        Graph { nodes, edges }
     }
 
     /// Strongly connected components (Tarjan), iteratively, so that a chain of 100,000

@@ -35,6 +35,8 @@ pub struct Reach<'r> {
     pub ids: &'r [Box<str>],
     /// Whether a changed file held a team, before or after.
     pub teams: bool,
+    /// The entities (by index) that may name an id: a superset of those that do.
+    pub dependants: Option<super::graph::Dependants<'r>>,
 }
 
 /// The catalogue-wide rules' findings, kept by what decides them.
@@ -206,7 +208,9 @@ impl Wide {
         if !off(dependency_cycle::META.id) {
             let part = match reach {
                 None => None,
-                Some(_) => dependency_cycle::cycles_through(cx, services.iter().copied()),
+                Some(r) => {
+                    dependency_cycle::cycles_through(cx, services.iter().copied(), r.dependants)
+                }
             };
             match part {
                 Some(found) => {

@@ -1,13 +1,14 @@
 //! What a workspace keeps between checks, and the check itself: stages 3 to 5 (index,
-//! schemas, rules) over files already read, redoing per file only what a changed file
-//! can change.
+//! schemas, rules) over files already read, redoing only what a changed file can change.
 //!
-//! Per file it keeps the loader's findings, the schema results of its documents, the
-//! findings of the rules that read only their own entity, and those of the rules that look
-//! other entities up. After a change, the index and the catalogue-wide rules run again over
-//! the whole catalogue (each is linear, and running them whole keeps the answer equal to a
-//! fresh check's); the rules that look others up run again only for the files whose answer
-//! the change can alter ([`State::lookups_to_redo`] says which, and why).
+//! Per file it keeps the loader's and the index's findings, the schema results of its
+//! documents, the findings of the rules that read only their own entity, and those of the
+//! rules that look other entities up. After an edit, the index updates by file (the edited
+//! file's ids out, its new ids in: [`Catalogue::replace_file`]); a file that came or went
+//! builds it again in discovery's order. The rules that look others up run again only for
+//! the files whose answer the change can alter ([`State::lookups_to_redo`] says which, and
+//! why), and the catalogue-wide rules only for what those files and the touched ids reach
+//! ([`rules::wide`]). The first check, and every check of a focused run, runs everything.
 
 use std::collections::HashMap;
 
@@ -24,7 +25,7 @@ use crate::source::{FileId, SourceFile};
 use crate::timings::Timings;
 
 use super::stages::{
-    catalogue_rules, collect_strings, empty_file, entity_rules, validate_document,
+    admit_input, catalogue_rules, collect_strings, entity_rules, mention_key, validate_document,
 };
 
 /// What the stages read besides the files: the policy, the compiled schemas, and which
@@ -44,13 +45,13 @@ pub(crate) struct FileState {
     /// Read, but not yet run through schemas and rules.
     pending: Option<Box<Input>>,
     /// The reading problem, the loader's findings and `empty-file`.
-    loaded: Vec<Diagnostic>,
+    pub(super) loaded: Vec<Diagnostic>,
     /// Per document of the file, in order; empty for a file whose documents are all clean.
-    schema: Vec<DocCheck>,
+    pub(super) schema: Vec<DocCheck>,
     /// Findings of the per-entity rules that read nothing but their entity.
-    own: Vec<Diagnostic>,
+    pub(super) own: Vec<Diagnostic>,
     /// Findings of the per-entity rules that look other entities up.
-    across: Vec<Diagnostic>,
+    pub(super) across: Vec<Diagnostic>,
     /// Every string its documents hold (the ids they may name), once the workspace has been
     /// changed at least once.
     mentions: Vec<Box<str>>,
@@ -198,10 +199,28 @@ impl State {
                     .collect();
                 ids.sort_unstable();
                 ids.dedup();
+                let format = env.policy.kinds.format();
+                let (mentioned_by, documents_of) = (&self.mentioned_by, &self.documents_of);
+                let catalogue = &self.catalogue;
+                let dependants = |id: &str| -> Vec<usize> {
+                    let files = mentioned_by
+                        .as_ref()
+                        .and_then(|m| m.get(&mention_key(format, id)));
+                    files
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|f| documents_of.get(f.0 as usize).cloned())
+                        .flat_map(|docs| catalogue.entities_in(docs))
+                        .collect()
+                };
                 let reach = rules::wide::Reach {
                     files: &recheck,
                     ids: &ids,
                     teams: old_teams || new_teams,
+                    dependants: match mentioned_by {
+                        Some(_) => Some(&dependants),
+                        None => None,
+                    },
                 };
                 let wide = match self.catalogue_wide.take() {
                     Some(mut wide) => {
@@ -532,51 +551,4 @@ impl State {
         }
         failed
     }
-}
-
-/// What a string may name, as the index of mentions keys it: the string itself in the
-/// catalogue format (references name ids as written); in a Backstage catalogue the name part
-/// of `[kind:][namespace/]name` in lower case, so that `Team-A`, `group:team-a` and
-/// `group:default/team-a` all meet the id `group:default/team-a`.
-pub(super) fn mention_key(format: crate::catalogue::Format, s: &str) -> Box<str> {
-    match format {
-        crate::catalogue::Format::Catalint => s.into(),
-        crate::catalogue::Format::Backstage => {
-            match crate::catalogue::backstage::reference::split(s) {
-                Ok((_, _, name)) => name.to_lowercase().into(),
-                Err(_) => s.to_lowercase().into(),
-            }
-        }
-    }
-}
-
-/// A file's new input taken in: its reading problem, the loader's findings and `empty-file`
-/// kept, its source put in `files` (replacing the old one, or added), its documents returned
-/// for the index. The file's earlier results are dropped.
-fn admit_input(
-    state: &mut FileState,
-    id: FileId,
-    mut input: Input,
-    files: &mut crate::source::Files,
-) -> Vec<crate::load::Document> {
-    state.loaded.clear();
-    state.schema.clear();
-    state.own.clear();
-    state.across.clear();
-    state.loaded.extend(input.problem_diagnostic());
-    let Input { source, loaded, .. } = input;
-    if (id.0 as usize) < files.len() {
-        files.replace(id, source);
-    } else {
-        files.add(source);
-    }
-    let Some(loaded) = loaded else {
-        return Vec::new();
-    };
-    let any_document = loaded.documents.iter().any(|d| !d.value.is_null());
-    if !any_document && loaded.diagnostics.is_empty() {
-        state.loaded.push(empty_file(id));
-    }
-    state.loaded.extend(loaded.diagnostics);
-    loaded.documents
 }
