@@ -85,7 +85,7 @@ pub enum Command {
 
     /// Run the language server (LSP over stdin and stdout), for editors.
     #[command(
-        after_help = "Started by an editor, not by hand: see README, Editors. Each workspace folder's catalogue\nis opened as `catalint check FOLDER` would (config discovery included)."
+        after_help = "Started by an editor, not by hand: see the book, docs/src/editors.md. Each workspace folder's catalogue\nis opened as `catalint check FOLDER` would (config discovery included)."
     )]
     Lsp,
 

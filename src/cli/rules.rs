@@ -20,7 +20,7 @@ pub struct RulesArgs {
 pub enum ListFormat {
     Human,
     Json,
-    /// The README's rules table.
+    /// The rules table of the book's rules page (docs/src/rules/index.md).
     Markdown,
 }
 
@@ -102,7 +102,8 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-/// The rules as a Markdown table: the README's table is this text, checked by a test.
+/// The rules as a Markdown table: the book's rules page (docs/src/rules/index.md) holds this
+/// text, checked by tests/book.rs.
 pub fn rules_table() -> String {
     let mut t = String::from("| rule | default | stage | checks |\n| --- | --- | --- | --- |\n");
     for r in REGISTRY {

@@ -1,5 +1,5 @@
 //! Stage 5: the rules. One rule, one file: its documentation (served by `catalint explain`,
-//! the README table and SARIF metadata) sits next to its check. [`REGISTRY`] is the static
+//! the book's rules pages and SARIF metadata) sits next to its check. [`REGISTRY`] is the static
 //! list of every rule; the engine runs per-entity checks first, then catalogue-wide ones.
 //!
 //! Some rules are found by earlier stages (the loader finds `yaml-syntax` and
@@ -355,7 +355,7 @@ pub trait Rule: Sync {
     fn check_catalogue(&self, _cx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
 }
 
-/// Every rule, in the order of the README table.
+/// Every rule, in the order of the rules table (docs/src/rules/index.md).
 pub static REGISTRY: &[&dyn Rule] = &[
     &yaml_syntax::YamlSyntax,
     &duplicate_key::DuplicateKey,
