@@ -12,6 +12,55 @@ use std::path::{Path, PathBuf};
 
 use catalint::load::fast::{Verdict, compare};
 
+/// A service and a team as `examples/gen-catalogue.rs` writes them (the benchmarks' shape:
+/// flow mappings and sequences inside block ones, quoted strings).
+const GENERATED_SERVICE: &str = r##"apiVersion: catalogue/v1
+kind: Service
+metadata:
+  id: svc-0
+  name: Service 0
+  description: Generated service 0 in category business.
+  tags: [generated, business]
+  links: {docs: "https://docs.example.org/svc-0"}
+spec:
+  category: business
+  facing: customer-facing
+  lifecycle: live
+  criticality: 1
+  owner:
+    team: team-9
+    serviceOwner: owner.0@example.org
+  supportGroup: team-0
+  product: prod-0
+  hours:
+    service: 24x7
+    support: {days: [mon, tue, wed, thu, fri], from: "08:00", to: "18:00", timeZone: Europe/London}
+  serviceLevels:
+    agreement: SLA
+    availability: {target: 99.90, measuredDuring: 24x7}
+    incident:
+      - {priority: P1, response: 15m, resolution: 4h}
+      - {priority: P2, response: 30m, resolution: 8h}
+      - {priority: P3, response: 4h, resolution: 3d}
+      - {priority: P4, response: 1d, resolution: 2w}
+    requests:
+      - {offering: Access, fulfilment: 2d}
+  offerings:
+    - {name: Access, requestable: true}
+  dependencies:
+    - {service: svc-2, kind: hard}
+"##;
+const GENERATED_TEAM: &str = r##"apiVersion: catalogue/v1
+kind: Team
+metadata:
+  id: team-1
+  name: Team 1
+spec:
+  email: team-1@example.org
+  chat: "#team-1"
+  manager: manager.1@example.org
+"##;
+
 fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         panic!("cannot read {}", dir.display());
@@ -98,6 +147,12 @@ fn fixtures_and_policies() {
 fn the_example_catalogue_is_read_by_the_fast_scanner() {
     let (mut files, target) = common::example_catalogue_without("services/hr-self-service.yaml");
     files.push(("services/hr-self-service.yaml".into(), target));
+    files.push(("generated service".into(), GENERATED_SERVICE.into()));
+    files.push(("generated team".into(), GENERATED_TEAM.into()));
+    // Documents one after the other, as `gen-catalogue --layout multi` writes them.
+    let multi = [GENERATED_SERVICE, GENERATED_TEAM, &files[0].1].join("---\n");
+    files.push(("three documents".into(), multi.clone()));
+    files.push(("three documents after ---".into(), format!("---\n{multi}")));
     let n = files.len();
     let (same, _) = differ("example catalogue", files.into_iter());
     assert_eq!(same, n);
@@ -119,6 +174,9 @@ fn mutation_corpus() {
         for (i, mutant) in common::single_byte_mutants(text, 0..text.len()) {
             texts.push((format!("{name} mutated at byte {i}"), mutant));
         }
+    }
+    for (i, mutant) in common::single_byte_mutants(GENERATED_SERVICE, 0..GENERATED_SERVICE.len()) {
+        texts.push((format!("generated service mutated at byte {i}"), mutant));
     }
     for end in 0..=target.len() {
         texts.push((format!("hr-self-service.yaml cut at {end}"), target[..end].to_owned()));
