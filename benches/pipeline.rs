@@ -52,7 +52,11 @@ fn scan_fast(b: divan::Bencher) {
 #[divan::bench]
 fn scan_saphyr(b: divan::Bencher) {
     b.counter(divan::counter::BytesCount::of_str(SERVICE))
-        .bench(|| catalint::load::fast::reference_events(divan::black_box(SERVICE)).0.len());
+        .bench(|| {
+            catalint::load::fast::reference_events(divan::black_box(SERVICE))
+                .0
+                .len()
+        });
 }
 
 #[divan::bench]

@@ -14,10 +14,10 @@ cd "$(dirname "$0")/.."
 RUNS=${RUNS:-7}
 LSP=${LSP:-1}
 PROFILE=${PROFILE:-dist}
-# The shape: about 20,850 files of the generator's services, teams and products
-# (19.0 MB: the generator's files are at most about 1 KB, so 20,850 of them cannot reach
-# the 21.2 MB; MB/s is what the target is about).
-GEN_ARGS=${GEN_ARGS:---services 20000 --products 840 --teams 10 --seed 1}
+# The catalogue: about 21.2 MB of the generator's services, teams and products. The
+# generator's services are about 940 bytes, so that takes 22,400 of them (23,250 files; the
+# issue's 20,850 files held larger services). MB/s is what the target is about.
+GEN_ARGS=${GEN_ARGS:---services 22400 --products 840 --teams 10 --seed 1}
 WORK=${WORK:-$(mktemp -d)}
 command -v hyperfine >/dev/null || { echo "hyperfine is needed (apt-get install hyperfine)"; exit 1; }
 command -v boon >/dev/null || { echo "boon is needed (cargo install boon-cli)"; exit 1; }
@@ -26,6 +26,7 @@ cargo build --profile "$PROFILE" --quiet --bin catalint --example gen-catalogue
 CATALINT=target/$PROFILE/catalint
 GEN=target/$PROFILE/examples/gen-catalogue
 CAT="$WORK/catalogue"
+# shellcheck disable=SC2086 # GEN_ARGS is a list of arguments
 [[ -d "$CAT" ]] || $GEN $GEN_ARGS --out "$CAT"
 $CATALINT schema Service > "$WORK/service.schema.json"
 BYTES=$(find "$CAT" -name '*.yaml' -printf '%s\n' | awk '{s += $1} END {print s}')
