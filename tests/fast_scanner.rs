@@ -69,10 +69,7 @@ fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
         let p = e.path();
         if p.is_dir() {
             yaml_files(&p, out);
-        } else if p
-            .extension()
-            .is_some_and(|x| x == "yaml" || x == "yml")
-        {
+        } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
             out.push(p);
         }
     }
@@ -179,7 +176,10 @@ fn mutation_corpus() {
         texts.push((format!("generated service mutated at byte {i}"), mutant));
     }
     for end in 0..=target.len() {
-        texts.push((format!("hr-self-service.yaml cut at {end}"), target[..end].to_owned()));
+        texts.push((
+            format!("hr-self-service.yaml cut at {end}"),
+            target[..end].to_owned(),
+        ));
     }
     let (same, all) = differ("mutation corpus", texts.into_iter());
     assert!(all > 10_000, "{all}");

@@ -129,7 +129,8 @@ where
                 self.skip_to_token();
                 let next = self.col();
                 if self.eof() || next < col || (next == col && !self.is_entry()) {
-                    let empty = Event::Scalar("".into(), saphyr_parser::ScalarStyle::Plain, 0, None);
+                    let empty =
+                        Event::Scalar("".into(), saphyr_parser::ScalarStyle::Plain, 0, None);
                     self.emit(empty, Span::empty(colon))?;
                 } else if next == col {
                     self.indentless_sequence(col)?;

@@ -67,7 +67,10 @@ where
 {
     // One pass over the bytes, quick to vectorise, keeps every later step to ASCII
     // without tabs, carriage returns or control characters: a byte is a character.
-    if !text.bytes().all(|c| c == b'\n' || (b' '..=b'~').contains(&c)) {
+    if !text
+        .bytes()
+        .all(|c| c == b'\n' || (b' '..=b'~').contains(&c))
+    {
         return Err(Unsupported);
     }
     let mut scanner = Scanner {
