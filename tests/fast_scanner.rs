@@ -76,7 +76,7 @@ fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// Compares on each text; returns how many the fast scanner read.
-fn differ<'a>(label: &str, texts: impl Iterator<Item = (String, String)>) -> (usize, usize) {
+fn differ(label: &str, texts: impl Iterator<Item = (String, String)>) -> (usize, usize) {
     let (mut same, mut all) = (0, 0);
     let mut failures = Vec::new();
     for (name, text) in texts {

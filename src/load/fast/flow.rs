@@ -14,7 +14,7 @@ fn plain_start(c: u8, next: u8, flow: bool) -> bool {
         b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => true,
         b'$' | b'(' | b')' | b'+' | b'.' | b'/' | b';' | b'<' | b'=' | b'\\' | b'^' | b'_'
         | b'~' => true,
-        b'-' => !is_blankz(next) && !(flow && is_flow(next)),
+        b'-' => !(is_blankz(next) || (flow && is_flow(next))),
         _ => false,
     }
 }
