@@ -4,6 +4,7 @@
 #
 #   bash benches/compare.sh            # every row of the Performance page's table
 #   BIG=0 bash benches/compare.sh      # without the 100,000-service catalogue (2 minutes less)
+#   TARGETS=0 bash benches/compare.sh  # without issue 24's targets (benches/targets.sh)
 #
 # Needs: hyperfine (apt-get install hyperfine), and for the peers, whichever are installed:
 #   boon (cargo install boon-cli), ajv (npm install -g ajv-cli ajv-formats),
@@ -83,5 +84,11 @@ if [[ "$BIG" == 1 ]]; then
   hyperfine -N -i --warmup 1 --runs "$RUNS" "$CATALINT check --no-config $WORK/big"
   /usr/bin/time -f "catalint: %e s, %M KB peak" "$CATALINT" check --no-config "$WORK/big" >/dev/null || true
   "$CATALINT" check --no-config --timings "$WORK/big" >/dev/null || true
+fi
+if [[ "${TARGETS:-1}" == 1 ]]; then
+  # The guard: every target of issue 24 beside boon in one run, as a table of ratios.
+  echo "== issue 24's targets (benches/targets.sh)"
+  mkdir -p "$WORK/targets"
+  WORK="$WORK/targets" PROFILE="$PROFILE" RUNS="$RUNS" bash benches/targets.sh
 fi
 echo "results in $WORK"

@@ -41,6 +41,24 @@ fn load_with_spans(b: divan::Bencher) {
     b.bench(|| load(FileId(0), divan::black_box(SERVICE), &Limits::default()));
 }
 
+/// The YAML events of a service file from the fast scanner (`load::fast`), against
+/// saphyr-parser's below: the floor under every load.
+#[divan::bench]
+fn scan_fast(b: divan::Bencher) {
+    b.counter(divan::counter::BytesCount::of_str(SERVICE))
+        .bench(|| catalint::load::fast::events(divan::black_box(SERVICE)).map(|e| e.len()));
+}
+
+#[divan::bench]
+fn scan_saphyr(b: divan::Bencher) {
+    b.counter(divan::counter::BytesCount::of_str(SERVICE))
+        .bench(|| {
+            catalint::load::fast::reference_events(divan::black_box(SERVICE))
+                .0
+                .len()
+        });
+}
+
 #[divan::bench]
 fn load_values_only(b: divan::Bencher) {
     let text: std::sync::Arc<str> = SERVICE.into();

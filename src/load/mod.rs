@@ -8,11 +8,12 @@
 //! by a limit and never by the call stack.
 
 mod builder;
+pub mod fast;
 pub mod scalar;
 pub mod spans;
 pub mod tree;
 
-use std::ops::Range;
+use std::ops::{ControlFlow, Range};
 use std::sync::{Arc, OnceLock};
 
 use saphyr_parser::{Parser, ScanError};
@@ -260,7 +261,22 @@ fn run<'t>(file: FileId, text: &'t str, limits: &Limits, fast: Option<&Arc<str>>
 /// tab read as a space, from the start, with a fresh builder; the builder itself reads the
 /// author's text, whose offsets and values are the same. The re-parses are bounded by a
 /// budget of work linear in the text's size; past it, the tab is a syntax error.
+///
+/// Before all that, the [`fast`] scanner reads the text if it is inside the subset it knows,
+/// with the same events and spans; if it is not, the builder it fed is dropped and the text
+/// read again from the top by saphyr-parser.
 fn parse_tolerant<'t>(body: &'t str, make: impl Fn() -> Builder<'t>) -> Builder<'t> {
+    let mut builder = make();
+    let fed = fast::parse(body, |event, span| {
+        if builder.event(event, span).is_break() || builder.bail {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    });
+    if fed.is_ok() {
+        return builder;
+    }
     let mut patched: Option<String> = None;
     let mut budget = body.len().saturating_mul(8).saturating_add(1 << 20);
     loop {
