@@ -16,6 +16,7 @@ pub mod baseline;
 pub mod catalogue;
 pub mod cli;
 pub mod diagnostic;
+pub mod diff;
 pub mod discover;
 pub mod engine;
 pub mod error;
