@@ -17,6 +17,7 @@ use crate::rules::REGISTRY;
 use crate::schema;
 use crate::settings::config::FailOn;
 
+mod diff;
 mod fixing;
 
 /// Exit codes of the contract.
@@ -63,6 +64,11 @@ pub enum Command {
         after_help = "Examples:\n  catalint check                            the current folder (or the config's include)\n  catalint check catalogue/ --format json\n  catalint check --fail-on warning catalogue/\n  catalint check --rule agreement-type=off catalogue/"
     )]
     Check(CheckArgs),
+    /// What a change does to the catalogue's promises: BASE and HEAD compared entity by entity.
+    #[command(
+        after_help = "Examples:\n  catalint diff                             the working tree against the branch's merge base with its upstream\n  catalint diff origin/main                 the working tree against origin/main\n  catalint diff main feature --format markdown\n  catalint diff --base-dir ../old --fail-on weakened\n\nExit codes: 0 nothing fails --fail-on (default never), 1 it does, 2 the diff could not be done\n(an unknown revision, not a git repository, a side's config or policy that cannot be read)."
+    )]
+    Diff(diff::DiffArgs),
     /// List every rule (built-in, and the policy's custom rules) with its default severity.
     Rules {
         #[arg(long, value_enum, default_value_t = ListFormat::Human)]
@@ -209,6 +215,7 @@ fn parse_rule_level(s: &str) -> Result<(String, Level), String> {
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
     match cli.command {
         Command::Check(args) => check(args, out, err),
+        Command::Diff(args) => diff::run(args, out, err),
         Command::Rules { format, settings } => match settings.load() {
             Ok(policy) => list_rules(format, &policy, out),
             Err(e) => run_error(e, err, None),

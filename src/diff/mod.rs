@@ -301,19 +301,16 @@ pub fn compare_sides(base: &Side, head: &Side) -> Diff {
         let Some(names) = exceeding.get(&e.id).filter(|_| e.kind == "Service") else {
             continue;
         };
-        let words = format!(
-            "{} hard dependant{} now promise{} more than {} allow{}: {}",
-            names.len(),
-            if names.len() == 1 { "" } else { "s" },
-            if names.len() == 1 { "s" } else { "" },
-            if names.len() == 1 {
-                "its dependencies"
-            } else {
-                "their dependencies"
-            },
-            "",
-            names.join(", ")
-        );
+        let words = match names.len() {
+            1 => format!(
+                "1 hard dependant now promises more than its dependencies allow: {}",
+                names[0]
+            ),
+            n => format!(
+                "{n} hard dependants now promise more than their dependencies allow: {}",
+                names.join(", ")
+            ),
+        };
         let target = e.changes.iter_mut().find(|c| {
             matches!(
                 c.kind,
@@ -322,14 +319,11 @@ pub fn compare_sides(base: &Side, head: &Side) -> Diff {
                     | ChangeKind::DependencyKindChanged
             )
         });
-        match target {
-            Some(c) => {
-                c.detail = Some(match c.detail.take() {
-                    Some(d) => format!("{d}; {words}"),
-                    None => words,
-                })
-            }
-            None => {}
+        if let Some(c) = target {
+            c.detail = Some(match c.detail.take() {
+                Some(d) => format!("{d}; {words}"),
+                None => words,
+            });
         }
     }
     for e in &mut entities {
