@@ -4,7 +4,7 @@ use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
 use crate::diff::{self, DiffOptions, Gate, Source};
-use crate::report::diff::{DiffFormat, HumanDiff};
+use crate::diff::report::{DiffFormat, HumanDiff};
 
 use super::{Color, exit, output_width, run_error, use_color};
 
@@ -63,7 +63,7 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
     match &args.output_file {
         Some(path) => {
             let mut buf = Vec::new();
-            crate::report::diff::write(&result, args.format, &human, &mut buf)?;
+            crate::diff::report::write(&result, args.format, &human, &mut buf)?;
             if let Err(e) = std::fs::write(path, buf) {
                 writeln!(
                     err,
@@ -72,9 +72,9 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
                 )?;
                 return Ok(exit::ERROR);
             }
-            writeln!(out, "{}", crate::report::diff::summary_line(&result))?;
+            writeln!(out, "{}", crate::diff::report::summary_line(&result))?;
         }
-        None => crate::report::diff::write(&result, args.format, &human, out)?,
+        None => crate::diff::report::write(&result, args.format, &human, out)?,
     }
     Ok(match result.fails(args.fail_on) {
         true => exit::FINDINGS,

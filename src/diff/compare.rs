@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::ceiling::Graph;
 use super::side::Side;
+use super::values::{describe_priority, leaves, show, show_hours, weekly};
 use super::{Change, ChangeKind, Class, Place};
 use crate::catalogue::{EntityRef, Format, Kind};
 use crate::rules::availability_exceeds_dependencies::written_target;
@@ -57,13 +58,6 @@ fn change(kind: ChangeKind, field: impl Into<String>) -> Change {
     }
 }
 
-/// A value in a cell: strings bare, anything else as compact JSON.
-fn show(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
 
 impl<'a> Pair<'a> {
     fn value(e: EntityRef<'_>, pointer: &str) -> Option<Value> {
@@ -427,73 +421,6 @@ impl<'a> Pair<'a> {
     }
 }
 
-fn leaves(pointer: &str, v: &Value, owned: &[&str], out: &mut BTreeMap<String, Value>) {
-    if owned
-        .iter()
-        .any(|o| pointer == *o || pointer.starts_with(&format!("{o}/")))
-    {
-        return;
-    }
-    match v {
-        Value::Object(m) if !m.is_empty() => {
-            for (k, v) in m {
-                let p = crate::load::push_segment(pointer, k);
-                leaves(&p, v, owned, out);
-            }
-        }
-        other => {
-            out.insert(pointer.to_owned(), other.clone());
-        }
-    }
-}
-
-fn describe_priority(response: &Option<String>, resolution: &Option<String>) -> String {
-    format!(
-        "response {}, resolution {}",
-        response.as_deref().unwrap_or("none"),
-        resolution.as_deref().unwrap_or("none")
-    )
-}
-
-/// Minutes a week that hours cover: `24x7`, or days times the daily window (a window that
-/// ends before it starts runs past midnight).
-fn weekly(v: &Value) -> Option<u64> {
-    if v.as_str() == Some("24x7") {
-        return Some(7 * 24 * 60);
-    }
-    let days = v.get("days")?.as_array()?.len() as u64;
-    let clock = |k: &str| -> Option<u64> {
-        let (h, m) = v.get(k)?.as_str()?.split_once(':')?;
-        Some(h.parse::<u64>().ok()? * 60 + m.parse::<u64>().ok()?)
-    };
-    let (from, to) = (clock("from")?, clock("to")?);
-    let daily = if to > from {
-        to - from
-    } else {
-        to + 24 * 60 - from
-    };
-    Some(days * daily)
-}
-
-fn show_hours(v: &Value) -> String {
-    match v {
-        Value::Object(m) => {
-            let days = m
-                .get("days")
-                .and_then(Value::as_array)
-                .map(|d| d.iter().map(show).collect::<Vec<_>>().join(","))
-                .unwrap_or_default();
-            let s = |k: &str| m.get(k).map(show).unwrap_or_default();
-            let zone = m
-                .get("timeZone")
-                .map(show)
-                .map(|z| format!(" {z}"))
-                .unwrap_or_default();
-            format!("{days} {}-{}{zone}", s("from"), s("to"))
-        }
-        other => show(other),
-    }
-}
 
 /// The changes to an entity both sides have.
 pub(super) fn entity(base: &Side, bi: usize, head: &Side, hi: usize, graph: &Graph) -> Vec<Change> {

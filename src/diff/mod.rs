@@ -5,13 +5,15 @@
 //! by field into typed changes (`compare.rs`), and the availability each service's hard
 //! dependencies allow is composed on both sides with the availability rule's exact decimals
 //! (`ceiling.rs`). Every change has a kind (`kinds.rs`) and a class, which the base's policy
-//! may override (`review:`). Reporters (`crate::report::diff`) write the result.
+//! may override (`review:`). Reporters (`crate::diff::report`) write the result.
 
 mod ceiling;
 mod compare;
 pub mod git;
 pub mod kinds;
+pub mod report;
 mod side;
+mod values;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;

@@ -1,7 +1,6 @@
 //! Stage 7: reporters, the only code that writes. Each format is one small type behind
 //! [`Reporter`]; all of them read the same diagnostics and never see the engine.
 
-pub mod diff;
 pub mod github;
 mod human;
 mod json;
