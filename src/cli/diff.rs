@@ -3,8 +3,8 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
-use crate::diff::{self, DiffOptions, Gate, Source};
 use crate::diff::report::{DiffFormat, HumanDiff};
+use crate::diff::{self, DiffOptions, Gate, Source};
 
 use super::{Color, exit, output_width, run_error, use_color};
 

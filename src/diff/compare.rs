@@ -58,7 +58,6 @@ fn change(kind: ChangeKind, field: impl Into<String>) -> Change {
     }
 }
 
-
 impl<'a> Pair<'a> {
     fn value(e: EntityRef<'_>, pointer: &str) -> Option<Value> {
         e.get(pointer).map(|n| n.to_value())
@@ -420,7 +419,6 @@ impl<'a> Pair<'a> {
         }
     }
 }
-
 
 /// The changes to an entity both sides have.
 pub(super) fn entity(base: &Side, bi: usize, head: &Side, hi: usize, graph: &Graph) -> Vec<Change> {

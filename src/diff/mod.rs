@@ -260,6 +260,9 @@ pub fn compare_sides(base: &Side, head: &Side) -> Diff {
     // Entities on one side only, unless that side could not read the file that holds them.
     for (key, &bi) in base.singles() {
         match head.single(key) {
+            // A document whose text is the same in a file of the same name is the same
+            // entity: nothing to compare (what its dependencies allow is composed apart).
+            Some(hi) if base.same_document(bi, head, hi) => {}
             Some(hi) => {
                 for change in compare::entity(base, bi, head, hi, &head_graph) {
                     push(key, head, hi, change);
