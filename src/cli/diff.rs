@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use crate::diff::report::{DiffFormat, HumanDiff};
 use crate::diff::{self, DiffOptions, Gate, Source};
 
-use super::{Color, exit, output_width, run_error, use_color};
+use super::check::output_width;
+use super::{Color, exit, run_error, use_color};
 
 #[derive(Debug, clap::Args)]
 pub struct DiffArgs {

@@ -241,7 +241,10 @@ pub fn compare_sides(base: &Side, head: &Side) -> Diff {
     let mut collisions = Vec::new();
     collisions.extend(base.collisions());
     collisions.extend(head.collisions());
-    let (base_graph, head_graph) = (ceiling::Graph::of(base), ceiling::Graph::of(head));
+    let (base_graph, head_graph) = (
+        ceiling::Graph::of(base, head),
+        ceiling::Graph::of(head, base),
+    );
     let mut push = |_key: &str, side: &Side, index: usize, change: Change| {
         let e = side.outcome.catalogue.entity(index);
         let entry = by_key

@@ -477,3 +477,29 @@ fn ids_that_collide_on_one_side_are_named_not_paired() {
     assert_eq!(c["places"].as_array().unwrap().len(), 2);
     assert!(d["newFindings"].to_string().contains("unique-id"));
 }
+
+#[test]
+fn a_policy_that_cannot_be_read_on_one_side() {
+    // BASE's config names a policy that BASE does not have (it was added later).
+    let r = Repo::with(
+        &[("catalogue", "catalogue")],
+        &[(
+            "catalint.yaml",
+            "policy: policy.yaml\ninclude: [\"catalogue/**\"]\n",
+        )],
+    );
+    r.write(
+        "policy.yaml",
+        "apiVersion: catalogue/v1\nkind: Policy\nmetadata: {id: p, name: P}\nspec:\n  extends: default\n",
+    );
+    let (code, out, err) = r.catalint(&["diff", "main"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("BASE") && err.contains("policy.yaml"), "{err}");
+    assert!(!err.contains("catalint-diff-"), "no temporary path: {err}");
+    // HEAD's side breaking is said to be HEAD's.
+    r.commit("policy");
+    r.write("policy.yaml", "kind: [\n");
+    let (code, _, err) = r.catalint(&["diff", "HEAD"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("HEAD") && err.contains("policy.yaml"), "{err}");
+}
