@@ -329,6 +329,14 @@ fn in_side(e: RunError, side: &str, label: &str, root: Option<&Path>) -> RunErro
             for (_, f) in files.iter() {
                 renamed.add(SourceFile::new(clean(f.path.clone()), f.text.clone()));
             }
+            // Each finding says whose settings it is about: both sides have a policy.yaml.
+            let diagnostics = diagnostics
+                .into_iter()
+                .map(|mut d| {
+                    d.message = format!("{side} ({label}): {}", d.message);
+                    d
+                })
+                .collect();
             RunError::Settings {
                 files: renamed,
                 diagnostics,
