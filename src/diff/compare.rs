@@ -360,7 +360,7 @@ impl<'a> Pair<'a> {
             let at = format!("{pointer}/{i}");
             match b.get(name) {
                 None => {
-                    let after = kind_of(item).map_or_else(|| "present".to_owned(), |k| k);
+                    let after = kind_of(item).unwrap_or_else(|| "present".to_owned());
                     self.push(
                         change(added, format!("{what} {name}")),
                         &at,
@@ -383,7 +383,7 @@ impl<'a> Pair<'a> {
         }
         for (name, (item, i)) in &b {
             if !a.contains_key(name) {
-                let before = kind_of(item).map_or_else(|| "present".to_owned(), |k| k);
+                let before = kind_of(item).unwrap_or_else(|| "present".to_owned());
                 self.push(
                     change(removed, format!("{what} {name}")),
                     &format!("{pointer}/{i}"),
