@@ -48,8 +48,10 @@
 //! 11. [`site`]: the static site of a checked catalogue: pages over the graph, the findings
 //!     as the human reporter renders them, and the rulebook.
 //! 12. [`engine`]: the workspace used once.
-//! 13. [`fix`]: rounds of fixes, each re-checked with the engine, and
-//!     `--add-suppressions`, which is re-checked the same way.
+//! 13. [`fix`], [`diff`]: rounds of fixes, each re-checked with the engine, and
+//!     `--add-suppressions`, which is re-checked the same way; `catalint diff`, which checks
+//!     each side with the engine and compares them, its reporters with it (they write its
+//!     own model, with the reporters' escaping helpers from below).
 //! 14. [`init`], [`server`]: what the commands drive: the first config `catalint init`
 //!     proposes; the language server, over the workspace and the fixes.
 //! 15. [`cli`]: the commands, over everything.
@@ -58,6 +60,7 @@ pub mod baseline;
 pub mod catalogue;
 pub mod cli;
 pub mod diagnostic;
+pub mod diff;
 pub mod discover;
 pub mod edit;
 pub mod engine;

@@ -377,6 +377,9 @@ fn action_yml_wires_its_inputs_to_the_scripts() {
         "using: composite",
         "run: bash \"$GITHUB_ACTION_PATH/action/install.sh\"",
         "run: bash \"$GITHUB_ACTION_PATH/action/run.sh\"",
+        "run: bash \"$GITHUB_ACTION_PATH/action/diff.sh\"",
+        "CATALINT_DIFF: ${{ inputs.diff }}",
+        "CATALINT_DIFF_FAIL_ON: ${{ inputs.diff-fail-on }}",
         "CATALINT_BASE_URL: ${{ inputs.base-url }}",
         "CATALINT_PATHS: ${{ inputs.paths }}",
         "CATALINT_FAIL_ON: ${{ inputs.fail-on }}",
@@ -386,10 +389,112 @@ fn action_yml_wires_its_inputs_to_the_scripts() {
     ] {
         assert!(action.contains(needle), "action.yml lacks `{needle}`");
     }
-    for input in ["paths", "version", "fail-on", "sarif", "base-url"] {
+    for input in [
+        "paths",
+        "version",
+        "fail-on",
+        "sarif",
+        "base-url",
+        "diff",
+        "diff-fail-on",
+    ] {
         assert!(
             action.contains(&format!("\n  {input}:\n")),
             "input `{input}`"
         );
     }
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_NAME", "T")
+        .env("GIT_AUTHOR_EMAIL", "t@example.org")
+        .env("GIT_COMMITTER_NAME", "T")
+        .env("GIT_COMMITTER_EMAIL", "t@example.org")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", text(&out));
+}
+
+/// diff.sh as a pull request runs it: a clone of one commit (actions/checkout's default
+/// depth) of the pull request's branch, without its base; the script fetches one commit of
+/// the base and writes the Markdown report to the step summary.
+#[test]
+fn the_diff_step_fetches_the_base_and_writes_the_step_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let origin = dir.path().join("origin");
+    fs::create_dir_all(origin.join("catalogue")).unwrap();
+    let fixture = root().join("fixtures/catalogue/services/cloud-hosting.yaml");
+    let service = fs::read_to_string(&fixture).unwrap();
+    fs::write(origin.join("catalogue/cloud.yaml"), &service).unwrap();
+    git(&origin, &["init", "-q", "-b", "main"]);
+    git(&origin, &["add", "-A"]);
+    git(&origin, &["commit", "-q", "-m", "base"]);
+    git(&origin, &["checkout", "-q", "-b", "feature"]);
+    fs::write(
+        origin.join("catalogue/cloud.yaml"),
+        service.replace("rto: 1h", "rto: 8h"),
+    )
+    .unwrap();
+    git(&origin, &["commit", "-q", "-am", "slower recovery"]);
+    let url = format!("file://{}", origin.display());
+    git(
+        dir.path(),
+        &[
+            "clone", "-q", "--depth", "1", "--branch", "feature", &url, "pr",
+        ],
+    );
+    let pr = dir.path().join("pr");
+    let summary = dir.path().join("summary.md");
+    let bin = Path::new(env!("CARGO_BIN_EXE_catalint"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = |base_ref: &str, fail_on: &str| {
+        Command::new("bash")
+            .current_dir(&pr)
+            .arg(root().join("action/diff.sh"))
+            .env("PATH", &path)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("CATALINT_DIFF", "true")
+            .env("CATALINT_DIFF_FAIL_ON", fail_on)
+            .env("GITHUB_BASE_REF", base_ref)
+            .env("GITHUB_STEP_SUMMARY", &summary)
+            .output()
+            .unwrap()
+    };
+    let out = run("main", "weakened");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a weakened promise fails: {}",
+        text(&out)
+    );
+    let md = fs::read_to_string(&summary).unwrap();
+    assert!(md.starts_with("## catalint diff: origin/main ("), "{md}");
+    assert!(
+        md.contains("recovery-slower") && md.contains("| 1h | 8h |"),
+        "{md}"
+    );
+    let out = run("main", "never");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    // A base that cannot be fetched: catalint says what to fetch, and nothing is summarised.
+    fs::remove_file(&summary).unwrap();
+    let out = run("gone", "never");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("git fetch --depth=1 origin gone"),
+        "{}",
+        text(&out)
+    );
+    assert!(!summary.exists());
 }

@@ -81,7 +81,7 @@ fn parse_rule_level(s: &str) -> Result<(String, Level), String> {
 
 /// The width human output wraps at: `--width`, else `COLUMNS`, else the terminal's, else 100
 /// (a pipe or a CI log).
-fn output_width(flag: Option<usize>) -> usize {
+pub(super) fn output_width(flag: Option<usize>) -> usize {
     let columns = || {
         std::env::var("COLUMNS")
             .ok()

@@ -18,6 +18,7 @@ use crate::report::{Human, HumanOptions};
 
 // The commands, one file each.
 mod check;
+mod diff;
 mod explain;
 mod graph;
 mod init;
@@ -71,6 +72,11 @@ pub enum Command {
         after_help = "Examples:\n  catalint check                            the current folder (or the config's include)\n  catalint check catalogue/ --format json\n  catalint check --fail-on warning catalogue/\n  catalint check --rule agreement-type=off catalogue/"
     )]
     Check(CheckArgs),
+    /// What a change does to the catalogue's promises: BASE and HEAD compared entity by entity.
+    #[command(
+        after_help = "Examples:\n  catalint diff                             the working tree against the branch's merge base with its upstream\n  catalint diff origin/main                 the working tree against origin/main\n  catalint diff main feature --format markdown\n  catalint diff --base-dir ../old --fail-on weakened\n\nExit codes: 0 nothing fails --fail-on (default never), 1 it does, 2 the diff could not be done\n(an unknown revision, not a git repository, a side's config or policy that cannot be read)."
+    )]
+    Diff(diff::DiffArgs),
 
     /// List every rule (built-in, and the policy's custom rules) with its default severity.
     Rules(RulesArgs),
@@ -105,6 +111,7 @@ pub enum Command {
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
     match cli.command {
         Command::Check(args) => check::run(args, out, err),
+        Command::Diff(args) => diff::run(args, out, err),
 
         Command::Rules(args) => rules::run(args, out, err),
 

@@ -44,6 +44,9 @@ struct PolicySpec {
     /// `kind:namespace/name` in lower case (Backstage catalogues).
     #[serde(default)]
     external: Vec<String>,
+    /// How `catalint diff` classes change kinds.
+    #[serde(default)]
+    review: Option<Review>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -122,6 +125,8 @@ impl Policy {
         let mut categories = None;
         let mut rules_map: BTreeMap<String, RuleSetting> = BTreeMap::new();
         let mut custom: Vec<std::sync::Arc<CustomRule>> = Vec::new();
+        // Classes merge per kind; a layer's `required` list replaces the one before.
+        let mut review = Review::default();
         let (mut name, mut origin) = (String::new(), String::new());
         let files: Vec<PathBuf> = layers.iter().filter_map(|l| l.path.clone()).collect();
         let format = match layers.iter().rev().find_map(|l| l.spec.format.as_deref()) {
@@ -303,6 +308,12 @@ impl Policy {
                 categories = Some(c);
             }
             rules_map.extend(layer.spec.rules);
+            if let Some(r) = layer.spec.review {
+                review.classes.extend(r.classes);
+                if !r.required.is_empty() {
+                    review.required = r.required;
+                }
+            }
             name = layer.name;
             origin = layer.origin;
         }
@@ -328,6 +339,7 @@ impl Policy {
             schemas: composed.schemas,
             references: composed.references,
             external,
+            review,
         })
     }
 }

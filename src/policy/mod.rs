@@ -122,6 +122,19 @@ pub struct Policy {
     pub references: Vec<references::Reference>,
     /// Entities outside the linted files (`external:` globs).
     external: Option<globset::GlobSet>,
+    /// How `catalint diff` classes change kinds (`review:`).
+    pub review: Review,
+}
+
+/// The `review:` section, for `catalint diff`: change kinds re-classed, and the kinds that
+/// need review. The policy schema admits only known kinds and classes.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Review {
+    #[serde(default)]
+    pub classes: BTreeMap<String, String>,
+    #[serde(default)]
+    pub required: Vec<String>,
 }
 
 impl Policy {

@@ -142,23 +142,7 @@ impl<'a, 'c> Targets<'a, 'c> {
         self.exact[i]
             .get_or_init(|| {
                 self.estimates[i]?;
-                let node = self.graph.nodes[i];
-                let number = node.get(TARGET)?.as_number()?;
-                let written = self
-                    .cx
-                    .catalogue
-                    .files
-                    .get(node.file())
-                    .slice(&node.value_span(TARGET))
-                    .trim();
-                let from_text = Decimal::parse(written.strip_prefix('+').unwrap_or(written))
-                    .filter(|d| {
-                        // An alias or a tagged value is not the number's text: fall back.
-                        let f: Option<f64> = d.to_string().parse().ok();
-                        f.zip(number.as_f64())
-                            .is_some_and(|(a, b)| (a - b).abs() <= b.abs() * 1e-12)
-                    });
-                from_text.or_else(|| Decimal::from_number(&number))
+                written_target(&self.cx.catalogue.files, self.graph.nodes[i])
             })
             .as_ref()
     }
@@ -168,6 +152,25 @@ impl<'a, 'c> Targets<'a, 'c> {
     fn log_term(&self, i: usize) -> i128 {
         self.estimates[i].map_or(0, |t| ((t / 100.0).ln() * TWO_64) as i128)
     }
+}
+
+/// A service's availability target as the author wrote it, exactly: `99.9000250000000000001`
+/// has more digits than a float holds, so the decimal is read from the file's text (an alias
+/// or a tagged value is not the number's text: then the parsed number). `None` without a
+/// positive number. `catalint diff` compares targets with this too.
+pub fn written_target(
+    files: &crate::source::Files,
+    e: crate::catalogue::EntityRef<'_>,
+) -> Option<Decimal> {
+    let number = e.get(TARGET)?.as_number()?;
+    number.as_f64().filter(|t| t.is_finite() && *t > 0.0)?;
+    let written = files.get(e.file()).slice(&e.value_span(TARGET)).trim();
+    let from_text = Decimal::parse(written.strip_prefix('+').unwrap_or(written)).filter(|d| {
+        let f: Option<f64> = d.to_string().parse().ok();
+        f.zip(number.as_f64())
+            .is_some_and(|(a, b)| (a - b).abs() <= b.abs() * 1e-12)
+    });
+    from_text.or_else(|| Decimal::from_number(&number))
 }
 
 const TWO_64: f64 = 18_446_744_073_709_551_616.0;
