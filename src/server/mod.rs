@@ -24,11 +24,13 @@ mod fields;
 mod folders;
 mod hover;
 mod navigation;
+mod recover;
 mod rename;
+mod rescan;
+mod root;
 mod sync;
 
 use std::collections::HashMap;
-use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
@@ -47,6 +49,7 @@ use folders::Folder;
 /// Runs the server on stdin and stdout until `exit`; the process's exit code, as the
 /// protocol says: 0 after `shutdown`, 1 otherwise.
 pub fn run() -> std::io::Result<u8> {
+    recover::install_hook();
     let (connection, io_threads) = Connection::stdio();
     let (code, exited) = serve(&connection);
     drop(connection);
@@ -85,7 +88,9 @@ fn serve(connection: &Connection) -> (u8, bool) {
         "serverInfo": {"name": "catalint", "version": env!("CARGO_PKG_VERSION")},
     });
     server.send(Response::new_ok(id, result).into());
-    server.open_folders(&params);
+    if let Err(panic) = recover::catch(|| server.open_folders(&params)) {
+        server.failed("opening the workspace folders", &panic);
+    }
     server.main_loop()
 }
 
@@ -100,6 +105,8 @@ pub struct Server<'c> {
     /// Documents outside every folder that were told so, by path.
     outside: HashMap<PathBuf, Uri>,
     watch_dynamically: bool,
+    /// When the last message came (the server scans the disk after a pause).
+    last_message: Option<std::time::Instant>,
     next_id: i32,
     shut_down: bool,
 }
@@ -130,6 +137,7 @@ impl<'c> Server<'c> {
             documents: Documents::default(),
             outside: HashMap::new(),
             watch_dynamically,
+            last_message: None,
             next_id: 0,
             shut_down: false,
         }
@@ -199,12 +207,22 @@ impl<'c> Server<'c> {
         }
     }
 
-    fn add_folder(&mut self, root: PathBuf) {
-        let root = std::path::absolute(&root).unwrap_or(root);
+    fn add_folder(&mut self, named: PathBuf) {
+        let named = std::path::absolute(&named).unwrap_or(named);
+        let root = root::catalogue_root(&named);
         if self.folders.iter().any(|f| f.root == root) {
             return;
         }
-        let mut folder = Folder::new(root);
+        if root != named {
+            self.log(&format!(
+                "catalint: no catalint.yaml at or above {}; checking the catalogue at {} \
+                 (catalogue files lie beside it). `catalint init` there writes a config that \
+                 names the catalogue's files.",
+                named.display(),
+                root.display()
+            ));
+        }
+        let mut folder = Folder::new(root, !self.watch_dynamically);
         folder.open(&self.documents);
         self.folders.push(folder);
         let last = self.folders.len() - 1;
@@ -217,7 +235,9 @@ impl<'c> Server<'c> {
                 match self.connection.receiver.try_recv() {
                     Ok(m) => m,
                     Err(e) if e.is_empty() => {
-                        self.flush();
+                        if let Err(panic) = recover::catch(|| self.flush()) {
+                            self.failed("checking", &panic);
+                        }
                         continue;
                     }
                     Err(_) => return (1, false),
@@ -228,6 +248,9 @@ impl<'c> Server<'c> {
                     Err(_) => return (1, false),
                 }
             };
+            if let Err(panic) = recover::catch(|| self.rescan_if_due(&message)) {
+                self.failed("scanning the disk", &panic);
+            }
             match message {
                 Message::Request(r) => self.request(r),
                 Message::Notification(n) if n.method == notif::Exit::METHOD => {
@@ -235,10 +258,12 @@ impl<'c> Server<'c> {
                 }
                 Message::Notification(n) => {
                     let method = n.method.clone();
-                    let outcome =
-                        std::panic::catch_unwind(AssertUnwindSafe(|| self.notification(n)));
-                    if outcome.is_err() {
-                        self.log(&format!("catalint: handling `{method}` failed"));
+                    let outcome = recover::catch(|| {
+                        recover::fault(&method);
+                        self.notification(n)
+                    });
+                    if let Err(panic) = outcome {
+                        self.failed(&format!("handling `{method}`"), &panic);
                     }
                 }
                 // Answers to our own requests (registration): nothing waits for them.
@@ -261,15 +286,22 @@ impl<'c> Server<'c> {
             return self.send(Response::new_ok(r.id, Value::Null).into());
         }
         // Answers are about the latest text: pending edits are checked first.
-        self.flush();
+        if let Err(panic) = recover::catch(|| self.flush()) {
+            self.failed("checking", &panic);
+        }
         let id = r.id.clone();
-        let answer =
-            std::panic::catch_unwind(AssertUnwindSafe(|| self.answer(r))).unwrap_or_else(|_| {
-                Err((
-                    ErrorCode::InternalError,
-                    "catalint failed on this request".into(),
-                ))
-            });
+        let method = r.method.clone();
+        let answer = recover::catch(|| {
+            recover::fault(&method);
+            self.answer(r)
+        })
+        .unwrap_or_else(|panic| {
+            self.log_error(&format!("catalint: answering `{method}` failed: {panic}"));
+            Err((
+                ErrorCode::InternalError,
+                format!("catalint failed on this request: {panic}"),
+            ))
+        });
         let response = match answer {
             Ok(v) => Response::new_ok(id, v),
             Err((code, message)) => Response::new_err(id, code as i32, message),
@@ -372,6 +404,9 @@ impl<'c> Server<'c> {
         let now = self.folders[i].diagnostics(self.encoding);
         let changes = diagnostics::changes(&self.folders[i].published, &now);
         self.folders[i].published = now;
+        for line in self.folders[i].take_logs() {
+            self.log_error(&line);
+        }
         if let Some(message) = self.folders[i].take_message() {
             self.show(&message);
         }
@@ -403,6 +438,26 @@ impl<'c> Server<'c> {
             message: message.into(),
         };
         self.notify(notif::LogMessage::METHOD, params);
+    }
+
+    fn log_error(&self, message: &str) {
+        let params = lsp_types::LogMessageParams {
+            typ: lsp_types::MessageType::ERROR,
+            message: message.into(),
+        };
+        self.notify(notif::LogMessage::METHOD, params);
+    }
+
+    /// Something panicked outside a workspace change (those recover by themselves): logged,
+    /// and every folder's workspace is opened again before the next check, since the
+    /// failure may have left the documents and the workspaces out of step.
+    fn failed(&mut self, what: &str, panic: &str) {
+        self.log_error(&format!(
+            "catalint: {what} failed: {panic}; the catalogue is opened again"
+        ));
+        for f in &mut self.folders {
+            f.mark_for_reopen();
+        }
     }
 
     fn show(&self, message: &str) {
