@@ -25,7 +25,8 @@ pub struct Folder {
     overlaid: HashSet<PathBuf>,
     /// What the editor shows for each file, as last published.
     pub published: HashMap<Uri, Vec<lsp_types::Diagnostic>>,
-    /// The findings in the config or policy that kept the workspace from opening.
+    /// The findings in the config or policy that kept the workspace from opening, or from
+    /// taking a settings change in (it then keeps the last settings that worked).
     settings_findings: Option<(Files, Vec<Diagnostic>)>,
     /// A message for the user, shown once.
     message: Option<String>,
@@ -282,9 +283,22 @@ impl Folder {
             recover::fault("check");
             ws.apply(changes)
         });
+        if settings && matches!(applied, Ok(Ok(()))) {
+            self.settings_findings = None;
+        }
         match applied {
             Ok(Ok(())) if settings || structural => self.overlay(documents),
             Ok(Ok(())) => {}
+            // The config or the policy is broken while being edited: the workspace is as
+            // it was, so its findings stay, beside the settings' own.
+            Ok(Err(RunError::Settings { files, diagnostics })) if settings => {
+                self.message = Some(format!(
+                    "catalint: the config or policy of {} has errors; the findings shown are \
+                     those of the last settings that worked",
+                    self.root.display()
+                ));
+                self.settings_findings = Some((files, diagnostics));
+            }
             Ok(Err(e)) => self.fail(e),
             Err(panic) => self.recover("a check", panic, documents),
         }
@@ -314,12 +328,21 @@ impl Folder {
     /// Every file's findings, by URI.
     pub fn diagnostics(&self, encoding: Encoding) -> HashMap<Uri, Vec<lsp_types::Diagnostic>> {
         match (&self.ws, &self.settings_findings) {
-            (Some(ws), _) => diagnostics::by_file(
-                ws.diagnostics(),
-                ws.files(),
-                Some(&ws.settings().policy),
-                encoding,
-            ),
+            (Some(ws), settings) => {
+                let mut out = diagnostics::by_file(
+                    ws.diagnostics(),
+                    ws.files(),
+                    Some(&ws.settings().policy),
+                    encoding,
+                );
+                for (uri, list) in settings
+                    .iter()
+                    .flat_map(|(files, found)| diagnostics::by_file(found, files, None, encoding))
+                {
+                    out.entry(uri).or_default().extend(list);
+                }
+                out
+            }
             (None, Some((files, found))) => diagnostics::by_file(found, files, None, encoding),
             (None, None) => HashMap::new(),
         }

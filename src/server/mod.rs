@@ -60,6 +60,12 @@ pub fn run() -> std::io::Result<u8> {
     Ok(code)
 }
 
+/// Bytes from which a document is large: each check of it costs far more than a keystroke
+/// (a 20 MB file: ~2 s), so while it is typed in, its check waits for [`TYPING_PAUSE`]
+/// without an edit (a request is still answered about the latest text at once).
+pub(crate) const LARGE_DOCUMENT: usize = 1 << 20;
+pub(crate) const TYPING_PAUSE: std::time::Duration = std::time::Duration::from_millis(300);
+
 /// An answer to a request, or why there is none.
 type Answer = Result<Value, (ErrorCode, String)>;
 
@@ -107,6 +113,8 @@ pub struct Server<'c> {
     watch_dynamically: bool,
     /// When the last message came (the server scans the disk after a pause).
     last_message: Option<std::time::Instant>,
+    /// A large document was edited: its check waits for a pause in typing, until then.
+    quiet_until: Option<std::time::Instant>,
     next_id: i32,
     shut_down: bool,
 }
@@ -138,6 +146,7 @@ impl<'c> Server<'c> {
             outside: HashMap::new(),
             watch_dynamically,
             last_message: None,
+            quiet_until: None,
             next_id: 0,
             shut_down: false,
         }
@@ -232,9 +241,15 @@ impl<'c> Server<'c> {
     fn main_loop(&mut self) -> (u8, bool) {
         loop {
             let message = if self.folders.iter().any(Folder::dirty) {
-                match self.connection.receiver.try_recv() {
+                // Zero unless a large document is being typed in (see `LARGE_DOCUMENT`).
+                let wait = self
+                    .quiet_until
+                    .map(|t| t.saturating_duration_since(std::time::Instant::now()))
+                    .unwrap_or_default();
+                match self.connection.receiver.recv_timeout(wait) {
                     Ok(m) => m,
-                    Err(e) if e.is_empty() => {
+                    Err(e) if e.is_timeout() => {
+                        self.quiet_until = None;
                         if let Err(panic) = recover::catch(|| self.flush()) {
                             self.failed("checking", &panic);
                         }
@@ -473,13 +488,19 @@ impl<'c> Server<'c> {
         let _ = self.connection.sender.send(message);
     }
 
-    /// The workspace and file of a document, when it is part of a catalogue. A URI that is
-    /// not a `file:` URI is an error; a file outside every catalogue has no answer (`None`).
+    /// The workspace and file of a document, when it is part of a catalogue. A `file:` URI
+    /// that does not parse is an error; another scheme, or a file outside every catalogue,
+    /// has no answer (`None`).
     pub(crate) fn locate(
         &self,
         uri: &Uri,
     ) -> Result<Option<(&Workspace, FileId)>, (ErrorCode, String)> {
         let Some(path) = convert::path_of(uri) else {
+            // A buffer that is no file (`untitled:`, a diff view, a remote file) is simply
+            // no catalogue file: editors ask about it as they would about any YAML buffer.
+            if !uri.as_str().starts_with("file:") {
+                return Ok(None);
+            }
             return Err((
                 ErrorCode::InvalidParams,
                 format!(

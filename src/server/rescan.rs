@@ -6,15 +6,17 @@
 //! said so. No file is read: a scan of the 12,002-file catalogue costs tens of
 //! milliseconds, so the server scans on the events that follow work done outside the
 //! editor (a save, a document opened or closed) and when it is used again after a pause
-//! (see [`Server::rescan_if_due`]), never on a timer.
+//! (see [`Server::rescan_if_due`]), and before the answers that lead to other files
+//! (definition, references, rename, workspace symbols); never on a timer.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
 use lsp_server::Message;
-use lsp_types::notification::Notification as _;
 use lsp_types::notification as notif;
+use lsp_types::request::{self as req, Request as _};
+use lsp_types::notification::Notification as _;
 
 use super::Server;
 
@@ -122,11 +124,17 @@ impl Server<'_> {
                     | notif::DidOpenTextDocument::METHOD
                     | notif::DidCloseTextDocument::METHOD
             ),
-            _ => false,
+            // Answers that lead to other files: never to one deleted a moment ago.
+            Message::Request(r) => matches!(
+                r.method.as_str(),
+                req::GotoDefinition::METHOD
+                    | req::References::METHOD
+                    | req::Rename::METHOD
+                    | req::WorkspaceSymbolRequest::METHOD
+            ),
+            Message::Response(_) => false,
         };
-        let paused = self
-            .last_message
-            .is_none_or(|t| t.elapsed() >= PAUSE);
+        let paused = self.last_message.is_none_or(|t| t.elapsed() >= PAUSE);
         self.last_message = Some(Instant::now());
         if event || paused {
             self.rescan();

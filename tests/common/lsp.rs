@@ -145,7 +145,12 @@ impl Client {
         self.notifications
             .iter()
             .filter(|n| n["method"] == "window/logMessage")
-            .map(|n| n["params"]["message"].as_str().unwrap_or_default().to_owned())
+            .map(|n| {
+                n["params"]["message"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
             .collect()
     }
 
