@@ -15,8 +15,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use lsp_server::Message;
 use lsp_types::notification as notif;
-use lsp_types::request::{self as req, Request as _};
 use lsp_types::notification::Notification as _;
+use lsp_types::request::{self as req, Request as _};
 
 use super::Server;
 

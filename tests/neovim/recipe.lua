@@ -50,6 +50,8 @@ gd()
 local jumped = vim.wait(10000, function() return vim.api.nvim_buf_get_name(0) == teams_file end, 20)
 check(jumped, 'gd opens teams.yaml: ' .. vim.api.nvim_buf_get_name(0))
 local teams_buf = vim.api.nvim_get_current_buf()
+-- teams/ is no folder of its own: the one server of the catalogue serves it too.
+check(#vim.lsp.get_active_clients() == 1, 'one server: ' .. #vim.lsp.get_active_clients())
 vim.cmd('buffer ' .. buf)
 if teams_buf ~= buf then vim.cmd('bwipeout! ' .. teams_buf) end
 
