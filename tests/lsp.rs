@@ -65,7 +65,7 @@ fn a_team_id_broken_in_one_file_is_reported_in_others_and_cleared_when_fixed() {
     assert_eq!(d["source"], "catalint");
     let href = d["codeDescription"]["href"].as_str().unwrap();
     assert!(
-        href.ends_with("/src/rules/unresolved_reference.rs"),
+        href.ends_with("/docs/src/rules/unresolved-reference.md"),
         "{href}"
     );
     assert!(
