@@ -3,8 +3,8 @@
 //! folder itself. A scan stats every YAML file under the folder (hidden and git-ignored
 //! ones left out, as discovery does) and every other file the catalogue is made of; what
 //! was created, deleted or changed since the last scan is handed on as if a watcher had
-//! said so. No file is read: a scan of the 12,002-file catalogue costs tens of
-//! milliseconds, so the server scans on the events that follow work done outside the
+//! said so. No file is read, only their sizes and times, so the server can afford to
+//! scan on the events that follow work done outside the
 //! editor (a save, a document opened or closed) and when it is used again after a pause
 //! (see [`Server::rescan_if_due`]), and before the answers that lead to other files
 //! (definition, references, rename, workspace symbols); never on a timer.
