@@ -42,14 +42,17 @@
 //! 9. [`select`], [`report`], [`suppress`]: the catalogue files the config selects; the
 //!    reporters, which read the rule registry (SARIF's rule list) and the failing
 //!    severity; suppressions, which name rules and run after them.
-//! 10. [`workspace`]: runs the stages and keeps their results; it makes the [`engine`]'s
-//!     `Outcome`.
-//! 11. [`engine`]: the workspace used once.
-//! 12. [`fix`]: rounds of fixes, each re-checked with the engine, and
+//! 10. [`workspace`], [`graph`]: runs the stages and keeps their results; it makes the
+//!     [`engine`]'s `Outcome`. The catalogue as a graph, its findings marked, and its
+//!     layered layout: it reads the index, the policy's references and the findings.
+//! 11. [`site`]: the static site of a checked catalogue: pages over the graph, the findings
+//!     as the human reporter renders them, and the rulebook.
+//! 12. [`engine`]: the workspace used once.
+//! 13. [`fix`]: rounds of fixes, each re-checked with the engine, and
 //!     `--add-suppressions`, which is re-checked the same way.
-//! 13. [`init`], [`server`]: what the commands drive: the first config `catalint init`
+//! 14. [`init`], [`server`]: what the commands drive: the first config `catalint init`
 //!     proposes; the language server, over the workspace and the fixes.
-//! 14. [`cli`]: the commands, over everything.
+//! 15. [`cli`]: the commands, over everything.
 
 pub mod baseline;
 pub mod catalogue;
@@ -60,6 +63,7 @@ pub mod edit;
 pub mod engine;
 pub mod error;
 pub mod fix;
+pub mod graph;
 pub mod init;
 pub mod load;
 pub mod paths;
@@ -71,6 +75,7 @@ pub mod schema;
 pub mod select;
 pub mod server;
 pub mod settings;
+pub mod site;
 pub mod source;
 pub mod suggest;
 pub mod suppress;

@@ -221,3 +221,50 @@ fn names_any(e: EntityRef<'_>, ids: &HashSet<&str>) -> bool {
 pub(crate) fn in_focus(focus: Option<&[bool]>, file: FileId) -> bool {
     focus.is_none_or(|f| f.get(file.0 as usize).copied().unwrap_or(false))
 }
+
+/// What a string may name, as the index of mentions keys it: the string itself in the
+/// catalogue format (references name ids as written); in a Backstage catalogue the name part
+/// of `[kind:][namespace/]name` in lower case, so that `Team-A`, `group:team-a` and
+/// `group:default/team-a` all meet the id `group:default/team-a`.
+pub(super) fn mention_key(format: crate::catalogue::Format, s: &str) -> Box<str> {
+    match format {
+        crate::catalogue::Format::Catalint => s.into(),
+        crate::catalogue::Format::Backstage => {
+            match crate::catalogue::backstage::reference::split(s) {
+                Ok((_, _, name)) => name.to_lowercase().into(),
+                Err(_) => s.to_lowercase().into(),
+            }
+        }
+    }
+}
+
+/// A file's new input taken in: its reading problem, the loader's findings and `empty-file`
+/// kept, its source put in `files` (replacing the old one, or added), its documents returned
+/// for the index. The file's earlier results are dropped.
+pub(super) fn admit_input(
+    state: &mut super::state::FileState,
+    id: FileId,
+    mut input: crate::read::Input,
+    files: &mut crate::source::Files,
+) -> Vec<crate::load::Document> {
+    state.loaded.clear();
+    state.schema.clear();
+    state.own.clear();
+    state.across.clear();
+    state.loaded.extend(input.problem_diagnostic());
+    let crate::read::Input { source, loaded, .. } = input;
+    if (id.0 as usize) < files.len() {
+        files.replace(id, source);
+    } else {
+        files.add(source);
+    }
+    let Some(loaded) = loaded else {
+        return Vec::new();
+    };
+    let any_document = loaded.documents.iter().any(|d| !d.value.is_null());
+    if !any_document && loaded.diagnostics.is_empty() {
+        state.loaded.push(empty_file(id));
+    }
+    state.loaded.extend(loaded.diagnostics);
+    loaded.documents
+}
