@@ -137,6 +137,11 @@ impl Input {
             };
             return Input::problem(file, name, String::new(), problem);
         }
+        // An editor sends a binary file's bytes as text too: it is no more YAML than on disk.
+        if let Some(offset) = text.find('\0') {
+            let problem = Problem::Binary { offset };
+            return Input::problem(file, name, text[..offset].to_owned(), problem);
+        }
         Input::from_text(file, name, text, &limits.load)
     }
 

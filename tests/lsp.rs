@@ -65,7 +65,7 @@ fn a_team_id_broken_in_one_file_is_reported_in_others_and_cleared_when_fixed() {
     assert_eq!(d["source"], "catalint");
     let href = d["codeDescription"]["href"].as_str().unwrap();
     assert!(
-        href.ends_with("/src/rules/unresolved_reference.rs"),
+        href.ends_with("/docs/src/rules/unresolved-reference.md"),
         "{href}"
     );
     assert!(
@@ -550,12 +550,27 @@ fn bad_input_gets_an_error_or_a_diagnostic_never_a_crash() {
     let mut c = Client::initialized(&root);
     c.wait_diagnostics(&uri(&latin1), has("unreadable-file"));
 
-    // An unknown URI scheme, bad parameters, an unknown method.
-    let r = c.request(
-        "textDocument/hover",
-        json!({"textDocument": {"uri": "untitled:Untitled-1"}, "position": {"line": 0, "character": 0}}),
+    // A buffer that is no file (issue 26: it was an error reply): an empty answer to each
+    // request an editor sends for a YAML buffer.
+    let nowhere = json!({"textDocument": {"uri": "untitled:Untitled-1"}, "position": {"line": 0, "character": 0}});
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": "untitled:Untitled-1", "languageId": "yaml", "version": 1, "text": "kind: Service\n"}}),
     );
-    assert_eq!(r["error"]["code"], -32602, "{r}");
+    for method in [
+        "textDocument/hover",
+        "textDocument/completion",
+        "textDocument/definition",
+    ] {
+        let r = c.request(method, nowhere.clone());
+        assert_eq!(r["result"], Value::Null, "{method}: {r}");
+    }
+    let r = c.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": "untitled:Untitled-1"}}),
+    );
+    assert!(r.get("error").is_none(), "{r}");
+    // Bad parameters, an unknown method.
     let r = c.request("textDocument/definition", json!({"textDocument": 7}));
     assert_eq!(r["error"]["code"], -32602, "{r}");
     let r = c.request("catalint/nothing", json!({}));

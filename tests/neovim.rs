@@ -71,3 +71,87 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// The Neovim recipe of the book (docs/src/editors.md, "Neovim 0.7 to 0.10"), read from the
+/// page and loaded as the init file as written, with `catalint` on the `PATH` as a user has
+/// it: started in `services/` of a catalogue without `catalint.yaml`, it finds the
+/// catalogue's top, sets omnifunc and keymaps, and stays in step with `rm` and a restore
+/// done outside the editor although Neovim 0.7 cannot watch files (`tests/neovim/recipe.lua`).
+#[test]
+fn the_books_neovim_recipe_works_as_written() {
+    let Ok(version) = Command::new("nvim").arg("--version").output() else {
+        common::cannot_check(
+            "headless Neovim as a language client",
+            "install Neovim: apt-get install neovim",
+        );
+        return;
+    };
+    assert!(version.status.success());
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let page = std::fs::read_to_string(manifest.join("docs/src/editors.md")).unwrap();
+    let recipe = lua_block_after(&page, "### Neovim 0.7 to 0.10");
+
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("catalogue");
+    let src = manifest.join("fixtures/catalogue");
+    for entry in walk(&src) {
+        let target = root.join(entry.strip_prefix(&src).unwrap());
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(&entry, &target).unwrap();
+    }
+    assert!(!root.join("catalint.yaml").exists());
+    let service = root.join("services/hr-self-service.yaml");
+    let text = std::fs::read_to_string(&service).unwrap();
+    std::fs::write(
+        &service,
+        text.replace("lifecycle: live", "lifecycle: alive"),
+    )
+    .unwrap();
+    let init = tmp.path().join("init.lua");
+    std::fs::write(&init, recipe).unwrap();
+    // `catalint` on the PATH, as the recipe calls it.
+    let bin = tmp.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_catalint"), bin.join("catalint")).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+
+    let script = manifest.join("tests/neovim/recipe.lua");
+    let out = assert_cmd::Command::new("nvim")
+        .args(["--headless", "-i", "NONE", "-n", "-u"])
+        .arg(&init)
+        .arg("-c")
+        .arg(format!("luafile {}", script.display()))
+        .env("PATH", path)
+        .env("CATALOGUE", &root)
+        .env("HOME", tmp.path())
+        .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+        .env("XDG_DATA_HOME", tmp.path().join("data"))
+        .env("XDG_STATE_HOME", tmp.path().join("state"))
+        .env("XDG_CACHE_HOME", tmp.path().join("cache"))
+        .current_dir(root.join("services"))
+        .timeout(Duration::from_secs(180))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && stderr.contains("all checks passed"),
+        "neovim: {:?}\nstderr:\n{stderr}\nstdout:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+/// The first ```lua block after `heading` in a Markdown page.
+fn lua_block_after(page: &str, heading: &str) -> String {
+    let at = page
+        .find(heading)
+        .unwrap_or_else(|| panic!("no `{heading}` in docs/src/editors.md"));
+    let rest = &page[at..];
+    let start = rest.find("```lua\n").expect("a lua block") + "```lua\n".len();
+    let len = rest[start..].find("```").expect("the block's end");
+    rest[start..start + len].to_owned()
+}

@@ -124,10 +124,12 @@ fn edit(rng: &mut Rng, dir: &Path, originals: &[(PathBuf, String)]) -> (PathBuf,
         }
         // Delete a file.
         5 => (rng.pick(&files).clone(), None),
-        // Copy a file under a new name: its ids are now shared.
+        // Copy a file under a new name: its ids are now shared. New files sort before and
+        // after the others (discovery's order decides which of two ids is reported).
         6 => {
             let from = rng.pick(&files).clone();
-            let to = dir.join(format!("copies/copy-{}.yaml", rng.below(3)));
+            let folder = rng.pick(&["copies", "zz-copies"]);
+            let to = dir.join(format!("{folder}/copy-{}.yaml", rng.below(3)));
             (to, Some(text_of(&from)))
         }
         // Restore a file as the fixture has it (bringing a deleted one back).
@@ -151,6 +153,8 @@ fn after_any_sequence_of_changes_the_findings_equal_a_fresh_check() {
     let mut rng = Rng(0x5eed_cafe_f00d_0001);
     let mut steps = 0;
     let mut with_findings = 0;
+    // Batches in which a file deleted earlier came back while a new one appeared.
+    let mut came_back_with_new = 0;
     for sequence in 0..40 {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("catalogue");
@@ -159,7 +163,29 @@ fn after_any_sequence_of_changes_the_findings_equal_a_fresh_check() {
         assert_eq!(current(&ws), fresh(&dir));
         // Texts an editor holds: written to disk too, so that the fresh check sees them.
         let mut open_in_editor: Vec<PathBuf> = Vec::new();
+        let mut fresh_names = 0;
         for step in 0..8 {
+            // Every fourth step or so is a batch, as one re-scan or one watcher event sees
+            // the disk: a delete, a restore, a new file, all taken in by one change.
+            if rng.below(4) == 0 {
+                let (what, came_back) = batch(
+                    &mut rng,
+                    &dir,
+                    &originals,
+                    &mut open_in_editor,
+                    &mut ws,
+                    &mut fresh_names,
+                );
+                assert_eq!(
+                    current(&ws),
+                    fresh(&dir),
+                    "sequence {sequence}, step {step}: {what}"
+                );
+                came_back_with_new += usize::from(came_back);
+                steps += 1;
+                with_findings += usize::from(!ws.diagnostics().is_empty());
+                continue;
+            }
             let (path, text) = edit(&mut rng, &dir, &originals);
             let change = match text {
                 None => {
@@ -208,9 +234,115 @@ fn after_any_sequence_of_changes_the_findings_equal_a_fresh_check() {
     // The sequences must reach broken states, or the comparison proves little.
     assert!(steps >= 250, "{steps} steps");
     assert!(
+        came_back_with_new >= 10,
+        "{came_back_with_new} batches brought a file back with a new one"
+    );
+    assert!(
         with_findings * 2 >= steps,
         "{with_findings} of {steps} steps had findings"
     );
+}
+
+/// One batch, as one re-scan or one watcher event sees the disk: a file deleted, one
+/// restored as the fixture has it (one deleted in an earlier step when there is one: it
+/// comes back to its old slot), a new file under a name never used (sorting before or
+/// after the others), and maybe another edit, all on disk and taken in by one change.
+/// Returns what it did, and whether a file came back while a new one appeared.
+fn batch(
+    rng: &mut Rng,
+    dir: &Path,
+    originals: &[(PathBuf, String)],
+    open_in_editor: &mut Vec<PathBuf>,
+    ws: &mut Workspace,
+    fresh_names: &mut usize,
+) -> (String, bool) {
+    let close = |ws: &mut Workspace, open: &mut Vec<PathBuf>, path: &PathBuf| {
+        if open.contains(path) {
+            open.retain(|p| p != path);
+            ws.apply([Change::Closed(path.clone())]).unwrap();
+        }
+    };
+    let missing: Vec<&(PathBuf, String)> = originals
+        .iter()
+        .filter(|(rel, _)| !dir.join(rel).exists())
+        .collect();
+    let mut touched: Vec<PathBuf> = Vec::new();
+    let files = yaml_files(dir);
+    if files.len() > 2 {
+        let gone = rng.pick(&files).clone();
+        close(ws, open_in_editor, &gone);
+        std::fs::remove_file(&gone).unwrap();
+        touched.push(gone);
+    }
+    let came_back = !missing.is_empty();
+    let (rel, text) = match missing.is_empty() {
+        false => (*rng.pick(&missing)).clone(),
+        true => rng.pick(originals).clone(),
+    };
+    let restored = dir.join(rel);
+    close(ws, open_in_editor, &restored);
+    std::fs::write(&restored, text).unwrap();
+    touched.push(restored);
+    let from = rng.pick(&yaml_files(dir)).clone();
+    let folder = rng.pick(&["copies", "zz-copies"]);
+    *fresh_names += 1;
+    let new = dir.join(format!("{folder}/batch-{fresh_names}.yaml"));
+    std::fs::create_dir_all(new.parent().unwrap()).unwrap();
+    std::fs::copy(&from, &new).unwrap();
+    touched.push(new);
+    if rng.below(2) == 0 {
+        let (path, text) = edit(rng, dir, originals);
+        // Only changes on disk in a batch: an editor's text is not a disk event.
+        if !open_in_editor.contains(&path) {
+            match text {
+                None if yaml_files(dir).len() > 2 => std::fs::remove_file(&path).unwrap(),
+                None => {}
+                Some(text) => {
+                    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                    std::fs::write(&path, text).unwrap();
+                }
+            }
+            touched.push(path);
+        }
+    }
+    let what = format!("batch {touched:?}");
+    ws.apply(touched.into_iter().map(Change::OnDisk)).unwrap();
+    (what, came_back)
+}
+
+/// The crash of issue 26, as small as it gets: a file deleted, then restored while a new
+/// file appears after it in discovery's order, both taken in by one change.
+#[test]
+fn a_file_restored_while_a_new_one_appears_in_one_batch() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("catalogue");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/catalogue"),
+        &dir,
+    );
+    let mut ws = Workspace::open(&options(&dir)).unwrap();
+    let cloud = dir.join("services/cloud-hosting.yaml");
+    let text = std::fs::read_to_string(&cloud).unwrap();
+    std::fs::remove_file(&cloud).unwrap();
+    ws.apply([Change::OnDisk(cloud.clone())]).unwrap();
+    assert_eq!(current(&ws), fresh(&dir));
+    std::fs::write(&cloud, &text).unwrap();
+    let new = dir.join("services/zz-new.yaml");
+    std::fs::write(&new, text.replace("id: cloud-hosting", "id: zz-new")).unwrap();
+    ws.apply([Change::OnDisk(cloud.clone()), Change::OnDisk(new.clone())])
+        .unwrap();
+    assert_eq!(current(&ws), fresh(&dir));
+    // And again, the two ways round.
+    std::fs::remove_file(&cloud).unwrap();
+    std::fs::remove_file(&new).unwrap();
+    ws.apply([Change::OnDisk(new.clone()), Change::OnDisk(cloud.clone())])
+        .unwrap();
+    std::fs::write(&new, text.replace("id: cloud-hosting", "id: zz-new")).unwrap();
+    std::fs::write(&cloud, &text).unwrap();
+    let other = dir.join("aa-new.yaml");
+    std::fs::write(&other, text.replace("id: cloud-hosting", "id: aa-new")).unwrap();
+    ws.apply([new, cloud, other].map(Change::OnDisk)).unwrap();
+    assert_eq!(current(&ws), fresh(&dir));
 }
 
 #[test]

@@ -249,6 +249,47 @@ fn typing(source: &SourceFile, offset: usize) -> Option<(Typing, Option<Kind>)> 
     Some((typing, kind))
 }
 
+/// The keys the mapping of the cursor's line holds already, on the lines above and below
+/// at its column: a key is not offered twice.
+fn present_keys(source: &SourceFile, offset: usize) -> Vec<String> {
+    let text: &str = &source.text;
+    let offset = offset.min(text.len());
+    let line = source.line_of(offset);
+    let line_text = |l: usize| &text[source.line_start(l)..source.line_end(l)];
+    let here = split_line(&text[source.line_start(line)..offset]);
+    let col = here.col;
+    let mut keys = Vec::new();
+    // An item's first line (`- key`) starts its mapping: nothing above belongs to it.
+    let mut up = if here.dashes == 0 { line } else { 0 };
+    while up > 0 {
+        up -= 1;
+        let l = split_line(line_text(up));
+        if l.content.is_empty() || l.content.starts_with('#') || l.col > col {
+            continue;
+        }
+        if l.col < col || l.content.starts_with("---") {
+            break;
+        }
+        keys.extend(block_key(l.content).map(str::to_owned));
+        if l.dashes > 0 {
+            break;
+        }
+    }
+    for down in line + 1..source.line_count() {
+        let l = split_line(line_text(down));
+        // Deeper lines, and a list written at the key's column under a key before it.
+        let deeper = l.col > col && (l.dashes == 0 || l.indent >= col);
+        if l.content.is_empty() || l.content.starts_with('#') || deeper {
+            continue;
+        }
+        if l.col != col || l.dashes > 0 || l.content.starts_with("---") {
+            break;
+        }
+        keys.extend(block_key(l.content).map(str::to_owned));
+    }
+    keys
+}
+
 /// Whether a path (with list items as `0`) is a reference field's pattern (items as `*`).
 fn matches_field(path: &[String], field: &str) -> bool {
     let want: Vec<&str> = field.split('/').skip(1).collect();
@@ -326,10 +367,15 @@ fn values(
     };
     match reference_kind(kind, path, policy) {
         Some(Names::Entity(want)) => {
+            // An entity never names itself (a service is not its own dependency).
+            let me = entity.filter(|e| e.kind() == want).map(|e| e.id());
             return catalogue
                 .of_kind(want)
                 .filter_map(|e| {
                     let id = e.entity.id.as_deref()?;
+                    if me == Some(id) {
+                        return None;
+                    }
                     let name = e.str_at("/metadata/name").map(str::to_owned);
                     Some(item(id, name, None, CompletionItemKind::REFERENCE))
                 })
@@ -407,6 +453,7 @@ pub fn completion(s: &Server<'_>, p: CompletionParams) -> Answer {
             false,
         ),
         Typing::Key { parent, prefix } => {
+            let present = present_keys(source, offset);
             let p: Vec<&str> = parent.iter().map(String::as_str).collect();
             let props: Vec<(String, Option<String>)> = match kind {
                 Some(k) => fields::properties(&policy.schemas, k, &p),
@@ -418,6 +465,7 @@ pub fn completion(s: &Server<'_>, p: CompletionParams) -> Answer {
             };
             let items = props
                 .into_iter()
+                .filter(|(name, _)| !present.contains(name))
                 .map(|(name, doc)| {
                     let mut it = item(&name, None, doc, CompletionItemKind::FIELD);
                     it.insert_text = Some(format!("{name}: "));

@@ -15,14 +15,15 @@ use crate::diagnostic::{Diagnostic, Severity, ids};
 use crate::policy::Policy;
 use crate::source::{FileId, Files};
 
-/// Where a rule's documentation is read on the web: next to its check, in this version's
-/// sources (`catalint explain RULE` prints the same text).
+/// Where a rule's documentation is read on the web: its page of the book, in this
+/// version's sources (`catalint explain RULE` prints the same text; `tests/book.rs` keeps
+/// one page per rule). Not the rule's source file: a rule may be a folder of files.
 pub fn rule_href(rule: &str, policy: Option<&Policy>) -> Option<lsp_types::Uri> {
     let text = if crate::rules::find(rule).is_some() {
         format!(
-            "https://github.com/catalint/catalint/blob/v{}/src/rules/{}.rs",
+            "https://github.com/catalint/catalint/blob/v{}/{}",
             env!("CARGO_PKG_VERSION"),
-            rule.replace('-', "_")
+            rule_page(rule)
         )
     } else {
         // A custom rule is documented where the policy defines it.
@@ -30,6 +31,11 @@ pub fn rule_href(rule: &str, policy: Option<&Policy>) -> Option<lsp_types::Uri> 
         return uri_of(&std::path::absolute(Path::new(&custom.origin)).ok()?);
     };
     text.parse().ok()
+}
+
+/// A rule's page of the book, in the repository.
+fn rule_page(rule: &str) -> String {
+    format!("docs/src/rules/{rule}.md")
 }
 
 /// The editor's URI of a file of the workspace.
@@ -62,7 +68,9 @@ pub fn to_lsp(
         })
         .collect();
     let mut message = d.message.clone();
-    if !d.primary.message.is_empty() && d.primary.message != d.message {
+    // The label adds what the message does not say already (`invalid YAML: REASON`
+    // labelled `REASON` showed the reason twice).
+    if !d.primary.message.is_empty() && !d.message.contains(&d.primary.message) {
         message.push_str(&format!(" ({})", d.primary.message));
     }
     if let Some(help) = &d.help {
@@ -137,4 +145,29 @@ pub fn changes(
 /// or edited from the editor.
 pub fn unreadable(rule: &str) -> bool {
     matches!(rule, ids::UNREADABLE_FILE | ids::YAML_LIMIT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 26: the link of `availability-exceeds-dependencies` named a missing file.
+    #[test]
+    fn every_rule_links_a_page_that_exists() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let prefix = format!(
+            "https://github.com/catalint/catalint/blob/v{}/",
+            env!("CARGO_PKG_VERSION")
+        );
+        let ids: Vec<&str> = crate::rules::REGISTRY.iter().map(|r| r.meta().id).collect();
+        assert!(
+            ids.contains(&"availability-exceeds-dependencies"),
+            "{ids:?}"
+        );
+        for id in ids {
+            let href = rule_href(id, None).unwrap();
+            let path = href.as_str().strip_prefix(&prefix).unwrap();
+            assert!(root.join(path).is_file(), "{id}: {href:?}");
+        }
+    }
 }

@@ -9,6 +9,7 @@ use lsp_types::Uri;
 use super::convert::Encoding;
 use super::diagnostics;
 use super::documents::Documents;
+use super::{recover, rescan};
 use crate::diagnostic::Diagnostic;
 use crate::error::RunError;
 use crate::settings::config::CONFIG_NAMES;
@@ -24,10 +25,20 @@ pub struct Folder {
     overlaid: HashSet<PathBuf>,
     /// What the editor shows for each file, as last published.
     pub published: HashMap<Uri, Vec<lsp_types::Diagnostic>>,
-    /// The findings in the config or policy that kept the workspace from opening.
+    /// The findings in the config or policy that kept the workspace from opening, or from
+    /// taking a settings change in (it then keeps the last settings that worked).
     settings_findings: Option<(Files, Vec<Diagnostic>)>,
     /// A message for the user, shown once.
     message: Option<String>,
+    /// Lines for the editor's log (`window/logMessage`), sent with the next publication.
+    logs: Vec<String>,
+    /// The workspace is to be opened again before the next check (after a failure that
+    /// may have left it half-changed).
+    reopen: bool,
+    /// Opening again after a failure: a second failure gives up instead of looping.
+    recovering: bool,
+    /// The disk as last scanned, when the server scans because the client cannot watch.
+    disk: Option<rescan::Disk>,
 }
 
 /// The folder a file opened outside any named folder stands for: the folder of the nearest
@@ -41,8 +52,10 @@ pub fn root_for_file(path: &Path) -> PathBuf {
 }
 
 impl Folder {
-    pub fn new(root: PathBuf) -> Self {
+    /// A folder; `scan`: the client cannot watch files, so the folder scans the disk.
+    pub fn new(root: PathBuf, scan: bool) -> Self {
         Folder {
+            disk: scan.then(rescan::Disk::default),
             root,
             ws: None,
             pending: Vec::new(),
@@ -50,6 +63,9 @@ impl Folder {
             published: HashMap::new(),
             settings_findings: None,
             message: None,
+            logs: Vec::new(),
+            reopen: false,
+            recovering: false,
         }
     }
 
@@ -67,13 +83,110 @@ impl Folder {
         };
         self.overlaid.clear();
         self.settings_findings = None;
-        match Workspace::open(&opts) {
-            Ok(ws) => {
+        self.reopen = false;
+        self.ws = None;
+        // Before reading: a file written while the workspace reads is seen by the next scan.
+        if self.disk.is_some() {
+            self.disk = Some(rescan::Disk::scan(&self.root, Vec::new()));
+        }
+        let opened = recover::catch(|| {
+            recover::fault("open");
+            Workspace::open(&opts)
+        });
+        match opened {
+            Ok(Ok(ws)) => {
                 self.ws = Some(ws);
+                let elsewhere = self.catalogue_files_elsewhere();
+                if let Some(disk) = &mut self.disk {
+                    disk.add(elsewhere);
+                }
                 self.overlay(documents);
             }
-            Err(e) => self.fail(e),
+            Ok(Err(e)) => self.fail(e),
+            Err(panic) => {
+                // Nothing is left to fall back on: the next change tries again.
+                self.logs.push(format!(
+                    "catalint: opening {} failed: {panic}; it is tried again on the next change",
+                    self.root.display()
+                ));
+                self.message = Some(format!(
+                    "catalint: cannot check {} (an internal error, logged); it is tried again on the next change",
+                    self.root.display()
+                ));
+            }
         }
+    }
+
+    /// A workspace change panicked: the state it left is not trusted, so the catalogue is
+    /// read again from scratch (with the editor's texts), as when the folder was opened.
+    fn recover(&mut self, what: &str, panic: String, documents: &Documents) {
+        self.pending.clear();
+        if self.recovering {
+            // Failed again while opening afresh: give up until the next change.
+            self.ws = None;
+            self.logs.push(format!(
+                "catalint: {what} in {} failed again: {panic}; it is tried again on the next change",
+                self.root.display()
+            ));
+            return;
+        }
+        self.logs.push(format!(
+            "catalint: {what} in {} failed: {panic}; the catalogue was opened again",
+            self.root.display()
+        ));
+        self.recovering = true;
+        self.open(documents);
+        self.recovering = false;
+    }
+
+    /// After a failure elsewhere (a handler that panicked), the workspace is opened again
+    /// before the next check.
+    pub fn mark_for_reopen(&mut self) {
+        self.reopen = true;
+    }
+
+    /// What changed on disk since the last scan (nothing when the client watches).
+    pub fn rescan(&mut self) -> Vec<PathBuf> {
+        let Some(before) = &self.disk else {
+            return Vec::new();
+        };
+        let now = rescan::Disk::scan(&self.root, self.catalogue_files_elsewhere());
+        let changes = before.changes(&now);
+        self.disk = Some(now);
+        changes
+    }
+
+    /// The config and the policy files.
+    fn settings_files(&self) -> Vec<PathBuf> {
+        let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        self.ws
+            .iter()
+            .flat_map(|ws| ws.settings().files())
+            .map(|p| absolute(&p))
+            .collect()
+    }
+
+    /// The settings files, and the catalogue's files outside the folder (a config above it
+    /// may include them).
+    fn catalogue_files_elsewhere(&self) -> Vec<PathBuf> {
+        let mut out = self.settings_files();
+        if let Some(ws) = &self.ws {
+            let files = ws.files();
+            for i in 0..files.len() {
+                let id = crate::source::FileId(u32::try_from(i).unwrap_or(u32::MAX));
+                let path = std::path::absolute(Path::new(&files.get(id).path));
+                if let Ok(path) = path
+                    && !path.starts_with(&self.root)
+                {
+                    out.push(path);
+                }
+            }
+        }
+        out
+    }
+
+    pub fn take_logs(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.logs)
     }
 
     fn fail(&mut self, e: RunError) {
@@ -107,8 +220,10 @@ impl Folder {
                 self.overlaid.insert(path.clone());
             }
         }
-        if let Err(e) = ws.apply(changes) {
-            self.fail(e);
+        match recover::catch(|| ws.apply(changes)) {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => self.fail(e),
+            Err(panic) => self.recover("taking the open documents in", panic, documents),
         }
     }
 
@@ -145,12 +260,15 @@ impl Folder {
     }
 
     pub fn dirty(&self) -> bool {
-        !self.pending.is_empty()
+        !self.pending.is_empty() || self.reopen
     }
 
     /// Checks the pending changes. A folder whose workspace could not be opened tries again.
     pub fn check(&mut self, documents: &Documents) {
         let changes = std::mem::take(&mut self.pending);
+        if self.reopen {
+            return self.open(documents);
+        }
         let Some(ws) = self.ws.as_mut() else {
             return self.open(documents);
         };
@@ -161,10 +279,28 @@ impl Folder {
             // documents are handed over again below.
             self.overlaid.clear();
         }
-        match ws.apply(changes) {
-            Ok(()) if settings || structural => self.overlay(documents),
-            Ok(()) => {}
-            Err(e) => self.fail(e),
+        let applied = recover::catch(|| {
+            recover::fault("check");
+            ws.apply(changes)
+        });
+        if settings && matches!(applied, Ok(Ok(()))) {
+            self.settings_findings = None;
+        }
+        match applied {
+            Ok(Ok(())) if settings || structural => self.overlay(documents),
+            Ok(Ok(())) => {}
+            // The config or the policy is broken while being edited: the workspace is as
+            // it was, so its findings stay, beside the settings' own.
+            Ok(Err(RunError::Settings { files, diagnostics })) if settings => {
+                self.message = Some(format!(
+                    "catalint: the config or policy of {} has errors; the findings shown are \
+                     those of the last settings that worked",
+                    self.root.display()
+                ));
+                self.settings_findings = Some((files, diagnostics));
+            }
+            Ok(Err(e)) => self.fail(e),
+            Err(panic) => self.recover("a check", panic, documents),
         }
     }
 
@@ -192,12 +328,21 @@ impl Folder {
     /// Every file's findings, by URI.
     pub fn diagnostics(&self, encoding: Encoding) -> HashMap<Uri, Vec<lsp_types::Diagnostic>> {
         match (&self.ws, &self.settings_findings) {
-            (Some(ws), _) => diagnostics::by_file(
-                ws.diagnostics(),
-                ws.files(),
-                Some(&ws.settings().policy),
-                encoding,
-            ),
+            (Some(ws), settings) => {
+                let mut out = diagnostics::by_file(
+                    ws.diagnostics(),
+                    ws.files(),
+                    Some(&ws.settings().policy),
+                    encoding,
+                );
+                for (uri, list) in settings
+                    .iter()
+                    .flat_map(|(files, found)| diagnostics::by_file(found, files, None, encoding))
+                {
+                    out.entry(uri).or_default().extend(list);
+                }
+                out
+            }
             (None, Some((files, found))) => diagnostics::by_file(found, files, None, encoding),
             (None, None) => HashMap::new(),
         }

@@ -40,7 +40,7 @@ pub fn hover(s: &Server<'_>, p: HoverParams) -> Answer {
                 format!("`{key}`: {d}")
             })
         } else {
-            reference(s, ws, &at, policy)
+            reference(s, ws, &at, policy).or_else(|| enum_value(&at, policy))
         };
         if let Some(t) = text {
             parts.push(t);
@@ -120,6 +120,40 @@ fn word_at(
         b += 1;
     }
     (a < b).then(|| (&text[a..b], a..b))
+}
+
+/// A value the schema or the policy lists (a lifecycle, a category, a priority): what it
+/// is, the field's description and the other values allowed there.
+fn enum_value(at: &cursor::At<'_>, policy: &Policy) -> Option<String> {
+    let value = at.entity.str_at(&at.pointer)?;
+    let path = fields::segments(&at.pointer);
+    let path: Vec<&str> = path.iter().map(String::as_str).collect();
+    let kind = at.entity.kind();
+    let key = path.last().copied().unwrap_or_default();
+    let (allowed, what): (Vec<String>, Option<String>) = match path.as_slice() {
+        ["spec", "category"] if kind == Kind::Service => (
+            policy.category_ids().map(str::to_owned).collect(),
+            policy.category(value).and_then(|c| c.description.clone()),
+        ),
+        [.., "priority"] => (policy.priorities.clone(), None),
+        _ => (fields::values(&policy.schemas, kind, &path), None),
+    };
+    if allowed.len() < 2 {
+        return None;
+    }
+    let mut text = match allowed.iter().any(|v| v == value) {
+        true => format!("`{key}`: `{value}`"),
+        false => format!("`{key}`: `{value}` is not one of the allowed values"),
+    };
+    if let Some(w) = what {
+        text.push_str(&format!(": {w}"));
+    }
+    if let Some(d) = fields::description(&policy.schemas, kind, &path) {
+        text.push_str(&format!("\n\n{d}"));
+    }
+    let list: Vec<String> = allowed.iter().map(|v| format!("`{v}`")).collect();
+    text.push_str(&format!("\n\none of: {}", list.join(", ")));
+    Some(text)
 }
 
 /// What a reference value names, in words.

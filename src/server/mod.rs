@@ -24,11 +24,13 @@ mod fields;
 mod folders;
 mod hover;
 mod navigation;
+mod recover;
 mod rename;
+mod rescan;
+mod root;
 mod sync;
 
 use std::collections::HashMap;
-use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
@@ -47,6 +49,7 @@ use folders::Folder;
 /// Runs the server on stdin and stdout until `exit`; the process's exit code, as the
 /// protocol says: 0 after `shutdown`, 1 otherwise.
 pub fn run() -> std::io::Result<u8> {
+    recover::install_hook();
     let (connection, io_threads) = Connection::stdio();
     let (code, exited) = serve(&connection);
     drop(connection);
@@ -56,6 +59,12 @@ pub fn run() -> std::io::Result<u8> {
     }
     Ok(code)
 }
+
+/// Bytes from which a document is large: each check of it costs far more than a keystroke
+/// (a 20 MB file: ~2 s), so while it is typed in, its check waits for [`TYPING_PAUSE`]
+/// without an edit (a request is still answered about the latest text at once).
+pub(crate) const LARGE_DOCUMENT: usize = 1 << 20;
+pub(crate) const TYPING_PAUSE: std::time::Duration = std::time::Duration::from_millis(300);
 
 /// An answer to a request, or why there is none.
 type Answer = Result<Value, (ErrorCode, String)>;
@@ -85,7 +94,9 @@ fn serve(connection: &Connection) -> (u8, bool) {
         "serverInfo": {"name": "catalint", "version": env!("CARGO_PKG_VERSION")},
     });
     server.send(Response::new_ok(id, result).into());
-    server.open_folders(&params);
+    if let Err(panic) = recover::catch(|| server.open_folders(&params)) {
+        server.failed("opening the workspace folders", &panic);
+    }
     server.main_loop()
 }
 
@@ -100,6 +111,10 @@ pub struct Server<'c> {
     /// Documents outside every folder that were told so, by path.
     outside: HashMap<PathBuf, Uri>,
     watch_dynamically: bool,
+    /// When the last message came (the server scans the disk after a pause).
+    last_message: Option<std::time::Instant>,
+    /// A large document was edited: its check waits for a pause in typing, until then.
+    quiet_until: Option<std::time::Instant>,
     next_id: i32,
     shut_down: bool,
 }
@@ -130,6 +145,8 @@ impl<'c> Server<'c> {
             documents: Documents::default(),
             outside: HashMap::new(),
             watch_dynamically,
+            last_message: None,
+            quiet_until: None,
             next_id: 0,
             shut_down: false,
         }
@@ -199,12 +216,22 @@ impl<'c> Server<'c> {
         }
     }
 
-    fn add_folder(&mut self, root: PathBuf) {
-        let root = std::path::absolute(&root).unwrap_or(root);
+    fn add_folder(&mut self, named: PathBuf) {
+        let named = std::path::absolute(&named).unwrap_or(named);
+        let root = root::catalogue_root(&named);
         if self.folders.iter().any(|f| f.root == root) {
             return;
         }
-        let mut folder = Folder::new(root);
+        if root != named {
+            self.log(&format!(
+                "catalint: no catalint.yaml at or above {}; checking the catalogue at {} \
+                 (catalogue files lie beside it). `catalint init` there writes a config that \
+                 names the catalogue's files.",
+                named.display(),
+                root.display()
+            ));
+        }
+        let mut folder = Folder::new(root, !self.watch_dynamically);
         folder.open(&self.documents);
         self.folders.push(folder);
         let last = self.folders.len() - 1;
@@ -214,10 +241,18 @@ impl<'c> Server<'c> {
     fn main_loop(&mut self) -> (u8, bool) {
         loop {
             let message = if self.folders.iter().any(Folder::dirty) {
-                match self.connection.receiver.try_recv() {
+                // Zero unless a large document is being typed in (see `LARGE_DOCUMENT`).
+                let wait = self
+                    .quiet_until
+                    .map(|t| t.saturating_duration_since(std::time::Instant::now()))
+                    .unwrap_or_default();
+                match self.connection.receiver.recv_timeout(wait) {
                     Ok(m) => m,
-                    Err(e) if e.is_empty() => {
-                        self.flush();
+                    Err(e) if e.is_timeout() => {
+                        self.quiet_until = None;
+                        if let Err(panic) = recover::catch(|| self.flush()) {
+                            self.failed("checking", &panic);
+                        }
                         continue;
                     }
                     Err(_) => return (1, false),
@@ -228,6 +263,9 @@ impl<'c> Server<'c> {
                     Err(_) => return (1, false),
                 }
             };
+            if let Err(panic) = recover::catch(|| self.rescan_if_due(&message)) {
+                self.failed("scanning the disk", &panic);
+            }
             match message {
                 Message::Request(r) => self.request(r),
                 Message::Notification(n) if n.method == notif::Exit::METHOD => {
@@ -235,10 +273,12 @@ impl<'c> Server<'c> {
                 }
                 Message::Notification(n) => {
                     let method = n.method.clone();
-                    let outcome =
-                        std::panic::catch_unwind(AssertUnwindSafe(|| self.notification(n)));
-                    if outcome.is_err() {
-                        self.log(&format!("catalint: handling `{method}` failed"));
+                    let outcome = recover::catch(|| {
+                        recover::fault(&method);
+                        self.notification(n)
+                    });
+                    if let Err(panic) = outcome {
+                        self.failed(&format!("handling `{method}`"), &panic);
                     }
                 }
                 // Answers to our own requests (registration): nothing waits for them.
@@ -261,15 +301,22 @@ impl<'c> Server<'c> {
             return self.send(Response::new_ok(r.id, Value::Null).into());
         }
         // Answers are about the latest text: pending edits are checked first.
-        self.flush();
+        if let Err(panic) = recover::catch(|| self.flush()) {
+            self.failed("checking", &panic);
+        }
         let id = r.id.clone();
-        let answer =
-            std::panic::catch_unwind(AssertUnwindSafe(|| self.answer(r))).unwrap_or_else(|_| {
-                Err((
-                    ErrorCode::InternalError,
-                    "catalint failed on this request".into(),
-                ))
-            });
+        let method = r.method.clone();
+        let answer = recover::catch(|| {
+            recover::fault(&method);
+            self.answer(r)
+        })
+        .unwrap_or_else(|panic| {
+            self.log_error(&format!("catalint: answering `{method}` failed: {panic}"));
+            Err((
+                ErrorCode::InternalError,
+                format!("catalint failed on this request: {panic}"),
+            ))
+        });
         let response = match answer {
             Ok(v) => Response::new_ok(id, v),
             Err((code, message)) => Response::new_err(id, code as i32, message),
@@ -372,6 +419,9 @@ impl<'c> Server<'c> {
         let now = self.folders[i].diagnostics(self.encoding);
         let changes = diagnostics::changes(&self.folders[i].published, &now);
         self.folders[i].published = now;
+        for line in self.folders[i].take_logs() {
+            self.log_error(&line);
+        }
         if let Some(message) = self.folders[i].take_message() {
             self.show(&message);
         }
@@ -405,6 +455,26 @@ impl<'c> Server<'c> {
         self.notify(notif::LogMessage::METHOD, params);
     }
 
+    fn log_error(&self, message: &str) {
+        let params = lsp_types::LogMessageParams {
+            typ: lsp_types::MessageType::ERROR,
+            message: message.into(),
+        };
+        self.notify(notif::LogMessage::METHOD, params);
+    }
+
+    /// Something panicked outside a workspace change (those recover by themselves): logged,
+    /// and every folder's workspace is opened again before the next check, since the
+    /// failure may have left the documents and the workspaces out of step.
+    fn failed(&mut self, what: &str, panic: &str) {
+        self.log_error(&format!(
+            "catalint: {what} failed: {panic}; the catalogue is opened again"
+        ));
+        for f in &mut self.folders {
+            f.mark_for_reopen();
+        }
+    }
+
     fn show(&self, message: &str) {
         let params = lsp_types::ShowMessageParams {
             typ: lsp_types::MessageType::WARNING,
@@ -418,13 +488,19 @@ impl<'c> Server<'c> {
         let _ = self.connection.sender.send(message);
     }
 
-    /// The workspace and file of a document, when it is part of a catalogue. A URI that is
-    /// not a `file:` URI is an error; a file outside every catalogue has no answer (`None`).
+    /// The workspace and file of a document, when it is part of a catalogue. A `file:` URI
+    /// that does not parse is an error; another scheme, or a file outside every catalogue,
+    /// has no answer (`None`).
     pub(crate) fn locate(
         &self,
         uri: &Uri,
     ) -> Result<Option<(&Workspace, FileId)>, (ErrorCode, String)> {
         let Some(path) = convert::path_of(uri) else {
+            // A buffer that is no file (`untitled:`, a diff view, a remote file) is simply
+            // no catalogue file: editors ask about it as they would about any YAML buffer.
+            if !uri.as_str().starts_with("file:") {
+                return Ok(None);
+            }
             return Err((
                 ErrorCode::InvalidParams,
                 format!(

@@ -22,6 +22,13 @@ pub fn location(
     pointer: &str,
 ) -> Option<Location> {
     let uri = file_uri(ws.files(), e.file())?;
+    // A file deleted since the last check (its watcher event still on the way) is not
+    // opened: the editor would show an empty new file.
+    let path = std::path::Path::new(&ws.files().get(e.file()).path);
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    if s.documents.get(&path).is_none() && !path.exists() {
+        return None;
+    }
     Some(Location::new(
         uri,
         s.range(ws, e.file(), &e.value_span(pointer)),

@@ -74,6 +74,9 @@ impl Server<'_> {
         let Some(text) = self.documents.get(&path).map(|d| d.text.clone()) else {
             return;
         };
+        if text.len() >= super::LARGE_DOCUMENT {
+            self.quiet_until = Some(std::time::Instant::now() + super::TYPING_PAUSE);
+        }
         if let Some(i) = self.folder_of(&path) {
             self.folders[i].queue(Change::Text { path, text });
         }

@@ -198,13 +198,17 @@ impl Workspace {
             }
         }
         let mut new: Vec<(FileId, select::Selected)> = Vec::new();
+        // A file that never was here gets the next free slot; one that comes back (restored
+        // after a delete) takes its old slot again, and uses up no new one.
+        let mut next_slot = self.state.files.len();
         for f in files {
             let path = f.found.path().to_path_buf();
             match self.by_path.get(&path) {
                 Some(&id) if self.state.files[id.0 as usize].live => {}
                 Some(&id) => new.push((id, f)),
                 None => {
-                    let id = file_id(self.state.files.len() + new.len());
+                    let id = file_id(next_slot);
+                    next_slot += 1;
                     self.by_path.insert(path, id);
                     new.push((id, f));
                 }
@@ -220,6 +224,8 @@ impl Workspace {
             if slot < self.state.files.len() {
                 self.state.files[slot].replace(input);
             } else {
+                // New slots were handed out in order: each is the next one pushed.
+                debug_assert_eq!(slot, self.state.files.len());
                 self.state
                     .files
                     .push(FileState::new(f.found, f.name, input));

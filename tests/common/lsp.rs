@@ -39,9 +39,15 @@ pub fn uri(path: &Path) -> String {
 impl Client {
     /// Starts `catalint lsp` in `dir`.
     pub fn start(dir: &Path) -> Client {
+        Client::start_with(dir, &[])
+    }
+
+    /// Starts `catalint lsp` in `dir` with more environment variables.
+    pub fn start_with(dir: &Path, env: &[(&str, &str)]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_catalint"))
             .arg("lsp")
             .current_dir(dir)
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -106,7 +112,17 @@ impl Client {
     /// Starts `catalint lsp` in `root` and initializes it with `root` as the one workspace
     /// folder and a client that can watch files.
     pub fn initialized(root: &Path) -> Client {
-        let mut c = Client::start(root);
+        Client::initialized_with(root, true, &[])
+    }
+
+    /// [`Client::initialized`], for a client that can watch files or not, with more
+    /// environment variables for the server.
+    pub fn initialized_with(root: &Path, watches: bool, env: &[(&str, &str)]) -> Client {
+        let mut c = Client::start_with(root, env);
+        let workspace = match watches {
+            true => json!({"didChangeWatchedFiles": {"dynamicRegistration": true}}),
+            false => json!({"workspaceFolders": true}),
+        };
         let r = c.request(
             "initialize",
             json!({
@@ -114,7 +130,7 @@ impl Client {
                 "rootUri": uri(root),
                 "workspaceFolders": [{"uri": uri(root), "name": "catalogue"}],
                 "capabilities": {
-                    "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}},
+                    "workspace": workspace,
                     "textDocument": {"publishDiagnostics": {"relatedInformation": true}},
                 },
             }),
@@ -122,6 +138,20 @@ impl Client {
         assert!(r.get("result").is_some(), "{r}");
         c.notify("initialized", json!({}));
         c
+    }
+
+    /// The `window/logMessage` lines received so far.
+    pub fn logs(&self) -> Vec<String> {
+        self.notifications
+            .iter()
+            .filter(|n| n["method"] == "window/logMessage")
+            .map(|n| {
+                n["params"]["message"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect()
     }
 
     pub fn notify(&mut self, method: &str, params: Value) {
