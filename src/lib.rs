@@ -6,15 +6,18 @@
 //! catalogue-wide) -> [`suppress`]ions -> [`diagnostic`]s ->
 //! [`fix`]es (`--fix`) -> [`report`]ers -> exit code.
 //! [`workspace`] runs the stages and keeps their results, re-checking what a change can
-//! affect; [`engine`] is its one-shot use ([`timings`] measures the stages). [`settings`]
+//! affect, and [`cache`] keeps them on disk between one-shot runs; [`engine`] is its
+//! one-shot use ([`timings`] measures the stages). [`settings`]
 //! resolves the config, the [`policy`] and the severity levels; [`paths`] says how paths are
 //! spelled and shown.
 //! Library code never prints: reporters write to the writer they are given.
 
 pub mod backstage;
 pub mod baseline;
+pub mod cache;
 pub mod catalogue;
 pub mod cli;
+mod codec;
 pub mod diagnostic;
 pub mod discover;
 pub mod engine;

@@ -182,6 +182,13 @@ pub struct CheckArgs {
     /// nothing (exit 1 if it would change anything).
     #[arg(long, conflicts_with = "write_baseline")]
     pub diff: bool,
+    /// Keep the cache in DIR (default: $CATALINT_CACHE_DIR, else $XDG_CACHE_HOME/catalint,
+    /// else ~/.cache/catalint).
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    pub cache_dir: Option<PathBuf>,
+    /// Neither read nor write the cache (also: CATALINT_NO_CACHE=1).
+    #[arg(long)]
+    pub no_cache: bool,
     /// Write a `# catalint-disable-next-line RULE -- TODO` comment above each remaining
     /// finding (after the fixes, with --fix), for adopting catalint on an existing catalogue.
     #[arg(long, conflicts_with = "write_baseline")]
@@ -322,7 +329,8 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resul
         color: use_color(args.color, io::stdout().is_terminal()),
         width: Some(width),
     });
-    let outcome = match engine::check(&opts) {
+    let cache = crate::cache::location(args.cache_dir.as_deref(), args.no_cache);
+    let outcome = match engine::check_cached(&opts, cache.as_deref()) {
         Ok(o) => o,
         Err(e) => return run_error(e, err, Some(width)),
     };

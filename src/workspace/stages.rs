@@ -168,6 +168,17 @@ pub(super) fn collect_strings(node: load::Node<'_>, out: &mut Vec<Box<str>>) {
     }
 }
 
+/// Whether a string value of the document is one of `ids` (keys are not mentions, as in
+/// [`collect_strings`]).
+pub(super) fn mentions_any(node: load::Node<'_>, ids: &HashSet<&str>) -> bool {
+    match node.view() {
+        load::View::String(s) => ids.contains(s),
+        load::View::Array(items) => items.into_iter().any(|n| mentions_any(n, ids)),
+        load::View::Object(members) => members.into_iter().any(|(_, n)| mentions_any(n, ids)),
+        _ => false,
+    }
+}
+
 /// Catalogue-wide rules are independent of each other: run side by side.
 pub(super) fn catalogue_rules(cx: &Context<'_>, env: &Env<'_>) -> Vec<Diagnostic> {
     let builtin = REGISTRY

@@ -9,7 +9,7 @@
 //! fresh check's); the rules that look others up run again only for the files whose answer
 //! the change can alter ([`State::lookups_to_redo`] says which, and why).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
@@ -24,7 +24,7 @@ use crate::source::{FileId, SourceFile};
 use crate::timings::Timings;
 
 use super::stages::{
-    catalogue_rules, collect_strings, empty_file, entity_rules, validate_document,
+    catalogue_rules, collect_strings, empty_file, entity_rules, mentions_any, validate_document,
 };
 
 /// What the stages read besides the files: the policy, the compiled schemas, and which
@@ -41,16 +41,19 @@ pub(crate) struct FileState {
     pub found: Found,
     pub name: String,
     pub live: bool,
-    /// Read, but not yet run through schemas and rules.
+    /// Read, but not yet run through schemas and rules. A pending input of a file that is
+    /// not dirty comes from the cache: its documents are new, its results are kept.
     pending: Option<Box<Input>>,
     /// The reading problem, the loader's findings and `empty-file`.
-    loaded: Vec<Diagnostic>,
+    pub(super) loaded: Vec<Diagnostic>,
     /// Per document of the file, in order; empty for a file whose documents are all clean.
-    schema: Vec<DocCheck>,
+    pub(super) schema: Vec<DocCheck>,
     /// Findings of the per-entity rules that read nothing but their entity.
-    own: Vec<Diagnostic>,
+    pub(super) own: Vec<Diagnostic>,
     /// Findings of the per-entity rules that look other entities up.
-    across: Vec<Diagnostic>,
+    pub(super) across: Vec<Diagnostic>,
+    /// The hash of the text read from disk, when the run keeps a cache.
+    pub(super) hash: Option<crate::cache::Hash>,
     /// Every string its documents hold (the ids they may name), once the workspace has been
     /// changed at least once.
     mentions: Vec<Box<str>>,
@@ -84,6 +87,36 @@ impl FileState {
             across: Vec::new(),
             mentions: Vec::new(),
             dirty: true,
+            hash: None,
+        }
+    }
+
+    /// A file whose text the cache knows: its documents from `input`, its results as the
+    /// cache kept them, nothing to redo unless a change elsewhere asks for it.
+    pub fn restored(
+        found: Found,
+        name: String,
+        input: Input,
+        results: crate::cache::Results,
+        hash: crate::cache::Hash,
+    ) -> Self {
+        let crate::cache::Results {
+            loaded,
+            schema,
+            own,
+            across,
+        } = results;
+        Self {
+            loaded,
+            schema: schema
+                .into_iter()
+                .map(|(findings, failed)| DocCheck { findings, failed })
+                .collect(),
+            own,
+            across,
+            dirty: false,
+            hash: Some(hash),
+            ..Self::new(found, name, input)
         }
     }
 
@@ -92,6 +125,29 @@ impl FileState {
         self.live = true;
         self.pending = Some(Box::new(input));
         self.dirty = true;
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.dirty
+    }
+
+    /// Lets go of the input of a file that will not be checked (a replayed check).
+    pub fn drop_pending(&mut self) {
+        self.pending = None;
+    }
+
+    /// The file as if the cache had not known it: loaded again from its text, results
+    /// dropped, to be checked.
+    pub fn into_fresh(mut self, limits: &crate::load::Limits) -> Self {
+        if !self.dirty {
+            if let Some(input) = self.pending.take() {
+                let text = std::sync::Arc::clone(&input.source.text);
+                let fresh = Input::from_text(input.file, &self.name, text, limits);
+                self.pending = Some(Box::new(fresh));
+            }
+            self.dirty = true;
+        }
+        self
     }
 
     pub fn remove(&mut self) {
@@ -118,7 +174,18 @@ pub(crate) struct State {
     /// never for a one-shot check.
     mentioned_by: Option<HashMap<Box<str>, Vec<FileId>>>,
     /// Whether a check has run: the first checks everything.
-    checked: bool,
+    pub(super) checked: bool,
+    /// Check every file whole even when only some are reported (`focus`): the cache keeps
+    /// whole results, and the reported ones are chosen afterwards.
+    pub(super) unfocused: bool,
+    /// For a state restored from the cache: the ids that the files changed since (or gone)
+    /// had then, in place of the index's, which a restored state has not built yet.
+    pub(super) restored_ids: Option<Vec<(Kind, Box<str>)>>,
+    /// Keep the index's and the catalogue-wide rules' findings in [`State::wide`].
+    pub(super) keep_wide: bool,
+    pub(super) wide: Vec<Diagnostic>,
+    /// Find the files that name a touched id by scanning, not by an index of mentions.
+    pub(super) scan_mentions: bool,
 }
 
 impl State {
@@ -156,7 +223,10 @@ impl State {
         let changed: Vec<bool> = self.files.iter().map(|f| f.dirty).collect();
         // The ids the changed files defined, read from the index before it is rebuilt (a
         // first check has none to read): nothing is kept per file for this.
-        let old_ids = self.ids_of(&changed);
+        let old_ids = match self.restored_ids.take() {
+            Some(ids) => ids,
+            None => self.ids_of(&changed),
+        };
         // 3. Index.
         let mut diagnostics = self.rebuild_catalogue(env);
         let new_ids = self.ids_of(&changed);
@@ -170,9 +240,12 @@ impl State {
 
         // 5. Rules: per entity, then catalogue-wide.
         let cx = Context::new(&self.catalogue, env.policy).with_schema_failures(failures);
-        let found = entity_rules(&cx, env, self.focus.as_deref(), &changed, &recheck);
+        let found = entity_rules(&cx, env, self.check_focus(), &changed, &recheck);
         diagnostics.extend(found.uncached);
         diagnostics.extend(catalogue_rules(&cx, env));
+        if self.keep_wide {
+            self.wide = diagnostics.clone();
+        }
         drop(cx);
         for (i, f) in self.files.iter_mut().enumerate() {
             if recheck[i] {
@@ -196,6 +269,14 @@ impl State {
         self.checked = true;
         timings.mark("rules");
         diagnostics
+    }
+
+    /// The files checked as reported ones: all, when the state checks unfocused.
+    fn check_focus(&self) -> Option<&[bool]> {
+        match self.unfocused {
+            true => None,
+            false => self.focus.as_deref(),
+        }
     }
 
     /// The ids (with kinds) that the changed files' entities have in the index as it is: none
@@ -225,27 +306,48 @@ impl State {
         new_ids: &[(Kind, Box<str>)],
     ) -> Vec<bool> {
         let verbatim = env.policy.kinds.format() == crate::catalogue::Format::Catalint;
-        if !self.checked || self.focus.is_some() || !verbatim {
+        if !self.checked || self.check_focus().is_some() || !verbatim {
             return vec![true; self.files.len()];
         }
         let mut redo = changed.to_vec();
         if !changed.iter().any(|&c| c) {
             return redo;
         }
-        self.update_mentions(changed);
-        let Some(mentioned_by) = &self.mentioned_by else {
-            return vec![true; self.files.len()];
-        };
+        if self.scan_mentions {
+            // Restored from the cache for one check: scanning the documents for the few ids
+            // touched is cheaper than an index of every string, which only a later change
+            // would use.
+            let wanted: HashSet<&str> = old_ids.iter().chain(new_ids).map(|(_, id)| &**id).collect();
+            let catalogue = &self.catalogue;
+            let documents_of = &self.documents_of;
+            let hits: Vec<usize> = (0..self.files.len())
+                .into_par_iter()
+                .filter(|&i| !redo[i])
+                .filter(|&i| {
+                    let docs = documents_of.get(i).cloned().unwrap_or(0..0);
+                    catalogue.documents[docs]
+                        .iter()
+                        .any(|d| mentions_any(d.doc.value.root(), &wanted))
+                })
+                .collect();
+            for i in hits {
+                redo[i] = true;
+            }
+        } else {
+            self.update_mentions(changed);
+            let Some(mentioned_by) = &self.mentioned_by else {
+                return vec![true; self.files.len()];
+            };
+            for (_, id) in old_ids.iter().chain(new_ids) {
+                for f in mentioned_by.get(id).into_iter().flatten() {
+                    redo[f.0 as usize] = true;
+                }
+            }
+        }
         let (mut a, mut b) = (old_ids.to_vec(), new_ids.to_vec());
         a.sort();
         b.sort();
-        let ids_changed = a != b;
-        for (_, id) in old_ids.iter().chain(new_ids) {
-            for f in mentioned_by.get(id).into_iter().flatten() {
-                redo[f.0 as usize] = true;
-            }
-        }
-        if ids_changed {
+        if a != b {
             for (i, f) in self.files.iter().enumerate() {
                 redo[i] |= !f.across.is_empty();
             }
@@ -325,11 +427,15 @@ impl State {
             if let Some(k) = kept.get_mut(i) {
                 k.clear();
             }
-            state.loaded.clear();
-            state.schema.clear();
-            state.own.clear();
-            state.across.clear();
-            state.loaded.extend(input.problem_diagnostic());
+            // A file restored from the cache brings its documents; its results stay.
+            let restored = !state.dirty;
+            if !restored {
+                state.loaded.clear();
+                state.schema.clear();
+                state.own.clear();
+                state.across.clear();
+                state.loaded.extend(input.problem_diagnostic());
+            }
             let Input { source, loaded, .. } = input;
             if i < files.len() {
                 files.replace(id, source);
@@ -338,10 +444,12 @@ impl State {
             }
             let Some(loaded) = loaded else { continue };
             let any_document = loaded.documents.iter().any(|d| !d.value.is_null());
-            if !any_document && loaded.diagnostics.is_empty() {
-                state.loaded.push(empty_file(id));
+            if !restored {
+                if !any_document && loaded.diagnostics.is_empty() {
+                    state.loaded.push(empty_file(id));
+                }
+                state.loaded.extend(loaded.diagnostics);
             }
-            state.loaded.extend(loaded.diagnostics);
             loaded_docs[i] = Some(loaded.documents);
         }
         // Discovery's order, whatever order files joined the workspace in: `unique-id`
@@ -387,7 +495,7 @@ impl State {
             .flat_map(|i| self.documents_of[i].clone())
             .collect();
         let catalogue = &self.catalogue;
-        let focus = self.focus.as_deref();
+        let focus = self.check_focus();
         let checked: Vec<(usize, DocCheck)> = todo
             .into_par_iter()
             .map(|i| (i, validate_document(env, catalogue, i, kinds[i], focus)))
@@ -415,5 +523,52 @@ impl State {
             }
         }
         failed
+    }
+}
+
+impl State {
+    /// What the cache keeps of each file, in file id order (the snapshot's positions); `None`
+    /// unless every file is live and read from disk (a state that changes has removed slots;
+    /// an editor's texts are not the disk's).
+    pub(super) fn records<'a>(
+        &'a self,
+        copies: &[Option<&'a [u8]>],
+    ) -> Option<Vec<crate::cache::Record<'a>>> {
+        let mut ids: Vec<Vec<(Kind, &str)>> = vec![Vec::new(); self.files.len()];
+        for e in self.catalogue.iter() {
+            if let (Some(slot), Some(id)) = (ids.get_mut(e.file().0 as usize), e.entity.id.as_deref()) {
+                slot.push((e.kind(), id));
+            }
+        }
+        self.files
+            .iter()
+            .zip(ids)
+            .enumerate()
+            .map(|(i, (f, ids))| {
+                let hash = f.hash.filter(|_| f.live)?;
+                let docs = match copies.get(i).copied().flatten() {
+                    Some(bytes) => crate::cache::Docs::Copy(bytes),
+                    None => {
+                        let range = self.documents_of.get(i).cloned().unwrap_or(0..0);
+                        let docs = self.catalogue.documents[range].iter().map(|d| &d.doc);
+                        crate::cache::Docs::Encode(docs.collect())
+                    }
+                };
+                Some(crate::cache::Record {
+                    path: f.found.path(),
+                    hash,
+                    loaded: &f.loaded,
+                    schema: f
+                        .schema
+                        .iter()
+                        .map(|d| (&d.findings[..], &d.failed[..]))
+                        .collect(),
+                    own: &f.own,
+                    across: &f.across,
+                    ids,
+                    docs,
+                })
+            })
+            .collect()
     }
 }
