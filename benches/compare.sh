@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Whole-process timings of catalint against schema-only validators on the same generated
-# catalogue and the same JSON Schema, with hyperfine. Not part of CI; see README, Performance.
+# catalogue and the same JSON Schema, with hyperfine. Not part of CI; see docs/src/performance.md.
 #
-#   bash benches/compare.sh            # every row of the README's table
+#   bash benches/compare.sh            # every row of the Performance page's table
 #   BIG=0 bash benches/compare.sh      # without the 100,000-service catalogue (2 minutes less)
 #
 # Needs: hyperfine (apt-get install hyperfine), and for the peers, whichever are installed:

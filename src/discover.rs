@@ -8,7 +8,10 @@ use std::path::{Path, PathBuf};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::error::RunError;
-use crate::settings::config::CONFIG_NAMES;
+
+/// The config's file names, searched for in this order in each folder; never catalogue
+/// files. Here, below the settings, because discovery must skip them.
+pub const CONFIG_NAMES: [&str; 2] = ["catalint.yaml", ".catalint.yaml"];
 
 /// A file to lint, or a problem met while walking (a loop, a permission error).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

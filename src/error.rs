@@ -1,8 +1,21 @@
 //! Why a run could not be done (exit 2), as opposed to findings in the catalogue (exit 1).
+//! Settings errors are here, not in `settings`, because the policy (below the settings,
+//! which hold it) reads its files with them too.
 
 use crate::diagnostic::Diagnostic;
-use crate::policy::SettingsError;
 use crate::source::Files;
+
+/// Why a settings file could not be used.
+#[derive(Debug)]
+pub enum SettingsError {
+    /// The file could not be read at all.
+    Io(String),
+    /// The file was read but is not valid: findings with spans, in their own file set.
+    Invalid {
+        files: Files,
+        diagnostics: Vec<Diagnostic>,
+    },
+}
 
 #[derive(Debug)]
 pub enum RunError {

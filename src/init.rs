@@ -109,7 +109,8 @@ fn role_of(text: &str) -> Role {
         let root = doc.value.root();
         let field = |k: &str| root.get(k).and_then(|n| n.as_str());
         let backstage = field("apiVersion").is_some_and(|v| {
-            crate::backstage::all_api_versions().any(|b| b == v) || v.starts_with("backstage.io/")
+            crate::catalogue::backstage::all_api_versions().any(|b| b == v)
+                || v.starts_with("backstage.io/")
         });
         if backstage && field("kind").is_some() {
             role = Role::Backstage;

@@ -11,8 +11,50 @@
 //! resolves the config, the [`policy`] and the severity levels; [`paths`] says how paths are
 //! spelled and shown.
 //! Library code never prints: reporters write to the writer they are given.
+//!
+//! # Layers
+//!
+//! A module imports only modules on the lines above its own: never one on its own line,
+//! never one below, so no two modules import each other however indirectly. Lowest first,
+//! with why each line sits where it does. `tests/layers.rs` reads this list and the `use`
+//! lines of every file (test modules apart), and fails on an import that goes up or
+//! sideways, and on a source file over 600 lines. A new module gets a place here.
+//!
+//! 1. [`paths`], [`source`], [`suggest`], [`timings`], `codec`: the leaves, importing
+//!    nothing of catalint: how paths are spelled, files and byte positions (and `clip`, for
+//!    source text quoted in messages), "did you mean", how long a stage took; the cache's
+//!    bounds-checked binary encoding, which the loader's trees are written in too.
+//! 2. [`diagnostic`]: the one finding model, its fixes' edits included; every stage above
+//!    makes findings.
+//! 3. [`edit`], [`error`]: building and applying a fix's edits, below the schema stage and
+//!    the rules, which attach fixes; why a run cannot be done, settings errors included,
+//!    since the policy (below the settings) reads its files with them.
+//! 4. [`load`], [`discover`], [`baseline`]: YAML with spans, which needs only sources and
+//!    findings; which files, skipping the config's file names (defined here for that); the
+//!    baseline, which knows findings and files only.
+//! 5. [`catalogue`], [`read`]: the index of entities, with the Backstage format's kinds,
+//!    versions and identity beside the catalogue's own kinds, since the index identifies
+//!    entities by them; reading a found file and loading it.
+//! 6. [`schema`]: validation, which needs the catalogue's kinds and documents.
+//! 7. [`policy`]: the vocabulary as data; it compiles the kinds' schemas with its fields
+//!    merged in, so it sits above the schema stage, and every rule reads it.
+//! 8. [`settings`], [`rules`]: the config, the policy and the levels of a run (it holds the
+//!    policy); the rules, which read the policy, the schema results and the index but
+//!    never the config. The `backstage` profile's relation checks are rules too.
+//! 9. [`select`], [`report`], [`suppress`], [`cache`]: the catalogue files the config
+//!    selects; the reporters, which read the rule registry (SARIF's rule list) and the
+//!    failing severity; suppressions, which name rules and run after them; the on-disk
+//!    snapshot of a check, keyed by the settings (hence above them), written by the
+//!    workspace.
+//! 10. [`workspace`]: runs the stages and keeps their results; it makes the [`engine`]'s
+//!     `Outcome`.
+//! 11. [`engine`]: the workspace used once.
+//! 12. [`fix`]: rounds of fixes, each re-checked with the engine, and
+//!     `--add-suppressions`, which is re-checked the same way.
+//! 13. [`init`], [`server`]: what the commands drive: the first config `catalint init`
+//!     proposes; the language server, over the workspace and the fixes.
+//! 14. [`cli`]: the commands, over everything.
 
-pub mod backstage;
 pub mod baseline;
 pub mod cache;
 pub mod catalogue;
@@ -20,6 +62,7 @@ pub mod cli;
 mod codec;
 pub mod diagnostic;
 pub mod discover;
+pub mod edit;
 pub mod engine;
 pub mod error;
 pub mod fix;

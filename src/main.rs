@@ -7,7 +7,7 @@ use catalint::cli::{self, Cli};
 use clap::Parser;
 
 // catalint allocates millions of small values (one per YAML node) from several threads;
-// mimalloc does that markedly faster than the system allocator (see README, Performance).
+// mimalloc does that markedly faster than the system allocator (see docs/src/performance.md).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -5,10 +5,9 @@
 
 use std::sync::Arc;
 
-use crate::diagnostic::{Diagnostic, Label};
+use crate::diagnostic::{Diagnostic, Label, Severity, ids};
 use crate::discover::Found;
 use crate::load::{self, Limits};
-use crate::rules::{self, RuleMeta};
 use crate::source::{FileId, Location, SourceFile};
 
 /// Bytes in one file beyond which it is not read (`limits.fileSize`).
@@ -59,10 +58,12 @@ pub enum Problem {
 }
 
 impl Problem {
-    fn rule(&self) -> &'static RuleMeta {
+    /// The rule, by id as the loader names its own: the rules' metadata is above this
+    /// stage. Both are errors by default, as their `META` says.
+    fn rule(&self) -> &'static str {
         match self {
-            Problem::TooLarge { .. } => &rules::yaml_limit::META,
-            _ => &rules::unreadable_file::META,
+            Problem::TooLarge { .. } => ids::YAML_LIMIT,
+            _ => ids::UNREADABLE_FILE,
         }
     }
 
@@ -99,8 +100,8 @@ impl Problem {
             ),
         };
         Diagnostic::new(
-            rule.id,
-            rule.default_severity,
+            rule,
+            Severity::Error,
             message,
             Label::new(Location::new(file, at..at), label),
         )

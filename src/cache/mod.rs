@@ -17,7 +17,7 @@
 //! written is skipped. Writes go to a temporary file renamed over the old one, so runs side
 //! by side never see half a snapshot.
 
-mod codec;
+mod findings;
 mod snapshot;
 
 use std::path::{Path, PathBuf};

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::Hash;
-use super::codec::{self as c, read_diagnostics, read_kind};
+use super::findings::{self as c, read_diagnostics, read_kind};
 use crate::catalogue::Kind;
 use crate::codec::{Reader, Writer};
 use crate::diagnostic::Diagnostic;

@@ -2,6 +2,7 @@
 //! kind (or an `unknown-kind` finding), indexed by id once, so that catalogue-wide rules
 //! look entities up in constant time instead of scanning.
 
+pub mod backstage;
 mod references;
 
 use std::collections::HashMap;
@@ -10,6 +11,9 @@ use std::ops::Range;
 use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::load::{Document, Node, View};
 use crate::source::{FileId, Files, Location};
+
+// Shared with the loader below this stage, which shortens text for its messages too.
+pub use crate::source::clip;
 
 pub use references::{FIELDS as REFERENCE_FIELDS, Names, Reference};
 
@@ -197,7 +201,7 @@ impl Catalogue {
                             .pointer("/metadata/id")
                             .and_then(Node::as_str)
                             .map(str::to_owned),
-                        Format::Backstage => crate::backstage::identity(kind, &source.doc),
+                        Format::Backstage => backstage::identity(kind, &source.doc),
                     };
                     entities.push(Entity {
                         kind,
@@ -289,7 +293,7 @@ fn classify(source: &SourceDocument, kinds: &Kinds) -> Result<Option<Kind>, Box<
                 "/apiVersion",
                 "not a version catalint knows",
                 match v {
-                    View::String(b) if crate::backstage::all_api_versions().any(|x| x == b) => {
+                    View::String(b) if backstage::all_api_versions().any(|x| x == b) => {
                         "this is a Backstage entity: lint a Backstage catalogue with the `backstage` \
                          profile (`--policy backstage`, or `policy: backstage` in catalint.yaml)"
                             .to_owned()
@@ -347,7 +351,7 @@ fn backstage_kind(
     kinds: &Kinds,
     unknown: &dyn Fn(String, &str, &str, String) -> Box<Diagnostic>,
 ) -> Result<Option<Kind>, Box<Diagnostic>> {
-    let versions: Vec<&str> = crate::backstage::all_api_versions().collect();
+    let versions: Vec<&str> = backstage::all_api_versions().collect();
     let version = match map.get("apiVersion").map(Node::view) {
         Some(View::String(v)) if versions.contains(&v) => v,
         Some(v) => {
@@ -413,7 +417,7 @@ fn backstage_kind(
             ));
         }
     };
-    let allowed = crate::backstage::api_versions(kind);
+    let allowed = backstage::api_versions(kind);
     if !allowed.contains(&version) {
         return Err(unknown(
             format!("a {} is not written in `{version}`", kind.as_str()),
@@ -445,17 +449,6 @@ fn show_view(v: &View<'_>) -> String {
         View::Array(a) if a.is_empty() => "an empty list".into(),
         View::Array(_) => "a list".into(),
         View::Object(_) => "a mapping".into(),
-    }
-}
-
-/// Shortens text for messages, on a character boundary.
-pub fn clip(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_owned()
-    } else {
-        let mut t: String = s.chars().take(max).collect();
-        t.push('…');
-        t
     }
 }
 

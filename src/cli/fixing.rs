@@ -1,5 +1,5 @@
 //! `check --fix`, `--unsafe-fixes`, `--diff` and `--add-suppressions`: between the first
-//! check and the report. Plans come from [`crate::fix`] and [`crate::suppress::add`]; this
+//! check and the report. Plans come from [`crate::fix`] and [`crate::fix::add_suppressions`]; this
 //! writes them (or prints them as a diff), then checks the files again from disk.
 
 use std::io::{self, Write};
@@ -7,8 +7,8 @@ use std::io::{self, Write};
 use super::{CheckArgs, exit, run_error};
 use crate::engine::{self, CheckOptions, Outcome};
 use crate::error::RunError;
+use crate::fix::add_suppressions as add;
 use crate::fix::{self, Run};
-use crate::suppress::add;
 
 /// What the command does after this step.
 pub enum Next {

@@ -1,5 +1,5 @@
 //! Organisation fields: a policy's JSON Schema additions to a kind, merged into the kind's
-//! schema (the documented merge, see README "Your own fields and kinds").
+//! schema (the documented merge, see docs/src/policy.md, "Your own fields and kinds").
 //!
 //! Why a merge rather than `allOf` with `unevaluatedProperties`: the built-in schemas close
 //! every mapping with `additionalProperties: false`, and "did you mean" reads the fields a

@@ -7,21 +7,10 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Label, Severity};
+pub use crate::error::SettingsError;
 use crate::load::{self, Document, Limits};
 use crate::schema::{Compiled, SchemaCheck, check_document};
 use crate::source::{FileId, Files, Location, SourceFile};
-
-/// Why a settings file could not be used.
-#[derive(Debug)]
-pub enum SettingsError {
-    /// The file could not be read at all.
-    Io(String),
-    /// The file was read but is not valid: findings with spans, in their own file set.
-    Invalid {
-        files: Files,
-        diagnostics: Vec<Diagnostic>,
-    },
-}
 
 /// A settings file that loaded and matched its schema.
 #[derive(Debug)]

@@ -99,7 +99,7 @@ pub fn compose(format: Format, layers: &[LayerKinds<'_>]) -> Result<Composed, La
             }
             let format_kind = match format {
                 Format::Catalint => Kind::parse(name),
-                Format::Backstage => crate::backstage::kind_named(name),
+                Format::Backstage => crate::catalogue::backstage::kind_named(name),
             };
             if format_kind.is_some() {
                 errors.push(error(
@@ -140,7 +140,10 @@ pub fn compose(format: Format, layers: &[LayerKinds<'_>]) -> Result<Composed, La
         Format::Catalint => Kinds::new(own),
         Format::Backstage => Kinds::of_format(
             format,
-            crate::backstage::kinds().into_iter().chain(own).collect(),
+            crate::catalogue::backstage::kinds()
+                .into_iter()
+                .chain(own)
+                .collect(),
         ),
     };
 
@@ -151,7 +154,7 @@ pub fn compose(format: Format, layers: &[LayerKinds<'_>]) -> Result<Composed, La
             .into_iter()
             .map(|k| (k, crate::schema::builtin(k), None))
             .collect(),
-        Format::Backstage => crate::backstage::schemas()
+        Format::Backstage => crate::catalogue::backstage::schemas()
             .into_iter()
             .map(|(k, v)| (k, v, None))
             .collect(),

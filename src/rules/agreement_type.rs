@@ -123,7 +123,7 @@ fn agreement_fix(
         "OLA"
     };
     let text = &cx.catalogue.files.get(e.file()).text;
-    let edit = crate::fix::replace_scalar(text, &e.value_span(ptr), want)?;
+    let edit = crate::edit::replace_scalar(text, &e.value_span(ptr), want)?;
     Some(Fix::unsafe_(
         format!("write `{want}` in place of `{agreement}`, as a {facing} service calls for"),
         vec![edit],

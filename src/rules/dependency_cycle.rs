@@ -59,7 +59,7 @@ impl Rule for DependencyCycle {
 
     fn check_catalogue(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if cx.policy.kinds.format() == crate::catalogue::Format::Backstage {
-            return crate::backstage::cycles::check(cx, out);
+            return super::backstage::cycles::check(cx, out);
         }
         let graph = cx.hard_graph();
         for component in graph.components() {

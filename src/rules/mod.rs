@@ -1,5 +1,5 @@
 //! Stage 5: the rules. One rule, one file: its documentation (served by `catalint explain`,
-//! the README table and SARIF metadata) sits next to its check. [`REGISTRY`] is the static
+//! the book's rules pages and SARIF metadata) sits next to its check. [`REGISTRY`] is the static
 //! list of every rule; the engine runs per-entity checks first, then catalogue-wide ones.
 //!
 //! Some rules are found by earlier stages (the loader finds `yaml-syntax` and
@@ -35,6 +35,7 @@ pub mod yaml_limit;
 pub mod yaml_syntax;
 pub mod yaml_unsupported;
 
+pub mod backstage;
 pub mod duration;
 pub mod graph;
 pub mod percent;
@@ -130,7 +131,7 @@ pub struct Context<'a> {
     >,
     schema_failures: SchemaFailures,
     /// Backstage entity names by kind and namespace, for "did you mean".
-    backstage: std::sync::OnceLock<crate::backstage::relations::Names<'a>>,
+    backstage: std::sync::OnceLock<backstage::relations::Names<'a>>,
     /// Answers already given: a missing id named by thousands of entities is looked up once.
     suggested: std::sync::Mutex<Suggested<'a>>,
 }
@@ -276,7 +277,7 @@ impl<'a> Context<'a> {
             return None;
         }
         let candidates = window.into_iter();
-        crate::fix::sole_nearest(input, candidates).filter(|s| *s == n)
+        crate::edit::sole_nearest(input, candidates).filter(|s| *s == n)
     }
 
     /// The fix that writes the one close id of `kind` in place of the unknown reference at
@@ -293,7 +294,7 @@ impl<'a> Context<'a> {
         }
         let id = self.sole_nearest_id(target, kind)?;
         let text = &self.catalogue.files.get(e.file()).text;
-        let edit = crate::fix::replace_scalar(text, &e.value_span(ptr), id)?;
+        let edit = crate::edit::replace_scalar(text, &e.value_span(ptr), id)?;
         Some(crate::diagnostic::Fix::unsafe_(
             format!(
                 "replace `{target}` with `{id}`, the closest {} id",
@@ -304,9 +305,9 @@ impl<'a> Context<'a> {
     }
 
     /// The names of a Backstage catalogue's entities, indexed on first use.
-    pub fn backstage_names(&self) -> &crate::backstage::relations::Names<'a> {
+    pub fn backstage_names(&self) -> &backstage::relations::Names<'a> {
         self.backstage
-            .get_or_init(|| crate::backstage::relations::Names::new(self))
+            .get_or_init(|| backstage::relations::Names::new(self))
     }
 
     /// The hard-dependency graph, built on first use and shared by the rules that need it.
@@ -337,7 +338,7 @@ pub trait Rule: Sync {
     fn check_catalogue(&self, _cx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
 }
 
-/// Every rule, in the order of the README table.
+/// Every rule, in the order of the rules table (docs/src/rules/index.md).
 pub static REGISTRY: &[&dyn Rule] = &[
     &yaml_syntax::YamlSyntax,
     &duplicate_key::DuplicateKey,

@@ -228,7 +228,7 @@ mod tests {
         );
         let d = found.iter().find(|d| d.rule == "single-category")?;
         let fix = d.fix.as_deref()?;
-        Some(crate::fix::apply(&text, [fix])[text.find("spec:\n")? + 6..].to_owned())
+        Some(crate::edit::apply(&text, [fix])[text.find("spec:\n")? + 6..].to_owned())
     }
 
     #[test]

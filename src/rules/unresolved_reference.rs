@@ -60,7 +60,7 @@ impl Rule for UnresolvedReference {
 
     fn check_entity(&self, cx: &Context<'_>, e: EntityRef<'_>, out: &mut Vec<Diagnostic>) {
         if cx.policy.kinds.format() == crate::catalogue::Format::Backstage {
-            crate::backstage::relations::check(cx, e, out);
+            super::backstage::relations::check(cx, e, out);
         }
         match e.kind() {
             Kind::Service => {

@@ -82,7 +82,7 @@ fn ambiguity_fix(doc: &Document, a: &Ambiguous) -> Fix {
             format!("quote `{}` so that YAML 1.1 tools read a string", a.text),
             vec![Edit::replace(
                 a.span.clone(),
-                crate::fix::double_quoted(&a.text),
+                crate::edit::double_quoted(&a.text),
             )],
         ),
     }

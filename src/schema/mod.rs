@@ -6,6 +6,8 @@
 mod ambiguity;
 mod describe;
 mod errors;
+mod findings;
+mod fixes;
 mod instance;
 
 use serde_json::{Map, Value};

@@ -11,8 +11,7 @@ use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::policy::Level;
 use crate::policy::file::{self, SettingsError};
 
-/// File names searched for, in this order, in each folder.
-pub const CONFIG_NAMES: [&str; 2] = ["catalint.yaml", ".catalint.yaml"];
+pub use crate::discover::CONFIG_NAMES;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]

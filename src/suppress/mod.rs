@@ -22,7 +22,7 @@ use crate::policy::Policy;
 use crate::rules::{self, invalid_suppression, unused_suppression};
 use crate::source::{FileId, Files, Location, SourceFile};
 
-pub mod add;
+mod remove;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Scope {
@@ -41,19 +41,19 @@ struct Entry {
     used: bool,
 }
 
-const NEXT_LINE: &str = "catalint-disable-next-line";
+pub(crate) const NEXT_LINE: &str = "catalint-disable-next-line";
 const WHOLE_FILE: &str = "catalint-disable-file";
 
 /// Byte ranges of a file's quoted and block scalars, in order, and where the parser
 /// stopped (the end of the file, or a syntax error). A `#` first on its line inside a
 /// plain scalar cannot happen: YAML ends a plain scalar there.
-struct Scalars {
+pub(crate) struct Scalars {
     spans: Vec<Range<usize>>,
     read_to: usize,
 }
 
 impl Scalars {
-    fn of(text: &str) -> Scalars {
+    pub(crate) fn of(text: &str) -> Scalars {
         let (body, base) = match text.strip_prefix('\u{feff}') {
             Some(rest) => (rest, text.len() - rest.len()),
             None => (text, 0),
@@ -104,7 +104,7 @@ fn text_start(source: &SourceFile, line: usize) -> usize {
 }
 
 /// Per line of a file: whether it holds only blanks or a YAML comment.
-fn comment_or_blank_lines(source: &SourceFile, scalars: &Scalars) -> Vec<bool> {
+pub(crate) fn comment_or_blank_lines(source: &SourceFile, scalars: &Scalars) -> Vec<bool> {
     let mut cursor = 0;
     (0..source.line_count())
         .map(|line| {
@@ -280,7 +280,7 @@ pub fn apply(
         let source = files.get(e.file);
         let line = source.line_of(e.span.start);
         let others = by_line.get(&(e.file, line)).map_or(&[][..], Vec::as_slice);
-        let fix = crate::fix::suppression::remove(source, &e.span, &e.rule, others);
+        let fix = remove::remove(source, &e.span, &e.rule, others);
         let what = match e.scope {
             Scope::File => "in this file",
             Scope::Line(_) => "on the next line",

@@ -7,8 +7,11 @@
 //! schema results of the others (`state.rs` says what is redone and why).
 
 mod cached;
+mod outcome;
 mod stages;
 mod state;
+
+pub use outcome::Outcome;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -392,10 +395,10 @@ impl Workspace {
     }
 
     /// A finished one-shot check: what `catalint check` reports.
-    pub fn into_outcome(self) -> crate::engine::Outcome {
+    pub fn into_outcome(self) -> Outcome {
         let limits = self.read_limits();
         let focus = self.reported;
-        crate::engine::Outcome {
+        Outcome {
             limits,
             fail_on: self.settings.fail_on,
             policy: self.settings.policy,

@@ -20,9 +20,8 @@ use super::tree::{KeyRef, NodeId, ScalarKind, TreeBuilder};
 use super::{
     Ambiguous, Detail, Details, Document, Limits, NodeSpan, SpanMap, ids, push_segment, scalar,
 };
-use crate::catalogue::clip as truncate;
 use crate::diagnostic::{Diagnostic, Label, Severity};
-use crate::source::{FileId, Location};
+use crate::source::{FileId, Location, clip as truncate};
 use scalars::is_core_tag;
 
 /// What saphyr-parser says when flow collections nest deeper than it counts.

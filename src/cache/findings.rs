@@ -1,6 +1,7 @@
-//! Findings in the cache's binary form. File ids are written as they are in the run that
-//! wrote them (positions in the snapshot's file list); the reader maps them to the new run's
-//! ids, and a finding that names a file the new run does not have fails to read.
+//! Findings in the cache's binary form, over the primitives of `crate::codec`. File ids are
+//! written as they are in the run that wrote them (positions in the snapshot's file list);
+//! the reader maps them to the new run's ids, and a finding that names a file the new run
+//! does not have fails to read.
 
 use std::borrow::Cow;
 

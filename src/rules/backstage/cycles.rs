@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::reference;
+use crate::catalogue::backstage::{self, reference};
 use crate::diagnostic::{Diagnostic, Label, RELATED_SHOWN, thousands};
 use crate::rules::Context;
 use crate::rules::graph::Graph;
@@ -35,7 +35,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let mut edges: Vec<Vec<(usize, usize)>> = vec![Vec::new(); nodes.len()];
     let mut seen: HashSet<(usize, usize)> = HashSet::new();
     for (v, e) in nodes.iter().enumerate() {
-        let namespace = super::namespace_of(e.value());
+        let namespace = backstage::namespace_of(e.value());
         for relation in super::relations::of_kind(e.kind()) {
             let forward = match relation.field {
                 "dependsOn" => true,

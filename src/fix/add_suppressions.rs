@@ -18,11 +18,11 @@ use std::ops::Range;
 
 use saphyr_parser::{Event, Parser, ScalarStyle};
 
-use super::{NEXT_LINE, Scalars, comment_or_blank_lines};
+use super::recheck::{Check, Edits, Run, Shifts};
 use crate::diagnostic::{Diagnostic, Edit, ids};
-use crate::fix::recheck::{Check, Edits, Run, Shifts};
 use crate::schema::Schemas;
 use crate::source::{Files, SourceFile};
+use crate::suppress::{NEXT_LINE, Scalars, comment_or_blank_lines};
 
 /// What `--add-suppressions` would do.
 #[derive(Debug, Clone, Default)]
@@ -179,7 +179,7 @@ pub fn plan(
     // Checked before kept.
     let mut after = texts.clone();
     for (file, edits, ..) in &planned {
-        after[*file] = crate::fix::apply_edits(&texts[*file], edits.iter());
+        after[*file] = crate::edit::apply_edits(&texts[*file], edits.iter());
     }
     let edits: Edits<'_> = planned
         .iter()

@@ -7,7 +7,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::reference::{self, EntityName};
+use crate::catalogue::backstage;
+use crate::catalogue::backstage::reference::{self, EntityName};
 use crate::catalogue::{EntityRef, Kind, clip};
 use crate::diagnostic::{Diagnostic, Label};
 use crate::load::{Node, View};
@@ -100,7 +101,7 @@ impl<'a> Names<'a> {
         for e in cx.catalogue.iter() {
             let root = e.value();
             if let Some(name) = root.pointer("/metadata/name").and_then(Node::as_str) {
-                let ns = super::namespace_of(root);
+                let ns = backstage::namespace_of(root);
                 lists
                     .entry((e.kind(), ns.to_lowercase()))
                     .or_default()
@@ -148,7 +149,7 @@ fn finding(message: String, label: Label) -> Diagnostic {
 /// declared external; a Location's relative targets exist.
 pub fn check(cx: &Context<'_>, e: EntityRef<'_>, out: &mut Vec<Diagnostic>) {
     let root = e.value();
-    let namespace = super::namespace_of(root);
+    let namespace = backstage::namespace_of(root);
     let me = root
         .pointer("/metadata/name")
         .and_then(Node::as_str)
@@ -163,7 +164,7 @@ pub fn check(cx: &Context<'_>, e: EntityRef<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             let role = relation.field;
-            let kind = super::kind_named(&target.kind);
+            let kind = backstage::kind_named(&target.kind);
             let Some(kind) = kind.filter(|k| relation.allowed.contains(&k.as_str())) else {
                 let allowed = crate::catalogue::join_words(relation.allowed, "or", |k| {
                     crate::catalogue::with_article(k)
@@ -198,7 +199,7 @@ pub fn check(cx: &Context<'_>, e: EntityRef<'_>, out: &mut Vec<Diagnostic>) {
 
 /// "a System", or "an unknown kind `Service`".
 fn kind_words(kind: &str) -> String {
-    match super::kind_named(kind) {
+    match backstage::kind_named(kind) {
         Some(k) => k.article().to_owned(),
         None => format!("of an unknown kind `{kind}`"),
     }

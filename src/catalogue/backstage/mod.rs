@@ -1,19 +1,18 @@
 //! The Backstage entity format (`catalog-info.yaml`), for the `backstage` profile: its
 //! kinds and API versions, entities identified by kind, namespace and name (compared
-//! case-insensitively), the schemas written from Backstage's descriptor-format
-//! documentation (`schemas/backstage.schema.json`), and its relations with their default
-//! kinds, as Backstage resolves them.
+//! case-insensitively), and the schemas written from Backstage's descriptor-format
+//! documentation (`schemas/backstage.schema.json`). Beside the catalogue's own kinds
+//! because the index identifies entities by it; its relations, which are rules, are in
+//! `rules::backstage`.
 
-pub mod cycles;
 pub mod reference;
-pub mod relations;
 
 use serde_json::{Value, json};
 
 use crate::catalogue::Kind;
 use crate::load::{Document, Node};
 
-const SCHEMA: &str = include_str!("../../schemas/backstage.schema.json");
+const SCHEMA: &str = include_str!("../../../schemas/backstage.schema.json");
 
 /// `backstage.io` kinds with the versions Backstage reads them in.
 const CORE_VERSIONS: &[&str] = &["backstage.io/v1alpha1", "backstage.io/v1beta1"];
