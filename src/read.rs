@@ -256,14 +256,24 @@ pub(crate) fn read_text(
     }
     if let Some(offset) = bytes.iter().position(|&b| b == 0) {
         let text = String::from_utf8_lossy(&bytes[..offset]).into_owned();
-        return Err(Box::new(Input::problem(file, name, text, Problem::Binary { offset })));
+        return Err(Box::new(Input::problem(
+            file,
+            name,
+            text,
+            Problem::Binary { offset },
+        )));
     }
     match String::from_utf8(bytes) {
         Ok(text) => Ok(text),
         Err(e) => {
             let offset = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            Err(Box::new(Input::problem(file, name, text, Problem::NotUtf8 { offset })))
+            Err(Box::new(Input::problem(
+                file,
+                name,
+                text,
+                Problem::NotUtf8 { offset },
+            )))
         }
     }
 }

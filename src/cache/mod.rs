@@ -103,10 +103,13 @@ pub(crate) fn key(settings: &Settings, opts: &CheckOptions, cwd: &Path) -> u64 {
     }
     put(format!("{:?}", opts.rule_levels).as_bytes());
     put(format!("{:?} {}", settings.limits, settings.file_size).as_bytes());
-    let rules = crate::diagnostic::ids::BUILTIN_RULES
-        .iter()
-        .copied()
-        .chain(settings.policy.custom_rules.iter().map(|r| r.def.id.as_str()));
+    let rules = crate::diagnostic::ids::BUILTIN_RULES.iter().copied().chain(
+        settings
+            .policy
+            .custom_rules
+            .iter()
+            .map(|r| r.def.id.as_str()),
+    );
     for rule in rules {
         put(rule.as_bytes());
         put(&[u8::from(settings.off_everywhere(rule))]);

@@ -366,7 +366,10 @@ mod tests {
         assert!(Snapshot::read(&path, 43).is_none(), "another key");
         let bytes = std::fs::read(&path).unwrap();
         for cut in [0, 10, HEADER, bytes.len() / 2, bytes.len() - 1] {
-            assert!(Snapshot::parse(bytes[..cut].to_vec(), 42).is_none(), "cut {cut}");
+            assert!(
+                Snapshot::parse(bytes[..cut].to_vec(), 42).is_none(),
+                "cut {cut}"
+            );
         }
         for at in (0..bytes.len()).step_by(7) {
             let mut b = bytes.clone();

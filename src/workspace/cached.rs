@@ -163,11 +163,17 @@ impl Workspace {
                 match kept {
                     Some((results, Some(docs))) => {
                         let input = Input::restored(id, &f.name, text, docs);
-                        (FileState::restored(f.found, f.name, input, results, hash), true)
+                        (
+                            FileState::restored(f.found, f.name, input, results, hash),
+                            true,
+                        )
                     }
                     Some((results, None)) => {
                         let input = Input::from_text(id, &f.name, text, &limits);
-                        (FileState::restored(f.found, f.name, input, results, hash), false)
+                        (
+                            FileState::restored(f.found, f.name, input, results, hash),
+                            false,
+                        )
                     }
                     None => {
                         let input = Input::from_text(id, &f.name, text, &limits);
@@ -298,3 +304,7 @@ fn roots(opts: &CheckOptions, settings: &Settings, cwd: &Cwd) -> Vec<PathBuf> {
     roots.sort();
     roots
 }
+
+#[cfg(test)]
+#[path = "cached_tests.rs"]
+mod tests;

@@ -317,7 +317,8 @@ impl State {
             // Restored from the cache for one check: scanning the documents for the few ids
             // touched is cheaper than an index of every string, which only a later change
             // would use.
-            let wanted: HashSet<&str> = old_ids.iter().chain(new_ids).map(|(_, id)| &**id).collect();
+            let wanted: HashSet<&str> =
+                old_ids.iter().chain(new_ids).map(|(_, id)| &**id).collect();
             let catalogue = &self.catalogue;
             let documents_of = &self.documents_of;
             let hits: Vec<usize> = (0..self.files.len())
@@ -536,7 +537,9 @@ impl State {
     ) -> Option<Vec<crate::cache::Record<'a>>> {
         let mut ids: Vec<Vec<(Kind, &str)>> = vec![Vec::new(); self.files.len()];
         for e in self.catalogue.iter() {
-            if let (Some(slot), Some(id)) = (ids.get_mut(e.file().0 as usize), e.entity.id.as_deref()) {
+            if let (Some(slot), Some(id)) =
+                (ids.get_mut(e.file().0 as usize), e.entity.id.as_deref())
+            {
                 slot.push((e.kind(), id));
             }
         }

@@ -54,7 +54,14 @@ pub(crate) fn decode_documents(
             return None;
         }
         spans.push(span.clone());
-        documents.push((index, value, span, first_line_end, complete, maybe_ambiguous));
+        documents.push((
+            index,
+            value,
+            span,
+            first_line_end,
+            complete,
+            maybe_ambiguous,
+        ));
     }
     let details = Arc::new(FileDetails {
         text: Arc::clone(text),
@@ -218,7 +225,8 @@ mod tests {
 
     #[test]
     fn documents_read_back_equal_and_spans_still_resolve() {
-        let text: Arc<str> = "a: 1\nb: [x, \"y\\n\", -2, 1.5, true, null]\nc: {d: e}\n---\nf: g\n".into();
+        let text: Arc<str> =
+            "a: 1\nb: [x, \"y\\n\", -2, 1.5, true, null]\nc: {d: e}\n---\nf: g\n".into();
         let loaded = crate::load::load_fast(FileId(0), &text, &Limits::default());
         let mut w = Writer::default();
         let docs: Vec<&Document> = loaded.documents.iter().collect();
