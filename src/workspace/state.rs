@@ -310,7 +310,9 @@ impl State {
             return vec![true; self.files.len()];
         }
         let mut redo = changed.to_vec();
-        if !changed.iter().any(|&c| c) {
+        // A state restored from the cache may have lost files and changed none: their old
+        // ids still send their dependants to be checked again.
+        if !changed.iter().any(|&c| c) && old_ids.is_empty() {
             return redo;
         }
         if self.scan_mentions {
