@@ -391,3 +391,27 @@ fn the_cache_goes_where_the_flags_and_variables_say() {
     ];
     assert_eq!(catalint(&dir, &blocked, &[]), expected);
 }
+
+/// A built-in profile has no file whose contents the key could hold: the choice of it is in
+/// the key, so a run under the default policy never replays a `--policy backstage` run.
+#[test]
+fn a_profile_named_on_the_command_line_is_part_of_the_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let cache_arg = cache.to_str().unwrap();
+    for policy in [
+        &["--policy", "backstage"][..],
+        &[],
+        &["--policy", "backstage"],
+    ] {
+        let mut args = vec!["check", "--no-config", "--format", "json"];
+        args.extend_from_slice(policy);
+        args.push("fixtures/backstage/catalogue");
+        let mut uncached = args.clone();
+        uncached.push("--no-cache");
+        let expected = catalint(root, &uncached, &[]);
+        args.extend(["--cache-dir", cache_arg]);
+        assert_eq!(catalint(root, &args, &[]), expected, "{policy:?}");
+    }
+}

@@ -101,6 +101,8 @@ pub(crate) fn key(settings: &Settings, opts: &CheckOptions, cwd: &Path) -> u64 {
             Err(_) => put(b"unreadable"),
         }
     }
+    // A built-in profile (`--policy backstage`) has no file to hash: the choice itself.
+    put(format!("{:?} {:?}", opts.policy, opts.config).as_bytes());
     put(format!("{:?}", opts.rule_levels).as_bytes());
     put(format!("{:?} {}", settings.limits, settings.file_size).as_bytes());
     let rules = crate::diagnostic::ids::BUILTIN_RULES.iter().copied().chain(
