@@ -10,6 +10,7 @@
 #   CATALINT_SARIF    true | false: also write SARIF (default: false)
 #   CATALINT_SARIF_FILE  where (default: catalint.sarif)
 #   CATALINT_ARGS     more arguments for `catalint check`, separated by whitespace
+#   CATALINT_SITE     a folder: also build the catalogue's site there (`catalint site`)
 set -euo pipefail
 
 read -r -a paths <<<"${CATALINT_PATHS:-}"
@@ -29,6 +30,10 @@ if [[ ${CATALINT_SARIF:-false} == true ]]; then
   # Written whatever the findings (the gate is the run below); exit 2 (the run could not be
   # done) still stops here.
   catalint check --format sarif --output-file "$sarif" --fail-on never ${extra[@]+"${extra[@]}"} ${paths[@]+"${paths[@]}"}
+fi
+if [[ -n ${CATALINT_SITE:-} ]]; then
+  # Built whatever the findings (they are on its pages; the gate is the run below).
+  catalint site --out "$CATALINT_SITE" --fail-on never ${paths[@]+"${paths[@]}"}
 fi
 catalint check --format github --fail-on "$fail_on" ${extra[@]+"${extra[@]}"} ${paths[@]+"${paths[@]}"} || status=$?
 exit "$status"

@@ -46,14 +46,17 @@
 //!    failing severity; suppressions, which name rules and run after them; the on-disk
 //!    snapshot of a check, keyed by the settings (hence above them), written by the
 //!    workspace.
-//! 10. [`workspace`]: runs the stages and keeps their results; it makes the [`engine`]'s
-//!     `Outcome`.
-//! 11. [`engine`]: the workspace used once.
-//! 12. [`fix`]: rounds of fixes, each re-checked with the engine, and
+//! 10. [`workspace`], [`graph`]: runs the stages and keeps their results; it makes the
+//!     [`engine`]'s `Outcome`. The catalogue as a graph, its findings marked, and its
+//!     layered layout: it reads the index, the policy's references and the findings.
+//! 11. [`site`]: the static site of a checked catalogue: pages over the graph, the findings
+//!     as the human reporter renders them, and the rulebook.
+//! 12. [`engine`]: the workspace used once.
+//! 13. [`fix`]: rounds of fixes, each re-checked with the engine, and
 //!     `--add-suppressions`, which is re-checked the same way.
-//! 13. [`init`], [`server`]: what the commands drive: the first config `catalint init`
+//! 14. [`init`], [`server`]: what the commands drive: the first config `catalint init`
 //!     proposes; the language server, over the workspace and the fixes.
-//! 14. [`cli`]: the commands, over everything.
+//! 15. [`cli`]: the commands, over everything.
 
 pub mod baseline;
 pub mod cache;
@@ -66,6 +69,7 @@ pub mod edit;
 pub mod engine;
 pub mod error;
 pub mod fix;
+pub mod graph;
 pub mod init;
 pub mod load;
 pub mod paths;
@@ -77,6 +81,7 @@ pub mod schema;
 pub mod select;
 pub mod server;
 pub mod settings;
+pub mod site;
 pub mod source;
 pub mod suggest;
 pub mod suppress;

@@ -41,6 +41,8 @@ pub struct SourceFile {
     /// Built on first use: only files with findings are ever shown by line.
     line_starts: std::sync::OnceLock<Vec<usize>>,
     display: std::sync::OnceLock<Option<String>>,
+    /// Whether the text holds [`SourceFile::MARKER`]: asked by every check, found once.
+    marked: std::sync::OnceLock<bool>,
 }
 
 impl SourceFile {
@@ -50,7 +52,17 @@ impl SourceFile {
             text: text.into(),
             line_starts: std::sync::OnceLock::new(),
             display: std::sync::OnceLock::new(),
+            marked: std::sync::OnceLock::new(),
         }
+    }
+
+    /// What starts every suppression comment.
+    pub const MARKER: &str = "catalint-disable";
+
+    /// Whether the text holds [`SourceFile::MARKER`]. A workspace keeps its files between
+    /// checks, so the search runs once per text, not once per check over the catalogue.
+    pub fn has_marker(&self) -> bool {
+        *self.marked.get_or_init(|| self.text.contains(Self::MARKER))
     }
 
     /// The text to show in snippets: control characters (and bidirectional overrides)

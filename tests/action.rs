@@ -347,6 +347,19 @@ fn findings_are_printed_as_annotations_and_sarif_is_written() {
         text(&out)
     );
 
+    // The site, built beside the check when asked.
+    let site = sarif_dir.path().join("site");
+    let out = Command::new("bash")
+        .current_dir(root())
+        .arg(root().join("action/run.sh"))
+        .env("PATH", &path)
+        .env("CATALINT_PATHS", "fixtures/rules/single-category/fail")
+        .env("CATALINT_SITE", &site)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(site.join("index.html").exists() && site.join("findings.html").exists());
+
     let out = run("fixtures/catalogue", "sometimes", false);
     assert_eq!(out.status.code(), Some(2));
     assert!(
@@ -368,6 +381,7 @@ fn action_yml_wires_its_inputs_to_the_scripts() {
         "CATALINT_PATHS: ${{ inputs.paths }}",
         "CATALINT_FAIL_ON: ${{ inputs.fail-on }}",
         "CATALINT_SARIF: ${{ inputs.sarif }}",
+        "CATALINT_SITE: ${{ inputs.site }}",
         "uses: github/codeql-action/upload-sarif@",
     ] {
         assert!(action.contains(needle), "action.yml lacks `{needle}`");

@@ -117,6 +117,12 @@ fn a_broken_catalog_info_in_human_and_json() {
     let (code, human, _) = check(dir.path(), "policy.yaml", "human");
     assert_eq!(code, 1);
     insta::assert_snapshot!("backstage-human", human);
+    // The book shows this very output: a change of behaviour shows there too.
+    let book = fs::read_to_string(root().join("docs/src/backstage.md")).unwrap();
+    assert!(
+        book.contains(&format!("```text\n{human}```")),
+        "docs/src/backstage.md does not show the output of this test; paste it in:\n{human}"
+    );
     let (_, json, _) = check(dir.path(), "policy.yaml", "json");
     insta::assert_snapshot!("backstage-json", json);
 }

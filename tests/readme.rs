@@ -43,6 +43,7 @@ fn slug(heading: &str) -> String {
 #[test]
 fn links_into_the_repository_resolve() {
     const REPO: &str = "https://github.com/catalint/catalint/blob/main/";
+    const RAW: &str = "https://raw.githubusercontent.com/catalint/catalint/main/";
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let text = readme();
     let mut bad = Vec::new();
@@ -57,6 +58,14 @@ fn links_into_the_repository_resolve() {
                     "line {}: `{target}` is relative (PyPI cannot follow it)",
                     n + 1
                 ));
+                continue;
+            }
+            // Images: GitHub shows a blob URL as a page, so they are linked raw.
+            if let Some(path) = target.strip_prefix(RAW) {
+                count += 1;
+                if !root.join(path).is_file() {
+                    bad.push(format!("line {}: no file {path}", n + 1));
+                }
                 continue;
             }
             let Some(rest) = target.strip_prefix(REPO) else {

@@ -432,3 +432,212 @@ fn a_catalogue_emptied_on_disk_is_an_error_not_silence() {
         .unwrap();
     assert_eq!(current(&ws), fresh(&dir));
 }
+
+/// Applies one random edit of `edit` (sent as an editor's text or as a change on disk) to
+/// the workspace and the disk, then compares the workspace's report with a fresh check's.
+/// Returns whether the step had findings, or `None` when it was skipped.
+fn random_step(
+    rng: &mut Rng,
+    ws: &mut Workspace,
+    dir: &Path,
+    (path, text): (PathBuf, Option<String>),
+    open_in_editor: &mut Vec<PathBuf>,
+    fresh: &dyn Fn() -> String,
+    what_step: &str,
+) -> Option<bool> {
+    let change = match text {
+        None => {
+            if yaml_files(dir).len() <= 1 {
+                return None;
+            }
+            if open_in_editor.contains(&path) {
+                open_in_editor.retain(|p| p != &path);
+                ws.apply([Change::Closed(path.clone())]).unwrap();
+            }
+            std::fs::remove_file(&path).unwrap();
+            Change::OnDisk(path)
+        }
+        Some(text) => {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &text).unwrap();
+            let held = open_in_editor.contains(&path);
+            if held || rng.below(2) == 0 {
+                if !held {
+                    open_in_editor.push(path.clone());
+                }
+                Change::Text { path, text }
+            } else {
+                Change::OnDisk(path)
+            }
+        }
+    };
+    let what = format!("{change:?}");
+    ws.apply([change]).unwrap();
+    assert_eq!(current(ws), fresh(), "{what_step}: {what}");
+    Some(!ws.diagnostics().is_empty())
+}
+
+fn originals_of(fixture: &Path) -> Vec<(PathBuf, String)> {
+    yaml_files(fixture)
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            (p.strip_prefix(fixture).unwrap().to_path_buf(), text)
+        })
+        .collect()
+}
+
+/// One workspace taken through 200 random edits without a fresh start: what the index, the
+/// lookups and the catalogue-wide rules keep between checks must hold up over a long edit
+/// session, not only over the short sequences above.
+#[test]
+fn two_hundred_random_steps_in_one_workspace_equal_fresh_checks() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/catalogue");
+    let originals = originals_of(&fixture);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("catalogue");
+    copy_dir(&fixture, &dir);
+    let mut ws = Workspace::open(&options(&dir)).unwrap();
+    let mut rng = Rng(0x5eed_cafe_f00d_0200);
+    let mut open_in_editor = Vec::new();
+    let (mut steps, mut with_findings) = (0, 0);
+    for step in 0..200 {
+        let e = edit(&mut rng, &dir, &originals);
+        let found = random_step(
+            &mut rng,
+            &mut ws,
+            &dir,
+            e,
+            &mut open_in_editor,
+            &|| fresh(&dir),
+            &format!("step {step}"),
+        );
+        if let Some(found) = found {
+            steps += 1;
+            with_findings += usize::from(found);
+        }
+    }
+    assert!(steps >= 180, "{steps} steps");
+    assert!(with_findings * 2 >= steps, "{with_findings} of {steps}");
+}
+
+/// One random edit of the Backstage example: a name renamed where it is defined or where it
+/// is named (in any of the forms a reference takes), a reference broken, a dependency that
+/// closes a cycle, a namespace moved, broken YAML, a file deleted, copied or restored.
+fn backstage_edit(
+    rng: &mut Rng,
+    dir: &Path,
+    originals: &[(PathBuf, String)],
+) -> (PathBuf, Option<String>) {
+    let files = yaml_files(dir);
+    let names = [
+        "payments-service",
+        "ledger",
+        "payments-api",
+        "payments-db",
+        "payments-team",
+        "commerce",
+        "payments",
+    ];
+    let text_of = |p: &Path| std::fs::read_to_string(p).unwrap_or_default();
+    match rng.below(9) {
+        0 | 1 => {
+            let path = rng.pick(&files).clone();
+            let name = rng.pick(&names);
+            let to = rng.pick(&["-renamed", "-RENAMED"]);
+            (
+                path.clone(),
+                Some(text_of(&path).replacen(name, &format!("{name}{to}"), 1)),
+            )
+        }
+        2 => {
+            // The same entity named in another case or form: it still resolves.
+            let path = rng.pick(&files).clone();
+            let text = text_of(&path)
+                .replacen("owner: payments-team", "owner: Group:Payments-Team", 1)
+                .replacen("component:ledger", "component:default/Ledger", 1);
+            (path, Some(text))
+        }
+        3 => {
+            // ledger depends on payments-service, which depends on ledger: a cycle.
+            let path = dir.join("components/payments.yaml");
+            let text = text_of(&path).replacen(
+                "  dependencyOf: [component:payments-service]",
+                "  dependsOn: [component:payments-service]",
+                1,
+            );
+            (path, Some(text))
+        }
+        4 => {
+            let path = rng.pick(&files).clone();
+            let text = text_of(&path).replacen("metadata:\n", "metadata:\n  namespace: other\n", 1);
+            (path, Some(text))
+        }
+        5 => {
+            let path = rng.pick(&files).clone();
+            (
+                path.clone(),
+                Some(text_of(&path).replacen("spec:\n", "spec:\n  : [\n", 1)),
+            )
+        }
+        6 => (rng.pick(&files).clone(), None),
+        7 => {
+            let from = rng.pick(&files).clone();
+            let folder = rng.pick(&["copies", "a-copies"]);
+            let to = dir.join(format!("{folder}/copy-{}.yaml", rng.below(3)));
+            (to, Some(text_of(&from)))
+        }
+        _ => {
+            let (rel, text) = rng.pick(originals).clone();
+            (dir.join(rel), Some(text))
+        }
+    }
+}
+
+/// The property above for a Backstage catalogue, whose relations name entities in other
+/// forms than their ids: 200 random steps, each compared with a fresh check.
+#[test]
+fn a_backstage_catalogue_over_200_random_steps_equals_fresh_checks() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/backstage");
+    let originals = originals_of(&fixture.join("catalogue"));
+    let mut rng = Rng(0x5eed_cafe_f00d_ba57);
+    let (mut steps, mut with_findings) = (0, 0);
+    // Sequences of 20 from the example, so that edits meet a catalogue still close to it.
+    for sequence in 0..10 {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("backstage");
+        copy_dir(&fixture, &root);
+        let dir = root.join("catalogue");
+        let opts = CheckOptions {
+            paths: vec![dir.clone()],
+            config: ConfigChoice::None,
+            policy: Some(root.join("policy.yaml")),
+            ..CheckOptions::default()
+        };
+        let fresh = || {
+            let outcome = engine::check(&opts).unwrap();
+            json(&outcome.report(&catalint::rules::rulebook(&outcome.policy)))
+        };
+        let mut ws = Workspace::open(&opts).unwrap();
+        assert_eq!(current(&ws), fresh());
+        let mut open_in_editor = Vec::new();
+        for step in 0..20 {
+            let e = backstage_edit(&mut rng, &dir, &originals);
+            let found = random_step(
+                &mut rng,
+                &mut ws,
+                &dir,
+                e,
+                &mut open_in_editor,
+                &fresh,
+                &format!("sequence {sequence}, step {step}"),
+            );
+            if let Some(found) = found {
+                steps += 1;
+                with_findings += usize::from(found);
+            }
+        }
+    }
+    assert!(steps >= 180, "{steps} steps");
+    assert!(with_findings * 2 >= steps, "{with_findings} of {steps}");
+}

@@ -4,6 +4,7 @@
 
 pub mod backstage;
 mod references;
+mod update;
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -189,30 +190,7 @@ impl Catalogue {
         documents: Vec<SourceDocument>,
         kinds: &Kinds,
     ) -> (Catalogue, Vec<Diagnostic>) {
-        let mut diagnostics = Vec::new();
-        let mut entities = Vec::with_capacity(documents.len());
-        for (i, source) in documents.iter().enumerate() {
-            match classify(source, kinds) {
-                Ok(Some(kind)) => {
-                    let id = match kinds.format() {
-                        Format::Catalint => source
-                            .doc
-                            .value
-                            .pointer("/metadata/id")
-                            .and_then(Node::as_str)
-                            .map(str::to_owned),
-                        Format::Backstage => backstage::identity(kind, &source.doc),
-                    };
-                    entities.push(Entity {
-                        kind,
-                        id,
-                        document: i,
-                    });
-                }
-                Ok(None) => {}
-                Err(d) => diagnostics.push(*d),
-            }
-        }
+        let (entities, diagnostics) = update::classify_all(&documents, 0, kinds);
         let mut by_id: HashMap<Box<str>, usize> = HashMap::with_capacity(entities.len());
         let mut shared_ids: HashMap<Box<str>, Vec<usize>> = HashMap::new();
         for (i, e) in entities.iter().enumerate() {

@@ -19,10 +19,12 @@ use crate::report::{Human, HumanOptions};
 // The commands, one file each.
 mod check;
 mod explain;
+mod graph;
 mod init;
 mod lsp;
 mod rules;
 mod schema;
+mod site;
 
 // The steps of `check` between the first check and the report: --fix, --add-suppressions.
 mod fixing;
@@ -82,7 +84,10 @@ pub enum Command {
         after_help = "The pre-commit hook needs a catalint.yaml with `include`: with it, catalint knows which\nstaged files are part of the catalogue and skips the others (workflows, mkdocs.yml)."
     )]
     Init(InitArgs),
-
+    /// Print the catalogue as a graph (Mermaid, DOT or JSON), its findings marked.
+    Graph(graph::GraphArgs),
+    /// Build a static site of the catalogue: an index, a page per entity, the map.
+    Site(site::SiteArgs),
     /// Run the language server (LSP over stdin and stdout), for editors.
     #[command(
         after_help = "Started by an editor, not by hand: see the book, docs/src/editors.md. Each workspace folder's catalogue\nis opened as `catalint check FOLDER` would (config discovery included)."
@@ -106,6 +111,10 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8>
         Command::Explain(args) => explain::run(args, out, err),
 
         Command::Init(args) => init::run(args, out, err),
+
+        Command::Graph(args) => graph::run(args, out, err),
+
+        Command::Site(args) => site::run(args, out, err),
 
         Command::Lsp => lsp::run(),
 

@@ -61,22 +61,68 @@ impl Rule for DependencyCycle {
         if cx.policy.kinds.format() == crate::catalogue::Format::Backstage {
             return super::backstage::cycles::check(cx, out);
         }
-        let graph = cx.hard_graph();
-        for component in graph.components() {
-            let cyclic = component.len() > 1
-                || graph.edges[component[0]]
-                    .iter()
-                    .any(|&(t, _)| t == component[0]);
-            if !cyclic {
-                continue;
-            }
-            let Some(&start) = component.iter().min_by_key(|&&v| graph.nodes[v].id()) else {
-                continue;
-            };
-            let cycle = shortest_cycle(graph, &component, start);
-            out.push(report(graph, &cycle));
-        }
+        out.extend(all_cycles(cx).into_iter().map(|(_, d)| d));
     }
+}
+
+/// A cycle's finding with the ids of its component's members.
+pub type Cycle = (Vec<Box<str>>, Diagnostic);
+
+/// The incremental form: the cycles whose components hold a service of `ids`, found on a
+/// part of the graph that holds their whole components (see [`Graph::holding_components`];
+/// without `dependants`, what the services reach). `None`
+/// for a Backstage catalogue, whose edges are also written at their targets
+/// (`dependencyOf`): the caller runs the rule whole.
+pub fn cycles_through<'r>(
+    cx: &Context<'_>,
+    ids: impl IntoIterator<Item = &'r str> + Clone,
+    dependants: Option<super::graph::Dependants<'_>>,
+) -> Option<Vec<Cycle>> {
+    if cx.policy.kinds.format() == crate::catalogue::Format::Backstage {
+        return None;
+    }
+    let graph = match dependants {
+        Some(dependants) => Graph::holding_components(cx.catalogue, ids.clone(), dependants),
+        None => Graph::around(cx.catalogue, ids.clone(), true),
+    };
+    let wanted: HashSet<&str> = ids.into_iter().collect();
+    Some(cycles(&graph, Some(&wanted)))
+}
+
+/// Every cycle of a catalogue in the catalogue format, with its members.
+pub fn all_cycles(cx: &Context<'_>) -> Vec<Cycle> {
+    cycles(cx.hard_graph(), None)
+}
+
+/// The cyclic components of `graph` (those with a member in `wanted`, when given).
+fn cycles(graph: &Graph<'_>, wanted: Option<&HashSet<&str>>) -> Vec<Cycle> {
+    let mut out = Vec::new();
+    for component in graph.components() {
+        let cyclic = component.len() > 1
+            || graph.edges[component[0]]
+                .iter()
+                .any(|&(t, _)| t == component[0]);
+        if !cyclic {
+            continue;
+        }
+        if let Some(wanted) = wanted
+            && !component
+                .iter()
+                .any(|&v| wanted.contains(graph.nodes[v].id()))
+        {
+            continue;
+        }
+        let Some(&start) = component.iter().min_by_key(|&&v| graph.nodes[v].id()) else {
+            continue;
+        };
+        let cycle = shortest_cycle(graph, &component, start);
+        let members = component
+            .iter()
+            .map(|&v| graph.nodes[v].id().into())
+            .collect();
+        out.push((members, report(graph, &cycle)));
+    }
+    out
 }
 
 /// The shortest cycle through `start` inside its component, as (node, dependency entry)

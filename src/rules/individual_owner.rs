@@ -52,49 +52,63 @@ impl Rule for IndividualOwner {
     }
 
     fn check_catalogue(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let mut mailboxes: HashMap<String, EntityRef<'_>> = HashMap::new();
-        for team in cx.catalogue.of_kind(Kind::Team) {
-            if let Some(email) = team.str_at("/spec/email") {
-                mailboxes.entry(email.to_lowercase()).or_insert(team);
-            }
-        }
+        let mailboxes = mailboxes(cx);
         if mailboxes.is_empty() {
             return;
         }
         for e in cx.catalogue.iter() {
-            let (ptr, role) = match e.kind() {
-                Kind::Service => ("/spec/owner/serviceOwner", "service owner"),
-                Kind::Product => ("/spec/productOwner", "product owner"),
-                Kind::Team | Kind::Declared(_) => continue,
-            };
-            let Some(owner) = e.str_at(ptr) else { continue };
-            let Some(team) = mailboxes.get(&owner.to_lowercase()) else {
-                continue;
-            };
-            out.push(
-                finding(
-                    &META,
-                    format!(
-                        "the {role} of `{}` is the mailbox of team `{}`, not a person",
-                        e.id(),
-                        team.id()
-                    ),
-                    Label::new(e.at_value(ptr), "a team's e-mail"),
-                )
-                .with_pointer(ptr)
-                .with_related(Label::new(
-                    team.at_value("/spec/email"),
-                    format!("team `{}`'s mailbox", team.id()),
-                ))
-                .with_help(format!(
-                    "name the one person accountable; the team belongs in `{}`",
-                    if e.kind() == Kind::Service {
-                        "owner.team"
-                    } else {
-                        "team"
-                    }
-                )),
-            );
+            check_owner(e, &mailboxes, out);
         }
     }
+}
+
+/// The teams by their e-mail address (lower case), the first team of each.
+pub type Mailboxes<'c> = HashMap<String, EntityRef<'c>>;
+
+pub fn mailboxes<'c>(cx: &Context<'c>) -> Mailboxes<'c> {
+    let mut mailboxes: Mailboxes<'c> = HashMap::new();
+    for team in cx.catalogue.of_kind(Kind::Team) {
+        if let Some(email) = team.str_at("/spec/email") {
+            mailboxes.entry(email.to_lowercase()).or_insert(team);
+        }
+    }
+    mailboxes
+}
+
+/// The incremental form: one entity's owner against the teams' mailboxes (which the caller
+/// reads again when a team changed).
+pub fn check_owner(e: EntityRef<'_>, mailboxes: &Mailboxes<'_>, out: &mut Vec<Diagnostic>) {
+    let (ptr, role) = match e.kind() {
+        Kind::Service => ("/spec/owner/serviceOwner", "service owner"),
+        Kind::Product => ("/spec/productOwner", "product owner"),
+        Kind::Team | Kind::Declared(_) => return,
+    };
+    let Some(owner) = e.str_at(ptr) else { return };
+    let Some(team) = mailboxes.get(&owner.to_lowercase()) else {
+        return;
+    };
+    out.push(
+        finding(
+            &META,
+            format!(
+                "the {role} of `{}` is the mailbox of team `{}`, not a person",
+                e.id(),
+                team.id()
+            ),
+            Label::new(e.at_value(ptr), "a team's e-mail"),
+        )
+        .with_pointer(ptr)
+        .with_related(Label::new(
+            team.at_value("/spec/email"),
+            format!("team `{}`'s mailbox", team.id()),
+        ))
+        .with_help(format!(
+            "name the one person accountable; the team belongs in `{}`",
+            if e.kind() == Kind::Service {
+                "owner.team"
+            } else {
+                "team"
+            }
+        )),
+    );
 }

@@ -39,6 +39,7 @@ pub mod backstage;
 pub mod duration;
 pub mod graph;
 pub mod percent;
+pub mod wide;
 
 /// Which stage of the pipeline finds a rule's problems.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,20 +122,21 @@ pub struct Context<'a> {
     pub catalogue: &'a Catalogue,
     pub policy: &'a Policy,
     graph: std::sync::OnceLock<graph::Graph<'a>>,
-    /// Ids by kind, for "did you mean": built for every kind at once on first use.
-    ids: std::sync::OnceLock<
-        std::collections::HashMap<crate::catalogue::Kind, crate::suggest::Index<'a>>,
-    >,
+    /// Ids by kind, for "did you mean": each kind's built on first use (a re-check after an
+    /// edit that broke a team reference indexes the teams, not the whole catalogue).
+    ids: PerKind<crate::suggest::Index<'a>>,
     /// Ids by kind and length in characters, for the "exactly one close id" test of fixes.
-    by_length: std::sync::OnceLock<
-        std::collections::HashMap<(crate::catalogue::Kind, usize), Vec<&'a str>>,
-    >,
+    by_length: PerKind<std::collections::HashMap<usize, Vec<&'a str>>>,
     schema_failures: SchemaFailures,
     /// Backstage entity names by kind and namespace, for "did you mean".
     backstage: std::sync::OnceLock<backstage::relations::Names<'a>>,
     /// Answers already given: a missing id named by thousands of entities is looked up once.
     suggested: std::sync::Mutex<Suggested<'a>>,
 }
+
+/// Something built per kind on first use: a slot for each kind the policy knows.
+type PerKind<T> =
+    std::sync::OnceLock<std::collections::HashMap<crate::catalogue::Kind, std::sync::OnceLock<T>>>;
 
 /// At most this many ids are compared to decide that a close id is the only one.
 const SOLE_BUDGET: usize = 256;
@@ -183,11 +185,11 @@ impl<'a> Context<'a> {
             catalogue,
             policy,
             graph: std::sync::OnceLock::new(),
-            ids: std::sync::OnceLock::new(),
+            ids: PerKind::new(),
             backstage: std::sync::OnceLock::new(),
             schema_failures: SchemaFailures::default(),
             suggested: Default::default(),
-            by_length: std::sync::OnceLock::new(),
+            by_length: PerKind::new(),
         }
     }
 
@@ -225,21 +227,11 @@ impl<'a> Context<'a> {
         if let Some(&answer) = lock().get(&(kind, Box::from(input))) {
             return answer;
         }
-        let indexes = self.ids.get_or_init(|| {
-            let mut by_kind: std::collections::HashMap<_, Vec<&'a str>> =
-                std::collections::HashMap::new();
-            for e in self.catalogue.iter().filter(|e| e.entity.id.is_some()) {
-                by_kind.entry(e.kind()).or_default().push(e.id());
-            }
-            by_kind
-                .into_iter()
-                .map(|(k, mut ids)| {
-                    ids.sort_by_key(|id| id.chars().count());
-                    (k, crate::suggest::Index::new(ids))
-                })
-                .collect()
-        });
-        let Some(index) = indexes.get(&kind) else {
+        let Some(index) = self.of_kind(&self.ids, kind, || {
+            let mut ids = self.ids_of_kind(kind);
+            ids.sort_by_key(|id| id.chars().count());
+            crate::suggest::Index::new(ids)
+        }) else {
             lock().insert((kind, input.into()), None);
             return None;
         };
@@ -255,18 +247,16 @@ impl<'a> Context<'a> {
         let n = self.nearest_id(input, kind)?;
         let len = input.chars().count();
         let reach = (len / 3).max(1) + 1;
-        let index = self.by_length.get_or_init(|| {
+        let index = self.of_kind(&self.by_length, kind, || {
             let mut map: std::collections::HashMap<_, Vec<&'a str>> =
                 std::collections::HashMap::new();
-            for e in self.catalogue.iter().filter(|e| e.entity.id.is_some()) {
-                map.entry((e.kind(), e.id().chars().count()))
-                    .or_default()
-                    .push(e.id());
+            for id in self.ids_of_kind(kind) {
+                map.entry(id.chars().count()).or_default().push(id);
             }
             map
-        });
+        })?;
         let window: Vec<&'a str> = (len.saturating_sub(reach)..=len + reach)
-            .filter_map(|l| index.get(&(kind, l)))
+            .filter_map(|l| index.get(&l))
             .flatten()
             .copied()
             .take(SOLE_BUDGET + 1)
@@ -278,6 +268,33 @@ impl<'a> Context<'a> {
         }
         let candidates = window.into_iter();
         crate::edit::sole_nearest(input, candidates).filter(|s| *s == n)
+    }
+
+    /// The ids of the entities of `kind`, in catalogue order.
+    fn ids_of_kind(&self, kind: crate::catalogue::Kind) -> Vec<&'a str> {
+        self.catalogue
+            .of_kind(kind)
+            .filter(|e| e.entity.id.is_some())
+            .map(|e| e.id())
+            .collect()
+    }
+
+    /// `kind`'s slot of `per_kind`, built with `build` on first use; `None` for a kind the
+    /// policy does not know (no entity has it).
+    fn of_kind<'s, T>(
+        &'s self,
+        per_kind: &'s PerKind<T>,
+        kind: crate::catalogue::Kind,
+        build: impl FnOnce() -> T,
+    ) -> Option<&'s T> {
+        let slots = per_kind.get_or_init(|| {
+            self.policy
+                .kinds
+                .all()
+                .map(|k| (k, std::sync::OnceLock::new()))
+                .collect()
+        });
+        Some(slots.get(&kind)?.get_or_init(build))
     }
 
     /// The fix that writes the one close id of `kind` in place of the unknown reference at

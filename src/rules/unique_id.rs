@@ -67,28 +67,11 @@ impl Rule for UniqueId {
     }
 
     fn check_catalogue(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        if cx.policy.kinds.format() == crate::catalogue::Format::Backstage {
-            return backstage(cx, out);
-        }
-        let ptr = "/metadata/id";
         for (id, entities) in cx.catalogue.duplicate_ids() {
-            let first = cx.catalogue.entity(entities[0]);
-            for &later in &entities[1..] {
-                let e = cx.catalogue.entity(later);
-                out.push(
-                    finding(
-                        &META,
-                        format!(
-                            "id `{id}` is already used by {} `{id}`",
-                            first.kind().as_str().to_lowercase()
-                        ),
-                        Label::new(e.at_value(ptr), "used again here"),
-                    )
-                    .with_pointer(ptr)
-                    .with_related(Label::new(first.at_value(ptr), "first used here"))
-                    .with_help("ids are unique across the catalogue, whatever the kind: rename one and update its references"),
-                );
-            }
+            repeats(cx, id, entities, out);
+        }
+        if cx.policy.kinds.format() == crate::catalogue::Format::Backstage {
+            return;
         }
         for e in cx.catalogue.iter() {
             if e.kind() == Kind::Service {
@@ -98,33 +81,65 @@ impl Rule for UniqueId {
     }
 }
 
-/// Backstage entities are identified by kind, namespace and name, compared
-/// case-insensitively: `Ledger` and `ledger` are one entity.
-fn backstage(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let ptr = "/metadata/name";
-    for (id, entities) in cx.catalogue.duplicate_ids() {
-        let first = cx.catalogue.entity(entities[0]);
-        for &later in &entities[1..] {
-            let e = cx.catalogue.entity(later);
-            out.push(
-                finding(
-                    &META,
-                    format!("`{}` is defined twice", clip(id, 80)),
-                    Label::new(e.at_value(ptr), "defined again here"),
-                )
-                .with_pointer(ptr)
-                .with_related(Label::new(first.at_value(ptr), "first defined here"))
-                .with_help(
-                    "Backstage identifies an entity by its kind, namespace and name, compared \
-                     case-insensitively: rename one, or move it to another namespace",
-                ),
-            );
-        }
+/// The incremental form, for an id a change touched: its repeats, read from the index.
+pub fn repeats_of(cx: &Context<'_>, id: &str, out: &mut Vec<Diagnostic>) {
+    let entities: Vec<usize> = cx.catalogue.by_id(id).map(|e| e.index).collect();
+    if entities.len() > 1 {
+        repeats(cx, id, &entities, out);
     }
 }
 
-/// Offering names repeated within one service.
-fn offerings(cx: &Context<'_>, e: EntityRef<'_>, out: &mut Vec<Diagnostic>) {
+/// Each entity of `entities` after the first (they share `id`, in file order).
+fn repeats(cx: &Context<'_>, id: &str, entities: &[usize], out: &mut Vec<Diagnostic>) {
+    if cx.policy.kinds.format() == crate::catalogue::Format::Backstage {
+        return backstage(cx, id, entities, out);
+    }
+    let ptr = "/metadata/id";
+    let first = cx.catalogue.entity(entities[0]);
+    for &later in &entities[1..] {
+        let e = cx.catalogue.entity(later);
+        out.push(
+            finding(
+                &META,
+                format!(
+                    "id `{id}` is already used by {} `{id}`",
+                    first.kind().as_str().to_lowercase()
+                ),
+                Label::new(e.at_value(ptr), "used again here"),
+            )
+            .with_pointer(ptr)
+            .with_related(Label::new(first.at_value(ptr), "first used here"))
+            .with_help("ids are unique across the catalogue, whatever the kind: rename one and update its references"),
+        );
+    }
+}
+
+/// Backstage entities are identified by kind, namespace and name, compared
+/// case-insensitively: `Ledger` and `ledger` are one entity.
+fn backstage(cx: &Context<'_>, id: &str, entities: &[usize], out: &mut Vec<Diagnostic>) {
+    let ptr = "/metadata/name";
+    let first = cx.catalogue.entity(entities[0]);
+    for &later in &entities[1..] {
+        let e = cx.catalogue.entity(later);
+        out.push(
+            finding(
+                &META,
+                format!("`{}` is defined twice", clip(id, 80)),
+                Label::new(e.at_value(ptr), "defined again here"),
+            )
+            .with_pointer(ptr)
+            .with_related(Label::new(first.at_value(ptr), "first defined here"))
+            .with_help(
+                "Backstage identifies an entity by its kind, namespace and name, compared \
+                 case-insensitively: rename one, or move it to another namespace",
+            ),
+        );
+    }
+}
+
+/// Offering names repeated within one service: the part of the rule that reads only its
+/// entity.
+pub fn offerings(cx: &Context<'_>, e: EntityRef<'_>, out: &mut Vec<Diagnostic>) {
     let Some(list) = e.get("/spec/offerings").and_then(Node::as_array) else {
         return;
     };

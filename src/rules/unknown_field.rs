@@ -1,6 +1,7 @@
 //! `unknown-field`: found by JSON Schema validation ([`crate::schema`]) in a profile whose
-//! schemas leave mappings open (Backstage's), where a key the kind does not define is a
-//! warning of its own rather than a `schema` error.
+//! schemas leave mappings open (Backstage's), where a key the kind does not define in
+//! `metadata` or `spec` is a warning of its own rather than a `schema` error (a key at the
+//! top level stays a `schema` error: Backstage refuses the entity).
 
 use super::{RuleMeta, Stage, documented_rule};
 use crate::diagnostic::Severity;
@@ -9,45 +10,44 @@ pub static META: RuleMeta = RuleMeta {
     id: "unknown-field",
     default_severity: Severity::Warning,
     stage: Stage::Schema,
-    summary: "no key that the kind does not define, anywhere in a Backstage document",
+    summary: "no key that the kind does not define in a Backstage entity's `metadata` or `spec`",
     doc: r#"## What it checks
-In a catalogue linted with the `backstage` profile: that every key of a document is one the
-kind defines, at the top level (`apiVersion`, `kind`, `metadata`, `spec`), in `metadata` and
-in the kind's `spec`, with "did you mean" for a near miss. In catalint's own format, an
-unknown field is a `schema` error instead.
+In a catalogue linted with the `backstage` profile: that every key in `metadata` and in the
+kind's `spec` is one the kind defines, with "did you mean" for a near miss. In catalint's own
+format an unknown field is a `schema` error instead, and so is a key at the top level of a
+Backstage document (anything but `apiVersion`, `kind`, `metadata` and `spec`), which
+Backstage itself refuses.
 
 ## Why it matters
-Backstage's own entity schemas leave `spec` open, so a misspelt relation passes everywhere
-and the relation silently never appears: `consumesApi:` is not `consumesApis:`, and a
-`dependsOn:` indented at the document root is no dependency at all.
+Backstage's own entity schemas leave `metadata` and `spec` open, so a misspelt relation
+passes everywhere and the relation silently never appears: `consumesApi:` is not
+`consumesApis:`, and a `descripton:` is no description.
 
 ## Example
 ```yaml
 apiVersion: backstage.io/v1alpha1
 kind: Component
-metadata: {name: payments}
+metadata: {name: payments, descripton: Takes card payments.}
 spec:
   type: service
   lifecycle: production
   owner: team-a
   consumesApi: [orders-api]
-dependsOn: [resource:payments-db]
 ```
 
 Instead:
 
 ```yaml
+metadata: {name: payments, description: Takes card payments.}
 spec:
   type: service
   lifecycle: production
   owner: team-a
   consumesApis: [orders-api]
-  dependsOn: [resource:payments-db]
 ```
 
 ## How to fix
-Correct the key (the help names the nearest defined one; a key at the top level that is a
-field of `spec` is to be indented under `spec:`), or remove it. A field of the
+Correct the key (the help names the nearest defined one), or remove it. A field of the
 organisation's own is added to the kind in the policy (`fields:`, see `catalint explain
 schema`).
 

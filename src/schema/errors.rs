@@ -63,12 +63,17 @@ pub(super) enum What {
     Unknown(Vec<String>),
     Pattern,
     NotEmpty,
+    MaxLength(u64),
+    MinProperties(u64),
+    MaxProperties(u64),
     MinItems(u64),
     MaxItems(u64),
     Unique,
     Range,
     /// No branch of a `oneOf`/`anyOf` fits the value's type.
     NoBranch,
+    /// The value is of a shape a `not` excludes: in a `oneOf`, a branch that does not fit.
+    Excluded,
     /// A key that `propertyNames` rejects (the pointer names the key's entry).
     BadKey(String),
     Other(String),
@@ -179,6 +184,10 @@ fn flatten(err: &ValidationError<'_>, out: &mut Vec<Issue>) {
         }
         ValidationErrorKind::Pattern { .. } | ValidationErrorKind::Format { .. } => What::Pattern,
         ValidationErrorKind::MinLength { .. } => What::NotEmpty,
+        ValidationErrorKind::Not { .. } => What::Excluded,
+        ValidationErrorKind::MaxLength { limit } => What::MaxLength(*limit),
+        ValidationErrorKind::MinProperties { limit } => What::MinProperties(*limit),
+        ValidationErrorKind::MaxProperties { limit } => What::MaxProperties(*limit),
         ValidationErrorKind::MinItems { limit } => What::MinItems(*limit),
         ValidationErrorKind::MaxItems { limit } => What::MaxItems(*limit),
         ValidationErrorKind::UniqueItems => What::Unique,
@@ -245,7 +254,7 @@ fn best_branch(pointer: &str, branches: Vec<Vec<Issue>>) -> Option<Vec<Issue>> {
                     i.pointer == pointer
                         && matches!(
                             i.what,
-                            What::Type | What::Const | What::Enum | What::NoBranch
+                            What::Type | What::Const | What::Enum | What::NoBranch | What::Excluded
                         )
                 })
         })

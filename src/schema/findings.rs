@@ -102,7 +102,12 @@ pub(super) fn to_diagnostics(
                     None => help,
                 };
                 let fix = rename_fix(check, &issue.instance, key, &key_span, &allowed);
+                // A profile whose format leaves mappings open reports their unknown keys
+                // as its own rule (a warning), but the document's top level is closed
+                // everywhere: Backstage refuses an entity with a foreign root field
+                // (`NoForeignRootFieldsEntityPolicy`), so that is a `schema` error.
                 let (rule, severity) = match check.compiled.unknown_field {
+                    _ if issue.pointer.is_empty() => (RULE, Severity::Error),
                     RULE => (RULE, Severity::Error),
                     other => (other, Severity::Warning),
                 };
@@ -130,18 +135,26 @@ pub(super) fn to_diagnostics(
                 .and_then(|s| s.get("description"))
                 .and_then(Value::as_str)
                 .unwrap_or("a valid key");
-            push(
-                Diagnostic::new(
-                    RULE,
-                    Severity::Error,
-                    format!(
-                        "the key `{}` in `{parent}` is not {expected}",
-                        clip(key, 60)
-                    ),
-                    Label::new(loc(key_span), "not a valid key"),
-                )
-                .with_pointer(issue.pointer.clone()),
-            );
+            let help = match schema_here.and_then(|s| s.get("enum")) {
+                Some(Value::Array(options)) => {
+                    suggest::nearest(key, options.iter().filter_map(Value::as_str))
+                        .map(|n| format!("did you mean `{n}`?"))
+                }
+                _ if expected.starts_with("`[prefix/]name`") => prefixed_key_help(key),
+                _ => None,
+            };
+            let mut d = Diagnostic::new(
+                RULE,
+                Severity::Error,
+                format!(
+                    "the key `{}` in `{parent}` is not {expected}",
+                    clip(key, 60)
+                ),
+                Label::new(loc(key_span), "not a valid key"),
+            )
+            .with_pointer(issue.pointer.clone());
+            d.help = help;
+            push(d);
         }
         what => {
             let expected =
@@ -149,6 +162,31 @@ pub(super) fn to_diagnostics(
             let found = show_json(&issue.instance);
             let (message, label) = match what {
                 What::NotEmpty => (format!("`{path}` must not be empty"), "empty".to_owned()),
+                What::MaxLength(n) => {
+                    let len = issue.instance.as_str().map_or(0, |v| v.chars().count());
+                    (
+                        format!("`{path}` is {len} characters long, more than the {n} allowed"),
+                        match len.saturating_sub(*n as usize) {
+                            1 => "1 character too long".to_owned(),
+                            over => format!("{over} characters too long"),
+                        },
+                    )
+                }
+                What::MinProperties(n) => (
+                    format!(
+                        "`{path}` must hold at least {n} key{}",
+                        if *n == 1 { "" } else { "s" }
+                    ),
+                    "too few keys".to_owned(),
+                ),
+                What::MaxProperties(n) => (
+                    format!(
+                        "`{path}` may hold at most {n} key{}, found {}",
+                        if *n == 1 { "" } else { "s" },
+                        issue.instance.as_object().map_or(0, serde_json::Map::len)
+                    ),
+                    "too many keys".to_owned(),
+                ),
                 What::MinItems(n) => (
                     format!(
                         "`{path}` must list at least {n} item{}",
@@ -201,6 +239,76 @@ pub(super) fn to_diagnostics(
     out
 }
 
+/// What is wrong with a `[prefix/]name` key (Backstage's label and annotation keys), in
+/// the order Backstage's validator functions check it: the one part that fails.
+fn prefixed_key_help(key: &str) -> Option<String> {
+    let chars = |s: &str| s.chars().count();
+    let parts: Vec<&str> = key.split('/').collect();
+    let (prefix, name) = match parts.as_slice() {
+        [name] => (None, *name),
+        [prefix, name] => (Some(*prefix), *name),
+        _ => {
+            return Some(format!(
+                "it has {} `/`; a key has at most one, between the prefix and the name",
+                parts.len() - 1
+            ));
+        }
+    };
+    if let Some(prefix) = prefix {
+        if chars(prefix) > 253 {
+            return Some(format!(
+                "its prefix is {} characters long, more than the 253 allowed",
+                chars(prefix)
+            ));
+        }
+        for part in prefix.split('.') {
+            if chars(part) > 63 {
+                return Some(format!(
+                    "the prefix part `{}` is {} characters long, more than the 63 allowed",
+                    clip(part, 20),
+                    chars(part)
+                ));
+            }
+            let lower = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
+            if part.is_empty()
+                || !part.chars().all(|c| lower(c) || c == '-')
+                || part.starts_with('-')
+                || part.ends_with('-')
+                || part.contains("--")
+            {
+                return Some(format!(
+                    "the prefix part `{}` is not lowercase letters and digits with single `-` between them",
+                    clip(part, 20)
+                ));
+            }
+        }
+    }
+    if chars(name) > 63 {
+        return Some(format!(
+            "its name is {} characters long, more than the 63 allowed",
+            chars(name)
+        ));
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    {
+        return Some(format!(
+            "the name `{}` holds {}, which is not a letter, digit, `-`, `_` or `.`",
+            clip(name, 30),
+            match c {
+                ' ' => "a space".to_owned(),
+                c => format!("`{c}`"),
+            }
+        ));
+    }
+    let edge = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    if !edge(name.chars().next()) || !edge(name.chars().last()) {
+        return Some("the name must begin and end with a letter or digit".into());
+    }
+    None
+}
+
 /// The fields of a kind's `spec`: a key at the top level that is one was meant under `spec`.
 fn spec_fields(root: &Value) -> Vec<&str> {
     root.pointer("/properties/spec")
@@ -233,6 +341,18 @@ fn value_help(
     source: &str,
     ambiguous: Option<&Ambiguous>,
 ) -> Option<String> {
+    if matches!(
+        what,
+        What::MaxLength(_) | What::MinProperties(_) | What::MaxProperties(_)
+    ) {
+        // The count alone does not say what to write: the schema's own words do.
+        return schema.map(
+            |(root, s)| match s.get("description").and_then(Value::as_str) {
+                Some(d) => format!("expected {d}"),
+                None => format!("expected {}", expectation(root, s)),
+            },
+        );
+    }
     let plain_scalar = !source.starts_with(['"', '\'', '|', '>', '[', '{', '*']);
     let expects = |t: &str| {
         schema.is_some_and(|(root, s)| {

@@ -46,6 +46,7 @@ struct ConfigFile {
     limits: LimitsConfig,
     #[serde(default)]
     overrides: Vec<Override>,
+    repository: Option<String>,
 }
 
 /// Rule levels for some files only: `overrides: [{files: ["legacy/**"], rules: {sla-defined: off}}]`.
@@ -69,6 +70,9 @@ pub struct Config {
     pub fail_on: Option<FailOn>,
     pub limits: LimitsConfig,
     pub overrides: Vec<Override>,
+    /// Where the catalogue's files can be browsed (`https://github.com/o/r/blob/main`): the
+    /// site links each entity to its file and line there.
+    pub repository: Option<String>,
     /// The file as loaded, to point at rule ids that the policy turns out not to know.
     settings: Option<file::Settings>,
 }
@@ -205,6 +209,7 @@ impl Config {
             fail_on: parsed.fail_on,
             limits: parsed.limits,
             overrides: parsed.overrides,
+            repository: parsed.repository,
             settings: Some(settings),
         })
     }

@@ -223,7 +223,7 @@ pub fn apply(
     let mut extra = Vec::new();
     let mut entries: Vec<Entry> = Vec::new();
     for (id, source) in files.iter() {
-        if source.text.contains("catalint-disable") {
+        if source.has_marker() {
             entries.extend(scan(id, source, policy, &mut extra));
         }
     }

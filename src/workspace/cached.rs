@@ -17,11 +17,12 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::state::{FileState, State};
+use super::state::{DocCheck, FileState, State};
 use super::{Workspace, file_id};
 use crate::cache::{self, Snapshot};
-use crate::catalogue::Catalogue;
+use crate::catalogue::{Catalogue, Kind};
 use crate::diagnostic::Diagnostic;
+use crate::discover::Found;
 use crate::error::RunError;
 use crate::paths::Cwd;
 use crate::read::{self, Input};
@@ -284,10 +285,124 @@ impl Workspace {
 
     /// Writes the state back; a cache that cannot be written is skipped.
     fn save(&self, path: &Path, key: u64, copies: &[Option<&[u8]>]) {
-        if let Some(records) = self.state.records(copies) {
+        if let (Some(records), Some(wide)) =
+            (self.state.records(copies), self.state.wide_findings())
+        {
             let entities = self.state.catalogue.entities.len();
-            let _ = cache::save(path, key, entities, &self.state.wide, &records);
+            let _ = cache::save(path, key, entities, &wide, &records);
         }
+    }
+}
+
+impl FileState {
+    /// A file whose text the cache knows: its documents from `input`, its results as the
+    /// cache kept them, nothing to redo unless a change elsewhere asks for it.
+    pub(super) fn restored(
+        found: Found,
+        name: String,
+        input: Input,
+        results: crate::cache::Results,
+        hash: crate::cache::Hash,
+    ) -> Self {
+        let crate::cache::Results {
+            loaded,
+            schema,
+            own,
+            across,
+        } = results;
+        Self {
+            loaded,
+            schema: schema
+                .into_iter()
+                .map(|(findings, failed)| DocCheck { findings, failed })
+                .collect(),
+            own,
+            across,
+            dirty: false,
+            hash: Some(hash),
+            ..Self::new(found, name, input)
+        }
+    }
+
+    pub(super) fn is_dirty(&self) -> bool {
+        self.dirty
+    }
+
+    /// Lets go of the input of a file that will not be checked (a replayed check).
+    pub(super) fn drop_pending(&mut self) {
+        self.pending = None;
+    }
+
+    /// The file as if the cache had not known it: loaded again from its text, results
+    /// dropped, to be checked.
+    pub(super) fn into_fresh(mut self, limits: &crate::load::Limits) -> Self {
+        if !self.dirty {
+            if let Some(input) = self.pending.take() {
+                let text = std::sync::Arc::clone(&input.source.text);
+                let fresh = Input::from_text(input.file, &self.name, text, limits);
+                self.pending = Some(Box::new(fresh));
+            }
+            self.dirty = true;
+        }
+        self
+    }
+}
+
+impl State {
+    /// What the snapshot keeps besides the files' results: the index's findings and the
+    /// catalogue-wide rules' ([`State::keep_wide`] keeps those); `None` if they were not kept.
+    fn wide_findings(&self) -> Option<Vec<Diagnostic>> {
+        let wide = self.catalogue_wide.as_ref()?;
+        let indexed = self.files.iter().zip(&self.indexed).filter(|(f, _)| f.live);
+        let indexed = indexed.flat_map(|(_, found)| found);
+        Some(indexed.chain(wide.findings()).cloned().collect())
+    }
+
+    /// What the cache keeps of each file, in file id order (the snapshot's positions); `None`
+    /// unless every file is live and read from disk (a state that changes has removed slots;
+    /// an editor's texts are not the disk's).
+    pub(super) fn records<'a>(
+        &'a self,
+        copies: &[Option<&'a [u8]>],
+    ) -> Option<Vec<crate::cache::Record<'a>>> {
+        let mut ids: Vec<Vec<(Kind, &str)>> = vec![Vec::new(); self.files.len()];
+        for e in self.catalogue.iter() {
+            if let (Some(slot), Some(id)) =
+                (ids.get_mut(e.file().0 as usize), e.entity.id.as_deref())
+            {
+                slot.push((e.kind(), id));
+            }
+        }
+        self.files
+            .iter()
+            .zip(ids)
+            .enumerate()
+            .map(|(i, (f, ids))| {
+                let hash = f.hash.filter(|_| f.live)?;
+                let docs = match copies.get(i).copied().flatten() {
+                    Some(bytes) => crate::cache::Docs::Copy(bytes),
+                    None => {
+                        let range = self.documents_of.get(i).cloned().unwrap_or(0..0);
+                        let docs = self.catalogue.documents[range].iter().map(|d| &d.doc);
+                        crate::cache::Docs::Encode(docs.collect())
+                    }
+                };
+                Some(crate::cache::Record {
+                    path: f.found.path(),
+                    hash,
+                    loaded: &f.loaded,
+                    schema: f
+                        .schema
+                        .iter()
+                        .map(|d| (&d.findings[..], &d.failed[..]))
+                        .collect(),
+                    own: &f.own,
+                    across: &f.across,
+                    ids,
+                    docs,
+                })
+            })
+            .collect()
     }
 }
 

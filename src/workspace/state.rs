@@ -1,15 +1,16 @@
 //! What a workspace keeps between checks, and the check itself: stages 3 to 5 (index,
-//! schemas, rules) over files already read, redoing per file only what a changed file
-//! can change.
+//! schemas, rules) over files already read, redoing only what a changed file can change.
 //!
-//! Per file it keeps the loader's findings, the schema results of its documents, the
-//! findings of the rules that read only their own entity, and those of the rules that look
-//! other entities up. After a change, the index and the catalogue-wide rules run again over
-//! the whole catalogue (each is linear, and running them whole keeps the answer equal to a
-//! fresh check's); the rules that look others up run again only for the files whose answer
-//! the change can alter ([`State::lookups_to_redo`] says which, and why).
+//! Per file it keeps the loader's and the index's findings, the schema results of its
+//! documents, the findings of the rules that read only their own entity, and those of the
+//! rules that look other entities up. After an edit, the index updates by file (the edited
+//! file's ids out, its new ids in: [`Catalogue::replace_file`]); a file that came or went
+//! builds it again in discovery's order. The rules that look others up run again only for
+//! the files whose answer the change can alter ([`State::lookups_to_redo`] says which, and
+//! why), and the catalogue-wide rules only for what those files and the touched ids reach
+//! ([`rules::wide`]). The first check, and every check of a focused run, runs everything.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use rayon::prelude::*;
 
@@ -24,7 +25,8 @@ use crate::source::{FileId, SourceFile};
 use crate::timings::Timings;
 
 use super::stages::{
-    catalogue_rules, collect_strings, empty_file, entity_rules, mentions_any, validate_document,
+    admit_input, catalogue_rules, collect_strings, entity_rules, files_mentioning, mention_key,
+    validate_document,
 };
 
 /// What the stages read besides the files: the policy, the compiled schemas, and which
@@ -43,7 +45,7 @@ pub(crate) struct FileState {
     pub live: bool,
     /// Read, but not yet run through schemas and rules. A pending input of a file that is
     /// not dirty comes from the cache: its documents are new, its results are kept.
-    pending: Option<Box<Input>>,
+    pub(super) pending: Option<Box<Input>>,
     /// The reading problem, the loader's findings and `empty-file`.
     pub(super) loaded: Vec<Diagnostic>,
     /// Per document of the file, in order; empty for a file whose documents are all clean.
@@ -56,9 +58,9 @@ pub(crate) struct FileState {
     pub(super) hash: Option<crate::cache::Hash>,
     /// Every string its documents hold (the ids they may name), once the workspace has been
     /// changed at least once.
-    mentions: Vec<Box<str>>,
+    pub(super) mentions: Vec<Box<str>>,
     /// Changed (new text, new reading problem, or removed) since the last check.
-    dirty: bool,
+    pub(super) dirty: bool,
 }
 
 #[derive(Debug, Default)]
@@ -91,63 +93,11 @@ impl FileState {
         }
     }
 
-    /// A file whose text the cache knows: its documents from `input`, its results as the
-    /// cache kept them, nothing to redo unless a change elsewhere asks for it.
-    pub fn restored(
-        found: Found,
-        name: String,
-        input: Input,
-        results: crate::cache::Results,
-        hash: crate::cache::Hash,
-    ) -> Self {
-        let crate::cache::Results {
-            loaded,
-            schema,
-            own,
-            across,
-        } = results;
-        Self {
-            loaded,
-            schema: schema
-                .into_iter()
-                .map(|(findings, failed)| DocCheck { findings, failed })
-                .collect(),
-            own,
-            across,
-            dirty: false,
-            hash: Some(hash),
-            ..Self::new(found, name, input)
-        }
-    }
-
     /// A new text (or a new reading problem) for this file.
     pub fn replace(&mut self, input: Input) {
         self.live = true;
         self.pending = Some(Box::new(input));
         self.dirty = true;
-    }
-
-    pub fn is_dirty(&self) -> bool {
-        self.dirty
-    }
-
-    /// Lets go of the input of a file that will not be checked (a replayed check).
-    pub fn drop_pending(&mut self) {
-        self.pending = None;
-    }
-
-    /// The file as if the cache had not known it: loaded again from its text, results
-    /// dropped, to be checked.
-    pub fn into_fresh(mut self, limits: &crate::load::Limits) -> Self {
-        if !self.dirty {
-            if let Some(input) = self.pending.take() {
-                let text = std::sync::Arc::clone(&input.source.text);
-                let fresh = Input::from_text(input.file, &self.name, text, limits);
-                self.pending = Some(Box::new(fresh));
-            }
-            self.dirty = true;
-        }
-        self
     }
 
     pub fn remove(&mut self) {
@@ -169,21 +119,29 @@ pub(crate) struct State {
     /// The files whose findings are reported, by id, when not all are.
     pub focus: Option<Vec<bool>>,
     /// Where each file's documents lie in the catalogue's list, by file id.
-    documents_of: Vec<std::ops::Range<usize>>,
+    pub(super) documents_of: Vec<std::ops::Range<usize>>,
     /// Which files name a string (see [`FileState::mentions`]): built on the first change,
     /// never for a one-shot check.
     mentioned_by: Option<HashMap<Box<str>, Vec<FileId>>>,
     /// Whether a check has run: the first checks everything.
     pub(super) checked: bool,
+    /// The index's findings (documents that are not entities of a known kind), by file id.
+    pub(super) indexed: Vec<Vec<Diagnostic>>,
+    /// By file id: where the file stands in the index's file order, for the files whose
+    /// documents are in it (`None`: not in the index).
+    rank: Vec<Option<usize>>,
+    /// The catalogue-wide rules' findings, kept by what decides them (see
+    /// [`rules::wide`]): built on the first change, never for a one-shot check unless
+    /// [`State::keep_wide`] asks.
+    pub(super) catalogue_wide: Option<rules::wide::Wide>,
     /// Check every file whole even when only some are reported (`focus`): the cache keeps
     /// whole results, and the reported ones are chosen afterwards.
     pub(super) unfocused: bool,
     /// For a state restored from the cache: the ids that the files changed since (or gone)
     /// had then, in place of the index's, which a restored state has not built yet.
     pub(super) restored_ids: Option<Vec<(Kind, Box<str>)>>,
-    /// Keep the index's and the catalogue-wide rules' findings in [`State::wide`].
+    /// Keep [`State::catalogue_wide`] on a first check too: the cache writes its findings.
     pub(super) keep_wide: bool,
-    pub(super) wide: Vec<Diagnostic>,
     /// Find the files that name a touched id by scanning, not by an index of mentions.
     pub(super) scan_mentions: bool,
 }
@@ -221,16 +179,28 @@ impl State {
     /// finding of the catalogue (before suppressions and severities).
     pub fn check(&mut self, env: &Env<'_>, timings: &mut Timings) -> Vec<Diagnostic> {
         let changed: Vec<bool> = self.files.iter().map(|f| f.dirty).collect();
-        // The ids the changed files defined, read from the index before it is rebuilt (a
+        // A file came or went: the index is built again (in discovery's order). A state
+        // restored from the cache has no index yet, and may have lost files.
+        let restored = self.restored_ids.is_some();
+        let structural = restored
+            || self
+                .files
+                .iter()
+                .enumerate()
+                .any(|(i, f)| f.dirty && self.in_index(i) != f.live);
+        // The ids the changed files defined, read from the index before it changes (a
         // first check has none to read): nothing is kept per file for this.
-        let old_ids = match self.restored_ids.take() {
-            Some(ids) => ids,
+        let (old_ids, old_teams) = match self.restored_ids.take() {
+            Some(ids) => (ids, false),
             None => self.ids_of(&changed),
         };
         // 3. Index.
-        let mut diagnostics = self.rebuild_catalogue(env);
-        let new_ids = self.ids_of(&changed);
-        let recheck = self.lookups_to_redo(env, &changed, &old_ids, &new_ids);
+        match self.checked && !structural {
+            true => self.update_catalogue(env),
+            false => self.rebuild_catalogue(env),
+        }
+        let (new_ids, new_teams) = self.ids_of(&changed);
+        let recheck = self.lookups_to_redo(env, &changed, structural, &old_ids, &new_ids);
         timings.mark("index");
 
         // 4. Schema validation and YAML 1.1 ambiguity, for the changed files.
@@ -241,12 +211,60 @@ impl State {
         // 5. Rules: per entity, then catalogue-wide.
         let cx = Context::new(&self.catalogue, env.policy).with_schema_failures(failures);
         let found = entity_rules(&cx, env, self.check_focus(), &changed, &recheck);
-        diagnostics.extend(found.uncached);
-        diagnostics.extend(catalogue_rules(&cx, env));
-        if self.keep_wide {
-            self.wide = diagnostics.clone();
-        }
+        let mut diagnostics = found.uncached;
+        let wide = match (self.checked || self.keep_wide, self.check_focus().is_some()) {
+            (true, false) => {
+                let mut ids: Vec<Box<str>> = old_ids
+                    .iter()
+                    .chain(&new_ids)
+                    .map(|(_, id)| id.clone())
+                    .collect();
+                ids.sort_unstable();
+                ids.dedup();
+                let format = env.policy.kinds.format();
+                let (mentioned_by, documents_of) = (&self.mentioned_by, &self.documents_of);
+                let catalogue = &self.catalogue;
+                let dependants = |id: &str| -> Vec<usize> {
+                    let files = mentioned_by
+                        .as_ref()
+                        .and_then(|m| m.get(&mention_key(format, id)));
+                    files
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|f| documents_of.get(f.0 as usize).cloned())
+                        .flat_map(|docs| catalogue.entities_in(docs))
+                        .collect()
+                };
+                let reach = rules::wide::Reach {
+                    files: &recheck,
+                    ids: &ids,
+                    teams: old_teams || new_teams,
+                    dependants: match mentioned_by {
+                        Some(_) => Some(&dependants),
+                        None => None,
+                    },
+                };
+                let wide = match self.catalogue_wide.take() {
+                    Some(mut wide) => {
+                        wide.update(&cx, Some(&reach), env.off);
+                        wide
+                    }
+                    None => {
+                        let mut wide = rules::wide::Wide::default();
+                        wide.update(&cx, None, env.off);
+                        wide
+                    }
+                };
+                diagnostics.extend(wide.findings().cloned());
+                Some(wide)
+            }
+            _ => {
+                diagnostics.extend(catalogue_rules(&cx, env));
+                None
+            }
+        };
         drop(cx);
+        self.catalogue_wide = wide;
         for (i, f) in self.files.iter_mut().enumerate() {
             if recheck[i] {
                 f.across.clear();
@@ -258,7 +276,8 @@ impl State {
             f.own.extend(own);
             f.across.extend(across);
         }
-        for f in self.files.iter().filter(|f| f.live) {
+        for (i, f) in self.files.iter().enumerate().filter(|(_, f)| f.live) {
+            diagnostics.extend(self.indexed.get(i).into_iter().flatten().cloned());
             diagnostics.extend(f.loaded.iter().cloned());
             for d in &f.schema {
                 diagnostics.extend(d.findings.iter().cloned());
@@ -279,34 +298,54 @@ impl State {
         }
     }
 
-    /// The ids (with kinds) that the changed files' entities have in the index as it is: none
-    /// before the first check, when everything is checked anyway.
-    fn ids_of(&self, changed: &[bool]) -> Vec<(Kind, Box<str>)> {
+    fn in_index(&self, i: usize) -> bool {
+        self.rank.get(i).is_some_and(Option::is_some)
+    }
+
+    /// The ids (with kinds) that the changed files' entities have in the index as it is, and
+    /// whether one of them is a team: none before the first check, when everything is
+    /// checked anyway.
+    fn ids_of(&self, changed: &[bool]) -> (Vec<(Kind, Box<str>)>, bool) {
         if !self.checked {
-            return Vec::new();
+            return (Vec::new(), false);
         }
-        self.catalogue
-            .iter()
-            .filter(|e| changed.get(e.file().0 as usize).copied().unwrap_or(false))
-            .filter_map(|e| Some((e.kind(), e.entity.id.as_deref()?.into())))
-            .collect()
+        let mut ids = Vec::new();
+        let mut teams = false;
+        for (i, _) in changed.iter().enumerate().filter(|(_, c)| **c) {
+            if !self.in_index(i) {
+                continue;
+            }
+            let docs = self.documents_of.get(i).cloned().unwrap_or(0..0);
+            for e in self.catalogue.entities_in(docs) {
+                let e = &self.catalogue.entities[e];
+                teams |= e.kind == Kind::Team;
+                if let Some(id) = e.id.as_deref() {
+                    ids.push((e.kind, id.into()));
+                }
+            }
+        }
+        (ids, teams)
     }
 
     /// The files whose lookup rules must run again: the changed ones; those that name an id
     /// the changed files defined before or define now (a target that came, went or changed);
     /// and, when the set of ids changed, those with lookup findings (a "did you mean" is
     /// chosen among all ids). Everything on the first check and in a focused run, which
-    /// keeps nothing; and everything in a Backstage catalogue, whose relations name entities
-    /// in forms other than their ids (`Team-A`, `group:team-a`, a default namespace).
+    /// keeps nothing. A Backstage catalogue's relations name entities in other forms than
+    /// their ids (`Team-A`, `group:team-a`, a default namespace): there, what a string may
+    /// name is its name part in lower case ([`mention_key`]), on both sides; and a file that
+    /// came or went redoes everything (a Location's targets are files).
     fn lookups_to_redo(
         &mut self,
         env: &Env<'_>,
         changed: &[bool],
+        structural: bool,
         old_ids: &[(Kind, Box<str>)],
         new_ids: &[(Kind, Box<str>)],
     ) -> Vec<bool> {
-        let verbatim = env.policy.kinds.format() == crate::catalogue::Format::Catalint;
-        if !self.checked || self.check_focus().is_some() || !verbatim {
+        let format = env.policy.kinds.format();
+        let backstage = format == crate::catalogue::Format::Backstage;
+        if !self.checked || self.check_focus().is_some() || (backstage && structural) {
             return vec![true; self.files.len()];
         }
         let mut redo = changed.to_vec();
@@ -319,30 +358,23 @@ impl State {
             // Restored from the cache for one check: scanning the documents for the few ids
             // touched is cheaper than an index of every string, which only a later change
             // would use.
-            let wanted: HashSet<&str> =
-                old_ids.iter().chain(new_ids).map(|(_, id)| &**id).collect();
-            let catalogue = &self.catalogue;
-            let documents_of = &self.documents_of;
-            let hits: Vec<usize> = (0..self.files.len())
-                .into_par_iter()
-                .filter(|&i| !redo[i])
-                .filter(|&i| {
-                    let docs = documents_of.get(i).cloned().unwrap_or(0..0);
-                    catalogue.documents[docs]
-                        .iter()
-                        .any(|d| mentions_any(d.doc.value.root(), &wanted))
-                })
+            let keys: Vec<Box<str>> = old_ids
+                .iter()
+                .chain(new_ids)
+                .map(|(_, id)| mention_key(format, id))
                 .collect();
+            let hits = files_mentioning(&self.catalogue, &self.documents_of, &redo, &keys, format);
             for i in hits {
                 redo[i] = true;
             }
         } else {
-            self.update_mentions(changed);
+            self.update_mentions(changed, format);
             let Some(mentioned_by) = &self.mentioned_by else {
                 return vec![true; self.files.len()];
             };
             for (_, id) in old_ids.iter().chain(new_ids) {
-                for f in mentioned_by.get(id).into_iter().flatten() {
+                let key = mention_key(format, id);
+                for f in mentioned_by.get(&key).into_iter().flatten() {
                     redo[f.0 as usize] = true;
                 }
             }
@@ -360,7 +392,7 @@ impl State {
 
     /// Keeps [`State::mentioned_by`] in step with the changed files (building it whole on
     /// the first change).
-    fn update_mentions(&mut self, changed: &[bool]) {
+    fn update_mentions(&mut self, changed: &[bool], format: crate::catalogue::Format) {
         let build_all = self.mentioned_by.is_none();
         let mut index = self.mentioned_by.take().unwrap_or_default();
         let catalogue = &self.catalogue;
@@ -374,6 +406,11 @@ impl State {
                 let mut strings = Vec::new();
                 for d in &catalogue.documents[docs] {
                     collect_strings(d.doc.value.root(), &mut strings);
+                }
+                if format == crate::catalogue::Format::Backstage {
+                    for s in &mut strings {
+                        *s = mention_key(format, s);
+                    }
                 }
                 strings.sort_unstable();
                 strings.dedup();
@@ -398,10 +435,52 @@ impl State {
         self.mentioned_by = Some(index);
     }
 
+    /// Stage 3 after an edit: each changed file's documents replaced in the index, which
+    /// updates by file (its ids out, its new ids in; see [`Catalogue::replace_file`]).
+    /// Only for files already in the index: one that came needs discovery's order.
+    fn update_catalogue(&mut self, env: &Env<'_>) {
+        for i in 0..self.files.len() {
+            if !self.files[i].dirty || !self.in_index(i) {
+                continue;
+            }
+            let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
+            let state = &mut self.files[i];
+            let documents = match state.pending.take() {
+                Some(input) => admit_input(state, id, *input, &mut self.catalogue.files),
+                None => {
+                    // Removed: its slot stays, empty, so that file ids never move.
+                    let empty = SourceFile::new(state.name.clone(), "");
+                    self.catalogue.files.replace(id, empty);
+                    Vec::new()
+                }
+            };
+            let live = state.live;
+            let range = self.documents_of[i].clone();
+            let count = documents.len();
+            self.indexed[i] =
+                self.catalogue
+                    .replace_file(id, range.clone(), documents, &env.policy.kinds);
+            let shift = count as isize - range.len() as isize;
+            if shift != 0 {
+                let rank = self.rank[i];
+                for (j, docs) in self.documents_of.iter_mut().enumerate() {
+                    if self.rank.get(j).copied().flatten() > rank {
+                        docs.start = docs.start.saturating_add_signed(shift);
+                        docs.end = docs.end.saturating_add_signed(shift);
+                    }
+                }
+            }
+            self.documents_of[i] = range.start..range.start + count;
+            if !live {
+                self.rank[i] = None;
+                self.indexed[i].clear();
+            }
+        }
+    }
+
     /// Stage 3: the catalogue's documents in file order, with the changed files' new ones
-    /// in place of their old ones, and the index built again over them. Returns the index's
-    /// findings (documents that are not entities of a known kind).
-    fn rebuild_catalogue(&mut self, env: &Env<'_>) -> Vec<Diagnostic> {
+    /// in place of their old ones, and the index built again over them.
+    fn rebuild_catalogue(&mut self, env: &Env<'_>) {
         let (mut files, old_documents) = std::mem::take(&mut self.catalogue).into_parts();
         files.reserve(self.files.len().saturating_sub(files.len()));
         // A re-check sorts the kept documents by file; a first check has none, and moves each
@@ -418,7 +497,7 @@ impl State {
         loaded_docs.resize_with(self.files.len(), || None);
         for (i, state) in self.files.iter_mut().enumerate() {
             let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
-            let Some(mut input) = state.pending.take().map(|b| *b) else {
+            let Some(input) = state.pending.take().map(|b| *b) else {
                 if !state.live && i < files.len() {
                     files.replace(id, SourceFile::new(state.name.clone(), ""));
                     if let Some(k) = kept.get_mut(i) {
@@ -430,30 +509,7 @@ impl State {
             if let Some(k) = kept.get_mut(i) {
                 k.clear();
             }
-            // A file restored from the cache brings its documents; its results stay.
-            let restored = !state.dirty;
-            if !restored {
-                state.loaded.clear();
-                state.schema.clear();
-                state.own.clear();
-                state.across.clear();
-                state.loaded.extend(input.problem_diagnostic());
-            }
-            let Input { source, loaded, .. } = input;
-            if i < files.len() {
-                files.replace(id, source);
-            } else {
-                files.add(source);
-            }
-            let Some(loaded) = loaded else { continue };
-            let any_document = loaded.documents.iter().any(|d| !d.value.is_null());
-            if !restored {
-                if !any_document && loaded.diagnostics.is_empty() {
-                    state.loaded.push(empty_file(id));
-                }
-                state.loaded.extend(loaded.diagnostics);
-            }
-            loaded_docs[i] = Some(loaded.documents);
+            loaded_docs[i] = Some(admit_input(state, id, input, &mut files));
         }
         // Discovery's order, whatever order files joined the workspace in: `unique-id`
         // names the first of the entities that share an id.
@@ -465,7 +521,8 @@ impl State {
             + loaded_docs.iter().flatten().map(Vec::len).sum::<usize>();
         let mut documents = Vec::with_capacity(total);
         self.documents_of = vec![0..0; self.files.len()];
-        for i in order {
+        self.rank = vec![None; self.files.len()];
+        for (rank, &i) in order.iter().enumerate() {
             let start = documents.len();
             let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
             match loaded_docs[i].take() {
@@ -479,29 +536,42 @@ impl State {
                 }
             }
             self.documents_of[i] = start..documents.len();
+            self.rank[i] = Some(rank);
         }
         let (catalogue, findings) = Catalogue::build(files, documents, &env.policy.kinds);
         self.catalogue = catalogue;
-        findings
+        self.indexed = vec![Vec::new(); self.files.len()];
+        for d in findings {
+            if let Some(slot) = self.indexed.get_mut(d.file().0 as usize) {
+                slot.push(d);
+            }
+        }
     }
 
     /// Stage 4 for the documents of changed files. Outside a focused run's reported files,
     /// only the pointers that broke the schema are wanted (the domain rules leave those
     /// values alone everywhere); no finding is built.
     fn validate(&mut self, env: &Env<'_>, changed: &[bool]) {
-        let mut kinds: Vec<Option<Kind>> = vec![None; self.catalogue.documents.len()];
-        for e in &self.catalogue.entities {
-            kinds[e.document] = Some(e.kind);
-        }
-        let todo: Vec<usize> = (0..self.files.len())
+        let catalogue = &self.catalogue;
+        // The kind of each document that is an entity: looked up for the changed files'
+        // documents only (entities are in document order).
+        let kind = |d: usize| {
+            let e = catalogue.entities_in(d..d + 1);
+            catalogue
+                .entities
+                .get(e.start)
+                .filter(|_| !e.is_empty())
+                .map(|e| e.kind)
+        };
+        let todo: Vec<(usize, Option<Kind>)> = (0..self.files.len())
             .filter(|&i| changed[i] && self.files[i].live)
             .flat_map(|i| self.documents_of[i].clone())
+            .map(|d| (d, kind(d)))
             .collect();
-        let catalogue = &self.catalogue;
         let focus = self.check_focus();
         let checked: Vec<(usize, DocCheck)> = todo
             .into_par_iter()
-            .map(|i| (i, validate_document(env, catalogue, i, kinds[i], focus)))
+            .map(|(i, kind)| (i, validate_document(env, catalogue, i, kind, focus)))
             .collect();
         for (i, check) in checked {
             let file = self.catalogue.documents[i].file;
@@ -526,54 +596,5 @@ impl State {
             }
         }
         failed
-    }
-}
-
-impl State {
-    /// What the cache keeps of each file, in file id order (the snapshot's positions); `None`
-    /// unless every file is live and read from disk (a state that changes has removed slots;
-    /// an editor's texts are not the disk's).
-    pub(super) fn records<'a>(
-        &'a self,
-        copies: &[Option<&'a [u8]>],
-    ) -> Option<Vec<crate::cache::Record<'a>>> {
-        let mut ids: Vec<Vec<(Kind, &str)>> = vec![Vec::new(); self.files.len()];
-        for e in self.catalogue.iter() {
-            if let (Some(slot), Some(id)) =
-                (ids.get_mut(e.file().0 as usize), e.entity.id.as_deref())
-            {
-                slot.push((e.kind(), id));
-            }
-        }
-        self.files
-            .iter()
-            .zip(ids)
-            .enumerate()
-            .map(|(i, (f, ids))| {
-                let hash = f.hash.filter(|_| f.live)?;
-                let docs = match copies.get(i).copied().flatten() {
-                    Some(bytes) => crate::cache::Docs::Copy(bytes),
-                    None => {
-                        let range = self.documents_of.get(i).cloned().unwrap_or(0..0);
-                        let docs = self.catalogue.documents[range].iter().map(|d| &d.doc);
-                        crate::cache::Docs::Encode(docs.collect())
-                    }
-                };
-                Some(crate::cache::Record {
-                    path: f.found.path(),
-                    hash,
-                    loaded: &f.loaded,
-                    schema: f
-                        .schema
-                        .iter()
-                        .map(|d| (&d.findings[..], &d.failed[..]))
-                        .collect(),
-                    own: &f.own,
-                    across: &f.across,
-                    ids,
-                    docs,
-                })
-            })
-            .collect()
     }
 }

@@ -1,7 +1,8 @@
 //! The Backstage entity format (`catalog-info.yaml`), for the `backstage` profile: its
 //! kinds and API versions, entities identified by kind, namespace and name (compared
-//! case-insensitively), and the schemas written from Backstage's descriptor-format
-//! documentation (`schemas/backstage.schema.json`). Beside the catalogue's own kinds
+//! case-insensitively), and the schemas written from Backstage's catalog-model (its
+//! validator functions, entity policies and kind schemas: `schemas/backstage.schema.json`,
+//! sources in `docs/src/backstage.md`). Beside the catalogue's own kinds
 //! because the index identifies entities by it; its relations, which are rules, are in
 //! `rules::backstage`.
 
@@ -87,14 +88,9 @@ pub fn schemas() -> Vec<(Kind, Value)> {
         .into_iter()
         .map(|kind| {
             let name = kind.as_str();
-            let spec_required = defs
-                .pointer(&format!("/{name}/required"))
-                .and_then(Value::as_array)
-                .is_some_and(|r| !r.is_empty());
-            let mut required = vec!["apiVersion", "kind", "metadata"];
-            if spec_required {
-                required.push("spec");
-            }
+            // Every kind's schema requires `spec` (Backstage's kind schemas: `required:
+            // ["spec"]`), a Location's too, although none of its fields is required.
+            let required = ["apiVersion", "kind", "metadata", "spec"];
             let schema = json!({
                 "$schema": "https://json-schema.org/draft/2020-12/schema",
                 "$id": format!("https://catalint.dev/schemas/v1/backstage/{}.schema.json", name.to_lowercase()),
@@ -107,8 +103,6 @@ pub fn schemas() -> Vec<(Kind, Value)> {
                     "kind": {"const": name},
                     "metadata": {"$ref": "#/$defs/metadata"},
                     "spec": {"$ref": format!("#/$defs/{name}")},
-                    "relations": {"type": "array", "description": "relations computed by the catalogue (written by Backstage, not by hand)"},
-                    "status": {"type": "object", "description": "status computed by the catalogue"},
                 },
                 "$defs": defs,
             });
@@ -118,21 +112,4 @@ pub fn schemas() -> Vec<(Kind, Value)> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_schemas_compile() {
-        for (kind, schema) in schemas() {
-            crate::schema::Compiled::new(schema)
-                .unwrap_or_else(|e| panic!("{}: {e}", kind.as_str()));
-        }
-    }
-
-    #[test]
-    fn kinds_are_named_case_insensitively_in_references() {
-        assert_eq!(kind_named("api"), Some(Kind::declared("API")));
-        assert_eq!(kind_named("component"), Some(Kind::declared("Component")));
-        assert_eq!(kind_named("service"), None);
-    }
-}
+mod tests;

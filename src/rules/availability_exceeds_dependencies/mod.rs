@@ -201,32 +201,70 @@ impl Rule for AvailabilityExceedsDependencies {
     }
 
     fn check_catalogue(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let transitive =
-            cx.policy.option(META.id, "scope").and_then(Value::as_str) == Some("transitive");
         let graph = cx.hard_graph();
-        let targets = Targets::new(cx, graph);
-        let judge = Judge {
-            graph,
-            targets: &targets,
-            transitive,
-        };
-        if transitive {
-            transitive_pass(&judge, out);
-        } else {
-            for v in 0..graph.nodes.len() {
-                if !judge.worth_judging(v) {
-                    continue;
-                }
-                let mut seen = HashSet::new();
-                let parts: Vec<usize> = graph.edges[v]
-                    .iter()
-                    .map(|&(t, _)| t)
-                    .filter(|t| seen.insert(*t))
-                    .collect();
-                judge.judge(v, &Members::List(&parts), out);
-            }
+        if transitive(cx) {
+            let targets = Targets::new(cx, graph);
+            let judge = Judge {
+                graph,
+                targets: &targets,
+                transitive: true,
+            };
+            return transitive_pass(&judge, out);
         }
+        judge_direct(cx, graph, 0..graph.nodes.len(), out);
     }
+}
+
+fn transitive(cx: &Context<'_>) -> bool {
+    cx.policy.option(META.id, "scope").and_then(Value::as_str) == Some("transitive")
+}
+
+/// The services at `nodes` of `graph`, each against its direct hard dependencies.
+fn judge_direct<'c>(
+    cx: &Context<'c>,
+    graph: &Graph<'c>,
+    nodes: impl Iterator<Item = usize>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let targets = Targets::new(cx, graph);
+    let judge = Judge {
+        graph,
+        targets: &targets,
+        transitive: false,
+    };
+    for v in nodes {
+        if !judge.worth_judging(v) {
+            continue;
+        }
+        let mut seen = HashSet::new();
+        let parts: Vec<usize> = graph.edges[v]
+            .iter()
+            .map(|&(t, _)| t)
+            .filter(|t| seen.insert(*t))
+            .collect();
+        judge.judge(v, &Members::List(&parts), out);
+    }
+}
+
+/// The incremental form, in the direct scope: the findings about the services of `ids`
+/// only, judged on the part of the graph they and their dependencies make. `false` (nothing
+/// done) in the transitive scope, where a change anywhere below a service can alter its
+/// finding: the caller runs the rule whole.
+pub fn judge_services<'r, 'c>(
+    cx: &Context<'c>,
+    ids: impl IntoIterator<Item = &'r str>,
+    out: &mut Vec<Diagnostic>,
+) -> bool {
+    if transitive(cx) {
+        return false;
+    }
+    let ids: HashSet<&str> = ids.into_iter().collect();
+    let graph = Graph::around(cx.catalogue, ids.iter().copied(), false);
+    let roots: Vec<usize> = (0..graph.nodes.len())
+        .filter(|&v| ids.contains(graph.nodes[v].id()))
+        .collect();
+    judge_direct(cx, &graph, roots.into_iter(), out);
+    true
 }
 
 /// The services a service is judged against: a list, or (transitive scope) its closure

@@ -1,0 +1,252 @@
+//! The catalogue-wide rules kept up to date by a change, instead of run again over the whole
+//! catalogue: each rule's findings are kept by what decides them, and a change redoes only
+//! the part it reaches ([`Reach`]). After any change the findings are those the rules'
+//! [`Rule::check_catalogue`](super::Rule::check_catalogue) gives, which the workspace's
+//! property test checks against fresh checks.
+//!
+//! - `unique-id`: the repeats by id, redone for the ids the change touched; the repeated
+//!   offerings of a service by its file.
+//! - `individual-owner`: by the file of the service or product, redone for the files reached;
+//!   everything when a changed file held a team (the mailboxes changed).
+//! - `availability-exceeds-dependencies` (direct scope): by the file of the service judged,
+//!   redone for the files reached (a dependency's target, id or schema changed: its
+//!   dependants name it, so they are reached).
+//! - `dependency-cycle`: each cycle with its component's members; the cycles with a member
+//!   among the services reached are found again on the part of the graph those reach.
+//! - The rest run whole: a Backstage catalogue's cycles (its edges are also written at their
+//!   targets), the transitive availability scope (a change below a service reaches all that
+//!   sits above it) and the policy's custom `unique` rules.
+
+use std::collections::{HashMap, HashSet};
+
+use super::{
+    Context, availability_exceeds_dependencies as availability, dependency_cycle, individual_owner,
+    unique_id,
+};
+use crate::catalogue::{Format, Kind};
+use crate::diagnostic::Diagnostic;
+
+/// What a change reaches.
+pub struct Reach<'r> {
+    /// By file id: the files whose entities' findings are redone (those that changed, and
+    /// those that name an id the change touched).
+    pub files: &'r [bool],
+    /// The ids the changed files' entities had before the change and have now.
+    pub ids: &'r [Box<str>],
+    /// Whether a changed file held a team, before or after.
+    pub teams: bool,
+    /// The entities (by index) that may name an id: a superset of those that do.
+    pub dependants: Option<super::graph::Dependants<'r>>,
+}
+
+/// The catalogue-wide rules' findings, kept by what decides them.
+#[derive(Default)]
+pub struct Wide {
+    repeats: HashMap<Box<str>, Vec<Diagnostic>>,
+    offerings: ByFile,
+    owners: ByFile,
+    availability: ByFile,
+    cycles: Vec<dependency_cycle::Cycle>,
+    /// The findings of the rules that run whole on every check.
+    whole: Vec<Diagnostic>,
+}
+
+/// Findings by the file of their primary place.
+#[derive(Default)]
+struct ByFile(Vec<Vec<Diagnostic>>);
+
+impl ByFile {
+    fn clear(&mut self, files: Option<&[bool]>) {
+        match files {
+            None => self.0.clear(),
+            Some(files) => {
+                for (f, reached) in self.0.iter_mut().zip(files) {
+                    if *reached {
+                        f.clear();
+                    }
+                }
+            }
+        }
+    }
+
+    fn put(&mut self, findings: Vec<Diagnostic>) {
+        for d in findings {
+            let i = d.file().0 as usize;
+            if self.0.len() <= i {
+                self.0.resize_with(i + 1, Vec::new);
+            }
+            self.0[i].push(d);
+        }
+    }
+
+    fn all(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().flatten()
+    }
+}
+
+impl Wide {
+    /// Every finding of the catalogue-wide rules (`reach`: `None` on the first run) brought
+    /// up to date. `off` says which rules are off everywhere.
+    pub fn update(
+        &mut self,
+        cx: &Context<'_>,
+        reach: Option<&Reach<'_>>,
+        off: &(dyn Fn(&str) -> bool + Sync),
+    ) {
+        let catalogue = cx.catalogue;
+        let files = reach.map(|r| r.files);
+        // The entities whose findings are redone, in catalogue order.
+        let reached: Vec<usize> = match files {
+            None => (0..catalogue.entities.len()).collect(),
+            Some(files) => (0..catalogue.entities.len())
+                .filter(|&i| {
+                    let f = catalogue.entity(i).file().0 as usize;
+                    files.get(f).copied().unwrap_or(true)
+                })
+                .collect(),
+        };
+        self.whole.clear();
+
+        if !off(unique_id::META.id) {
+            match reach {
+                None => {
+                    self.repeats.clear();
+                    for (id, _) in catalogue.duplicate_ids() {
+                        let mut out = Vec::new();
+                        unique_id::repeats_of(cx, id, &mut out);
+                        self.repeats.insert(id.into(), out);
+                    }
+                }
+                Some(r) => {
+                    for id in r.ids {
+                        let mut out = Vec::new();
+                        unique_id::repeats_of(cx, id, &mut out);
+                        match out.is_empty() {
+                            true => self.repeats.remove(id),
+                            false => self.repeats.insert(id.clone(), out),
+                        };
+                    }
+                }
+            }
+            self.offerings.clear(files);
+            if cx.policy.kinds.format() == Format::Catalint {
+                let mut out = Vec::new();
+                for &i in &reached {
+                    let e = catalogue.entity(i);
+                    if e.kind() == Kind::Service {
+                        unique_id::offerings(cx, e, &mut out);
+                    }
+                }
+                self.offerings.put(out);
+            }
+        } else {
+            self.repeats.clear();
+            self.offerings.clear(None);
+        }
+
+        if !off(individual_owner::META.id) {
+            let all = reach.is_none_or(|r| r.teams);
+            self.owners.clear(if all { None } else { files });
+            let mailboxes = individual_owner::mailboxes(cx);
+            let mut out = Vec::new();
+            if !mailboxes.is_empty() {
+                let todo: Box<dyn Iterator<Item = usize>> = match all {
+                    true => Box::new(0..catalogue.entities.len()),
+                    false => Box::new(reached.iter().copied()),
+                };
+                for i in todo {
+                    individual_owner::check_owner(catalogue.entity(i), &mailboxes, &mut out);
+                }
+            }
+            self.owners.put(out);
+        } else {
+            self.owners.clear(None);
+        }
+
+        // The services reached, by id: the subjects of the graph rules.
+        let services: Vec<&str> = match reach {
+            None => Vec::new(),
+            Some(r) => {
+                let mut ids: HashSet<&str> = r.ids.iter().map(|id| &**id).collect();
+                ids.extend(
+                    reached
+                        .iter()
+                        .map(|&i| catalogue.entity(i))
+                        .filter(|e| e.kind() == Kind::Service && e.entity.id.is_some())
+                        .map(|e| e.id()),
+                );
+                let mut ids: Vec<&str> = ids.into_iter().collect();
+                ids.sort_unstable();
+                ids
+            }
+        };
+
+        if !off(availability::META.id) {
+            let mut out = Vec::new();
+            let by_part = match reach {
+                None => false,
+                Some(_) => availability::judge_services(cx, services.iter().copied(), &mut out),
+            };
+            if by_part {
+                self.availability.clear(files);
+                self.availability.put(out);
+            } else {
+                // The first run, or the transitive scope: whole (kept by file all the same).
+                self.availability.clear(None);
+                let mut out = Vec::new();
+                super::Rule::check_catalogue(
+                    &availability::AvailabilityExceedsDependencies,
+                    cx,
+                    &mut out,
+                );
+                self.availability.put(out);
+            }
+        } else {
+            self.availability.clear(None);
+        }
+
+        if !off(dependency_cycle::META.id) {
+            let part = match reach {
+                None => None,
+                Some(r) => {
+                    dependency_cycle::cycles_through(cx, services.iter().copied(), r.dependants)
+                }
+            };
+            match part {
+                Some(found) => {
+                    let touched: HashSet<&str> = services.iter().copied().collect();
+                    self.cycles
+                        .retain(|(members, _)| !members.iter().any(|m| touched.contains(&**m)));
+                    self.cycles.extend(found);
+                }
+                None if cx.policy.kinds.format() == Format::Backstage => {
+                    self.cycles.clear();
+                    super::Rule::check_catalogue(
+                        &dependency_cycle::DependencyCycle,
+                        cx,
+                        &mut self.whole,
+                    );
+                }
+                None => self.cycles = dependency_cycle::all_cycles(cx),
+            }
+        } else {
+            self.cycles.clear();
+        }
+
+        for rule in cx.policy.custom_rules.iter().filter(|r| !off(&r.def.id)) {
+            rule.check_catalogue(cx, &mut self.whole);
+        }
+    }
+
+    /// Every finding kept (in no particular order: the workspace sorts them).
+    pub fn findings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.repeats
+            .values()
+            .flatten()
+            .chain(self.offerings.all())
+            .chain(self.owners.all())
+            .chain(self.availability.all())
+            .chain(self.cycles.iter().map(|(_, d)| d))
+            .chain(&self.whole)
+    }
+}
