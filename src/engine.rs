@@ -51,3 +51,15 @@ pub fn load_settings(
 ) -> Result<(crate::settings::config::Config, Policy), RunError> {
     crate::settings::load_config_and_policy(choice, policy, start)
 }
+
+/// [`check`] through the on-disk cache in `cache` (see [`crate::cache`]); without one, the
+/// same as [`check`].
+pub fn check_cached(
+    opts: &CheckOptions,
+    cache: Option<&std::path::Path>,
+) -> Result<Outcome, RunError> {
+    match cache {
+        Some(dir) => Ok(Workspace::open_cached(opts, dir)?.into_outcome()),
+        None => check(opts),
+    }
+}

@@ -6,7 +6,8 @@
 //! catalogue-wide) -> [`suppress`]ions -> [`diagnostic`]s ->
 //! [`fix`]es (`--fix`) -> [`report`]ers -> exit code.
 //! [`workspace`] runs the stages and keeps their results, re-checking what a change can
-//! affect; [`engine`] is its one-shot use ([`timings`] measures the stages). [`settings`]
+//! affect, and [`cache`] keeps them on disk between one-shot runs; [`engine`] is its
+//! one-shot use ([`timings`] measures the stages). [`settings`]
 //! resolves the config, the [`policy`] and the severity levels; [`paths`] says how paths are
 //! spelled and shown.
 //! Library code never prints: reporters write to the writer they are given.
@@ -19,9 +20,10 @@
 //! lines of every file (test modules apart), and fails on an import that goes up or
 //! sideways, and on a source file over 600 lines. A new module gets a place here.
 //!
-//! 1. [`paths`], [`source`], [`suggest`], [`timings`]: the leaves, importing nothing of
-//!    catalint: how paths are spelled, files and byte positions (and `clip`, for source
-//!    text quoted in messages), "did you mean", how long a stage took.
+//! 1. [`paths`], [`source`], [`suggest`], [`timings`], `codec`: the leaves, importing
+//!    nothing of catalint: how paths are spelled, files and byte positions (and `clip`, for
+//!    source text quoted in messages), "did you mean", how long a stage took; the cache's
+//!    bounds-checked binary encoding, which the loader's trees are written in too.
 //! 2. [`diagnostic`]: the one finding model, its fixes' edits included; every stage above
 //!    makes findings.
 //! 3. [`edit`], [`error`]: building and applying a fix's edits, below the schema stage and
@@ -39,9 +41,11 @@
 //! 8. [`settings`], [`rules`]: the config, the policy and the levels of a run (it holds the
 //!    policy); the rules, which read the policy, the schema results and the index but
 //!    never the config. The `backstage` profile's relation checks are rules too.
-//! 9. [`select`], [`report`], [`suppress`]: the catalogue files the config selects; the
-//!    reporters, which read the rule registry (SARIF's rule list) and the failing
-//!    severity; suppressions, which name rules and run after them.
+//! 9. [`select`], [`report`], [`suppress`], [`cache`]: the catalogue files the config
+//!    selects; the reporters, which read the rule registry (SARIF's rule list) and the
+//!    failing severity; suppressions, which name rules and run after them; the on-disk
+//!    snapshot of a check, keyed by the settings (hence above them), written by the
+//!    workspace.
 //! 10. [`workspace`], [`graph`]: runs the stages and keeps their results; it makes the
 //!     [`engine`]'s `Outcome`. The catalogue as a graph, its findings marked, and its
 //!     layered layout: it reads the index, the policy's references and the findings.
@@ -57,8 +61,10 @@
 //! 15. [`cli`]: the commands, over everything.
 
 pub mod baseline;
+pub mod cache;
 pub mod catalogue;
 pub mod cli;
+mod codec;
 pub mod diagnostic;
 pub mod diff;
 pub mod discover;

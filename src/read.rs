@@ -127,6 +127,24 @@ impl Input {
         }
     }
 
+    /// A file whose documents the cache kept for this very text: loaded without parsing.
+    pub(crate) fn restored(
+        file: FileId,
+        name: &str,
+        text: Arc<str>,
+        documents: Vec<load::Document>,
+    ) -> Input {
+        Input {
+            file,
+            source: SourceFile::new(name, text),
+            loaded: Some(load::Loaded {
+                documents,
+                diagnostics: Vec::new(),
+            }),
+            problem: None,
+        }
+    }
+
     /// A file held in memory, read as [`read`] reads one from disk under `limits`: over
     /// `limits.fileSize`, it is not loaded (a `yaml-limit` finding), as on disk.
     pub fn in_memory(file: FileId, name: &str, text: &str, limits: &ReadLimits) -> Input {
@@ -170,6 +188,20 @@ impl Input {
 
 /// Reads one file found by discovery, shown as `name`, as file `file` of the run.
 pub fn read(found: &Found, name: &str, file: FileId, max_size: u64, limits: &Limits) -> Input {
+    match read_text(found, name, file, max_size) {
+        Ok(text) => Input::from_text(file, name, text, limits),
+        Err(problem) => *problem,
+    }
+}
+
+/// Reads one file's text, not yet loaded; a file that cannot be read is given as the
+/// [`Input`] of its problem.
+pub(crate) fn read_text(
+    found: &Found,
+    name: &str,
+    file: FileId,
+    max_size: u64,
+) -> Result<String, Box<Input>> {
     let unreadable = |message: String, help: &'static str| {
         Input::problem(
             file,
@@ -180,62 +212,73 @@ pub fn read(found: &Found, name: &str, file: FileId, max_size: u64, limits: &Lim
     };
     let path = found.path();
     if let Found::Problem { message, .. } = found {
-        return unreadable(
+        return Err(Box::new(unreadable(
             format!("cannot read the file: {message}"),
             "fix or remove the file or link",
-        );
+        )));
     }
     match std::fs::metadata(path) {
         Ok(m) if m.is_dir() => {
-            return unreadable(
+            return Err(Box::new(unreadable(
                 "a folder, not a file".into(),
                 "name the files inside it, or the folder itself without a trailing file name",
-            );
+            )));
         }
         Ok(m) if !m.is_file() => {
             // Never opened: reading a FIFO or a device could block or never end.
-            return unreadable(
+            return Err(Box::new(unreadable(
                 "not a regular file (a pipe, socket or device)".into(),
                 "catalogue files are regular files; remove it from the catalogue",
-            );
+            )));
         }
         Ok(m) if m.len() > max_size => {
             let problem = Problem::TooLarge {
                 size: m.len(),
                 limit: max_size,
             };
-            return Input::problem(file, name, String::new(), problem);
+            return Err(Box::new(Input::problem(file, name, String::new(), problem)));
         }
         Ok(_) => {}
         Err(e) => {
-            return unreadable(
+            return Err(Box::new(unreadable(
                 format!("cannot read the file: {e}"),
                 "check that the file exists and is readable",
-            );
+            )));
         }
     }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
-            return unreadable(
+            return Err(Box::new(unreadable(
                 format!("cannot read the file: {e}"),
                 "check the file's permissions",
-            );
+            )));
         }
     };
     if let Some(encoding) = wide_encoding(&bytes) {
-        return Input::problem(file, name, String::new(), Problem::WideEncoding(encoding));
+        let problem = Problem::WideEncoding(encoding);
+        return Err(Box::new(Input::problem(file, name, String::new(), problem)));
     }
     if let Some(offset) = bytes.iter().position(|&b| b == 0) {
         let text = String::from_utf8_lossy(&bytes[..offset]).into_owned();
-        return Input::problem(file, name, text, Problem::Binary { offset });
+        return Err(Box::new(Input::problem(
+            file,
+            name,
+            text,
+            Problem::Binary { offset },
+        )));
     }
     match String::from_utf8(bytes) {
-        Ok(text) => Input::from_text(file, name, text, limits),
+        Ok(text) => Ok(text),
         Err(e) => {
             let offset = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            Input::problem(file, name, text, Problem::NotUtf8 { offset })
+            Err(Box::new(Input::problem(
+                file,
+                name,
+                text,
+                Problem::NotUtf8 { offset },
+            )))
         }
     }
 }

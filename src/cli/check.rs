@@ -60,6 +60,13 @@ pub struct CheckArgs {
     /// finding (after the fixes, with --fix), for adopting catalint on an existing catalogue.
     #[arg(long, conflicts_with = "write_baseline")]
     pub add_suppressions: bool,
+    /// Keep the cache in DIR (default: $CATALINT_CACHE_DIR, else the user's cache folder:
+    /// $XDG_CACHE_HOME/catalint, ~/.cache/catalint; see the book's Cache page).
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    pub cache_dir: Option<PathBuf>,
+    /// Neither read nor write the cache (also: CATALINT_NO_CACHE=1).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 fn parse_rule_level(s: &str) -> Result<(String, Level), String> {
@@ -114,7 +121,8 @@ pub(super) fn run(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
         color: use_color(args.color, io::stdout().is_terminal()),
         width: Some(width),
     });
-    let outcome = match engine::check(&opts) {
+    let cache = crate::cache::location(args.cache_dir.as_deref(), args.no_cache);
+    let outcome = match engine::check_cached(&opts, cache.as_deref()) {
         Ok(o) => o,
         Err(e) => return run_error(e, err, Some(width)),
     };

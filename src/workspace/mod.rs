@@ -6,6 +6,7 @@
 //! one per folder. A change re-reads and re-parses only the files it names and keeps the
 //! schema results of the others (`state.rs` says what is redone and why).
 
+mod cached;
 mod outcome;
 mod stages;
 mod state;
@@ -66,6 +67,8 @@ pub struct Workspace {
     /// The files reported, by id, when not all are (see [`Workspace::report`]).
     reported: Option<Vec<bool>>,
     timings: Timings,
+    /// The entities of a check replayed from the cache, which builds no index.
+    replayed_entities: Option<usize>,
 }
 
 impl Workspace {
@@ -99,6 +102,7 @@ impl Workspace {
             baselined: 0,
             reported: None,
             timings,
+            replayed_entities: None,
         };
         ws.admit(selection);
         ws.timings.mark("read and load");
@@ -284,6 +288,12 @@ impl Workspace {
             off: &off,
         };
         let raw = self.state.check(&env, &mut self.timings);
+        self.finish(raw);
+    }
+
+    /// Stage 6 over a check's raw findings.
+    fn finish(&mut self, raw: Vec<Diagnostic>) {
+        let settings = &self.settings;
         let files = &self.state.catalogue.files;
         let diagnostics = crate::suppress::apply(raw, files, &settings.policy, &|rule| {
             !settings.off_everywhere(rule)
@@ -315,7 +325,8 @@ impl Workspace {
         let mut summary = Summary::count(
             &diagnostics,
             self.reported_files(),
-            self.state.catalogue.entities.len(),
+            self.replayed_entities
+                .unwrap_or(self.state.catalogue.entities.len()),
         );
         summary.skipped = self.skipped;
         self.summary = summary;

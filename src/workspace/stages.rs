@@ -168,6 +168,40 @@ pub(super) fn collect_strings(node: load::Node<'_>, out: &mut Vec<Box<str>>) {
     }
 }
 
+/// The files, among those not yet in `skip`, whose documents hold a string value that may
+/// name one of `keys` (as [`mention_key`] keys it; keys of maps are not mentions, as in
+/// [`collect_strings`]): a scan, for a check that builds no index of mentions.
+pub(super) fn files_mentioning(
+    catalogue: &Catalogue,
+    documents_of: &[std::ops::Range<usize>],
+    skip: &[bool],
+    keys: &[Box<str>],
+    format: crate::catalogue::Format,
+) -> Vec<usize> {
+    fn walk(node: load::Node<'_>, keys: &HashSet<&str>, format: crate::catalogue::Format) -> bool {
+        match node.view() {
+            load::View::String(s) => match format {
+                crate::catalogue::Format::Catalint => keys.contains(s),
+                crate::catalogue::Format::Backstage => keys.contains(&*mention_key(format, s)),
+            },
+            load::View::Array(items) => items.into_iter().any(|n| walk(n, keys, format)),
+            load::View::Object(members) => members.into_iter().any(|(_, n)| walk(n, keys, format)),
+            _ => false,
+        }
+    }
+    let keys: HashSet<&str> = keys.iter().map(|k| &**k).collect();
+    (0..documents_of.len())
+        .into_par_iter()
+        .filter(|&i| !skip.get(i).copied().unwrap_or(false))
+        .filter(|&i| {
+            let docs = documents_of.get(i).cloned().unwrap_or(0..0);
+            catalogue.documents[docs]
+                .iter()
+                .any(|d| walk(d.doc.value.root(), &keys, format))
+        })
+        .collect()
+}
+
 /// Catalogue-wide rules are independent of each other: run side by side.
 pub(super) fn catalogue_rules(cx: &Context<'_>, env: &Env<'_>) -> Vec<Diagnostic> {
     let builtin = REGISTRY
@@ -240,18 +274,22 @@ pub(super) fn mention_key(format: crate::catalogue::Format, s: &str) -> Box<str>
 
 /// A file's new input taken in: its reading problem, the loader's findings and `empty-file`
 /// kept, its source put in `files` (replacing the old one, or added), its documents returned
-/// for the index. The file's earlier results are dropped.
+/// for the index. The file's earlier results are dropped, unless it comes from the cache
+/// (pending but not dirty): then it brings its documents, and its results stay.
 pub(super) fn admit_input(
     state: &mut super::state::FileState,
     id: FileId,
     mut input: crate::read::Input,
     files: &mut crate::source::Files,
 ) -> Vec<crate::load::Document> {
-    state.loaded.clear();
-    state.schema.clear();
-    state.own.clear();
-    state.across.clear();
-    state.loaded.extend(input.problem_diagnostic());
+    let restored = !state.dirty;
+    if !restored {
+        state.loaded.clear();
+        state.schema.clear();
+        state.own.clear();
+        state.across.clear();
+        state.loaded.extend(input.problem_diagnostic());
+    }
     let crate::read::Input { source, loaded, .. } = input;
     if (id.0 as usize) < files.len() {
         files.replace(id, source);
@@ -261,10 +299,12 @@ pub(super) fn admit_input(
     let Some(loaded) = loaded else {
         return Vec::new();
     };
-    let any_document = loaded.documents.iter().any(|d| !d.value.is_null());
-    if !any_document && loaded.diagnostics.is_empty() {
-        state.loaded.push(empty_file(id));
+    if !restored {
+        let any_document = loaded.documents.iter().any(|d| !d.value.is_null());
+        if !any_document && loaded.diagnostics.is_empty() {
+            state.loaded.push(empty_file(id));
+        }
+        state.loaded.extend(loaded.diagnostics);
     }
-    state.loaded.extend(loaded.diagnostics);
     loaded.documents
 }

@@ -25,7 +25,8 @@ use crate::source::{FileId, SourceFile};
 use crate::timings::Timings;
 
 use super::stages::{
-    admit_input, catalogue_rules, collect_strings, entity_rules, mention_key, validate_document,
+    admit_input, catalogue_rules, collect_strings, entity_rules, files_mentioning, mention_key,
+    validate_document,
 };
 
 /// What the stages read besides the files: the policy, the compiled schemas, and which
@@ -42,8 +43,9 @@ pub(crate) struct FileState {
     pub found: Found,
     pub name: String,
     pub live: bool,
-    /// Read, but not yet run through schemas and rules.
-    pending: Option<Box<Input>>,
+    /// Read, but not yet run through schemas and rules. A pending input of a file that is
+    /// not dirty comes from the cache: its documents are new, its results are kept.
+    pub(super) pending: Option<Box<Input>>,
     /// The reading problem, the loader's findings and `empty-file`.
     pub(super) loaded: Vec<Diagnostic>,
     /// Per document of the file, in order; empty for a file whose documents are all clean.
@@ -52,11 +54,13 @@ pub(crate) struct FileState {
     pub(super) own: Vec<Diagnostic>,
     /// Findings of the per-entity rules that look other entities up.
     pub(super) across: Vec<Diagnostic>,
+    /// The hash of the text read from disk, when the run keeps a cache.
+    pub(super) hash: Option<crate::cache::Hash>,
     /// Every string its documents hold (the ids they may name), once the workspace has been
     /// changed at least once.
-    mentions: Vec<Box<str>>,
+    pub(super) mentions: Vec<Box<str>>,
     /// Changed (new text, new reading problem, or removed) since the last check.
-    dirty: bool,
+    pub(super) dirty: bool,
 }
 
 #[derive(Debug, Default)]
@@ -85,6 +89,7 @@ impl FileState {
             across: Vec::new(),
             mentions: Vec::new(),
             dirty: true,
+            hash: None,
         }
     }
 
@@ -114,20 +119,31 @@ pub(crate) struct State {
     /// The files whose findings are reported, by id, when not all are.
     pub focus: Option<Vec<bool>>,
     /// Where each file's documents lie in the catalogue's list, by file id.
-    documents_of: Vec<std::ops::Range<usize>>,
+    pub(super) documents_of: Vec<std::ops::Range<usize>>,
     /// Which files name a string (see [`FileState::mentions`]): built on the first change,
     /// never for a one-shot check.
     mentioned_by: Option<HashMap<Box<str>, Vec<FileId>>>,
     /// Whether a check has run: the first checks everything.
-    checked: bool,
+    pub(super) checked: bool,
     /// The index's findings (documents that are not entities of a known kind), by file id.
-    indexed: Vec<Vec<Diagnostic>>,
+    pub(super) indexed: Vec<Vec<Diagnostic>>,
     /// By file id: where the file stands in the index's file order, for the files whose
     /// documents are in it (`None`: not in the index).
     rank: Vec<Option<usize>>,
     /// The catalogue-wide rules' findings, kept by what decides them (see
-    /// [`rules::wide`]): built on the first change, never for a one-shot check.
-    catalogue_wide: Option<rules::wide::Wide>,
+    /// [`rules::wide`]): built on the first change, never for a one-shot check unless
+    /// [`State::keep_wide`] asks.
+    pub(super) catalogue_wide: Option<rules::wide::Wide>,
+    /// Check every file whole even when only some are reported (`focus`): the cache keeps
+    /// whole results, and the reported ones are chosen afterwards.
+    pub(super) unfocused: bool,
+    /// For a state restored from the cache: the ids that the files changed since (or gone)
+    /// had then, in place of the index's, which a restored state has not built yet.
+    pub(super) restored_ids: Option<Vec<(Kind, Box<str>)>>,
+    /// Keep [`State::catalogue_wide`] on a first check too: the cache writes its findings.
+    pub(super) keep_wide: bool,
+    /// Find the files that name a touched id by scanning, not by an index of mentions.
+    pub(super) scan_mentions: bool,
 }
 
 impl State {
@@ -163,15 +179,21 @@ impl State {
     /// finding of the catalogue (before suppressions and severities).
     pub fn check(&mut self, env: &Env<'_>, timings: &mut Timings) -> Vec<Diagnostic> {
         let changed: Vec<bool> = self.files.iter().map(|f| f.dirty).collect();
-        // A file came or went: the index is built again (in discovery's order).
-        let structural = self
-            .files
-            .iter()
-            .enumerate()
-            .any(|(i, f)| f.dirty && self.in_index(i) != f.live);
+        // A file came or went: the index is built again (in discovery's order). A state
+        // restored from the cache has no index yet, and may have lost files.
+        let restored = self.restored_ids.is_some();
+        let structural = restored
+            || self
+                .files
+                .iter()
+                .enumerate()
+                .any(|(i, f)| f.dirty && self.in_index(i) != f.live);
         // The ids the changed files defined, read from the index before it changes (a
         // first check has none to read): nothing is kept per file for this.
-        let (old_ids, old_teams) = self.ids_of(&changed);
+        let (old_ids, old_teams) = match self.restored_ids.take() {
+            Some(ids) => (ids, false),
+            None => self.ids_of(&changed),
+        };
         // 3. Index.
         match self.checked && !structural {
             true => self.update_catalogue(env),
@@ -188,9 +210,9 @@ impl State {
 
         // 5. Rules: per entity, then catalogue-wide.
         let cx = Context::new(&self.catalogue, env.policy).with_schema_failures(failures);
-        let found = entity_rules(&cx, env, self.focus.as_deref(), &changed, &recheck);
+        let found = entity_rules(&cx, env, self.check_focus(), &changed, &recheck);
         let mut diagnostics = found.uncached;
-        let wide = match (self.checked, self.focus.is_some()) {
+        let wide = match (self.checked || self.keep_wide, self.check_focus().is_some()) {
             (true, false) => {
                 let mut ids: Vec<Box<str>> = old_ids
                     .iter()
@@ -268,6 +290,14 @@ impl State {
         diagnostics
     }
 
+    /// The files checked as reported ones: all, when the state checks unfocused.
+    fn check_focus(&self) -> Option<&[bool]> {
+        match self.unfocused {
+            true => None,
+            false => self.focus.as_deref(),
+        }
+    }
+
     fn in_index(&self, i: usize) -> bool {
         self.rank.get(i).is_some_and(Option::is_some)
     }
@@ -315,28 +345,44 @@ impl State {
     ) -> Vec<bool> {
         let format = env.policy.kinds.format();
         let backstage = format == crate::catalogue::Format::Backstage;
-        if !self.checked || self.focus.is_some() || (backstage && structural) {
+        if !self.checked || self.check_focus().is_some() || (backstage && structural) {
             return vec![true; self.files.len()];
         }
         let mut redo = changed.to_vec();
-        if !changed.iter().any(|&c| c) {
+        // A state restored from the cache may have lost files and changed none: their old
+        // ids still send their dependants to be checked again.
+        if !changed.iter().any(|&c| c) && old_ids.is_empty() {
             return redo;
         }
-        self.update_mentions(changed, format);
-        let Some(mentioned_by) = &self.mentioned_by else {
-            return vec![true; self.files.len()];
-        };
+        if self.scan_mentions {
+            // Restored from the cache for one check: scanning the documents for the few ids
+            // touched is cheaper than an index of every string, which only a later change
+            // would use.
+            let keys: Vec<Box<str>> = old_ids
+                .iter()
+                .chain(new_ids)
+                .map(|(_, id)| mention_key(format, id))
+                .collect();
+            let hits = files_mentioning(&self.catalogue, &self.documents_of, &redo, &keys, format);
+            for i in hits {
+                redo[i] = true;
+            }
+        } else {
+            self.update_mentions(changed, format);
+            let Some(mentioned_by) = &self.mentioned_by else {
+                return vec![true; self.files.len()];
+            };
+            for (_, id) in old_ids.iter().chain(new_ids) {
+                let key = mention_key(format, id);
+                for f in mentioned_by.get(&key).into_iter().flatten() {
+                    redo[f.0 as usize] = true;
+                }
+            }
+        }
         let (mut a, mut b) = (old_ids.to_vec(), new_ids.to_vec());
         a.sort();
         b.sort();
-        let ids_changed = a != b;
-        for (_, id) in old_ids.iter().chain(new_ids) {
-            let key = mention_key(format, id);
-            for f in mentioned_by.get(&key).into_iter().flatten() {
-                redo[f.0 as usize] = true;
-            }
-        }
-        if ids_changed {
+        if a != b {
             for (i, f) in self.files.iter().enumerate() {
                 redo[i] |= !f.across.is_empty();
             }
@@ -522,7 +568,7 @@ impl State {
             .flat_map(|i| self.documents_of[i].clone())
             .map(|d| (d, kind(d)))
             .collect();
-        let focus = self.focus.as_deref();
+        let focus = self.check_focus();
         let checked: Vec<(usize, DocCheck)> = todo
             .into_par_iter()
             .map(|(i, kind)| (i, validate_document(env, catalogue, i, kind, focus)))

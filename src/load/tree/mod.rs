@@ -508,6 +508,7 @@ impl<'a> Iterator for Members<'a> {
 impl ExactSizeIterator for Members<'_> {}
 
 mod build;
+pub(crate) mod persist;
 
 pub use build::{KeyRef, ScalarKind, TreeBuilder};
 

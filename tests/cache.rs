@@ -1,0 +1,417 @@
+//! The on-disk cache never changes a result. Random edit sequences on a copy of the example
+//! catalogue, after each step: the cached run (bringing the snapshot up to date) and the run
+//! after it (replaying it) give byte-identical reports to an uncached check, whole or
+//! focused on one file as pre-commit runs, with or without a rule level given. Processes
+//! side by side on one cache never corrupt it; the flags and variables that place or turn
+//! off the cache do so. (A damaged, foreign or unwritable cache: `src/workspace/cached_tests.rs`.)
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use catalint::engine::{self, CheckOptions, ConfigChoice, Outcome};
+use catalint::report::{self, Format};
+use common::copy_dir;
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/catalogue")
+}
+
+fn yaml_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(yaml_files(&path));
+        } else if path.extension().is_some_and(|e| e == "yaml") && !path.ends_with("catalint.yaml")
+        {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The JSON and SARIF reports, byte for byte, and the summary.
+fn reports(outcome: &Outcome) -> String {
+    let rules = catalint::rules::rulebook(&outcome.policy);
+    let report = outcome.report(&rules);
+    let mut out = Vec::new();
+    for format in [Format::Json, Format::Sarif] {
+        report::machine(format)
+            .unwrap()
+            .report(&report, &mut out)
+            .unwrap();
+    }
+    out.extend(format!("{:?} failed={}", outcome.summary, outcome.failed()).bytes());
+    String::from_utf8(out).unwrap()
+}
+
+/// The messages of two reports, where they differ.
+fn differ(got: &str, expected: &str) -> String {
+    let messages = |s: &str| -> Vec<String> {
+        s.lines()
+            .filter(|l| l.contains("\"message\":") || l.starts_with("Summary"))
+            .map(str::to_owned)
+            .collect()
+    };
+    format!(
+        "got:\n{}\nexpected:\n{}",
+        messages(got).join("\n"),
+        messages(expected).join("\n")
+    )
+}
+
+/// One random edit: the new text of a file (`None`: deleted).
+fn edit(rng: &mut Rng, dir: &Path, originals: &[(PathBuf, String)]) -> (PathBuf, Option<String>) {
+    let files = yaml_files(dir);
+    let ids = [
+        "cloud-hosting",
+        "database-platform",
+        "payroll-application",
+        "identity-and-access",
+        "hr-systems",
+        "platform-engineering",
+        "payroll-app",
+    ];
+    let text_of = |p: &Path| std::fs::read_to_string(p).unwrap_or_default();
+    match rng.below(9) {
+        0 | 1 => {
+            let path = rng.pick(&files).clone();
+            let id = rng.pick(&ids);
+            (
+                path.clone(),
+                Some(text_of(&path).replace(id, &format!("{id}-renamed"))),
+            )
+        }
+        2 => {
+            let path = rng.pick(&files).clone();
+            let text = text_of(&path).replacen("team: ", "team: x", 1).replacen(
+                "service: c",
+                "service: k",
+                1,
+            );
+            (path, Some(text))
+        }
+        3 => {
+            let path = dir.join("services/cloud-hosting.yaml");
+            let target = rng.pick(&["database-platform", "payroll-application", "cloud-hosting"]);
+            let mut text = text_of(&path);
+            if !text.contains("dependencies:") {
+                text.push_str("  dependencies:\n");
+            }
+            text.push_str(&format!("    - {{service: {target}, kind: hard}}\n"));
+            (path, Some(text))
+        }
+        4 => {
+            let path = rng.pick(&files).clone();
+            (
+                path.clone(),
+                Some(text_of(&path).replacen("spec:\n", "spec:\n  : [\n", 1)),
+            )
+        }
+        5 => (rng.pick(&files).clone(), None),
+        6 => {
+            let from = rng.pick(&files).clone();
+            let to = dir.join(format!("copies/copy-{}.yaml", rng.below(3)));
+            (to, Some(text_of(&from)))
+        }
+        // A suppression comment: suppressions are applied after the cache, on the text.
+        7 => {
+            let path = rng.pick(&files).clone();
+            let text = format!("# catalint-disable-file unique-id\n{}", text_of(&path));
+            (path, Some(text))
+        }
+        _ => {
+            let (rel, text) = rng.pick(originals).clone();
+            (dir.join(rel), Some(text))
+        }
+    }
+}
+
+#[test]
+fn cached_and_uncached_runs_give_byte_identical_reports_over_random_edits() {
+    let originals: Vec<(PathBuf, String)> = yaml_files(&fixture())
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            (p.strip_prefix(fixture()).unwrap().to_path_buf(), text)
+        })
+        .collect();
+    let mut rng = Rng(0x5eed_cafe_f00d_0024);
+    let (mut steps, mut with_findings, mut focused) = (0, 0, 0);
+    for sequence in 0..16 {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("catalogue");
+        let cache = tmp.path().join("cache");
+        copy_dir(&fixture(), &dir);
+        let config = dir.join("catalint.yaml");
+        std::fs::write(&config, "include: [\"**/*.yaml\"]\n").unwrap();
+        let mut log: Vec<String> = Vec::new();
+        for step in 0..10 {
+            let (path, text) = edit(&mut rng, &dir, &originals);
+            match text {
+                None if yaml_files(&dir).len() > 1 => std::fs::remove_file(&path).unwrap(),
+                None => {}
+                Some(text) => {
+                    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                    std::fs::write(&path, text).unwrap();
+                }
+            }
+            // Whole, focused on one file through the config (pre-commit), or with a level.
+            let files = yaml_files(&dir);
+            let opts = match rng.below(3) {
+                0 => CheckOptions {
+                    paths: vec![dir.clone()],
+                    config: ConfigChoice::None,
+                    ..CheckOptions::default()
+                },
+                1 => {
+                    focused += 1;
+                    CheckOptions {
+                        paths: vec![rng.pick(&files).clone()],
+                        config: ConfigChoice::File(config.clone()),
+                        ..CheckOptions::default()
+                    }
+                }
+                _ => CheckOptions {
+                    paths: vec![dir.clone()],
+                    config: ConfigChoice::None,
+                    rule_levels: vec![("unique-id".into(), catalint::policy::Level::Warning)],
+                    ..CheckOptions::default()
+                },
+            };
+            let expected = reports(&engine::check(&opts).unwrap());
+            let cached = reports(&engine::check_cached(&opts, Some(&cache)).unwrap());
+            log.push(format!(
+                "step {step}: {path:?}, {:?} {:?}",
+                opts.paths, opts.rule_levels
+            ));
+            let at = format!("sequence {sequence}: {}", log.join("\n"));
+            assert!(cached == expected, "{at}\n{}", differ(&cached, &expected));
+            let replayed = reports(&engine::check_cached(&opts, Some(&cache)).unwrap());
+            assert!(
+                replayed == expected,
+                "{at}, replayed\n{}",
+                differ(&replayed, &expected)
+            );
+            steps += 1;
+            with_findings += usize::from(expected.contains("\"severity\""));
+        }
+    }
+    assert!(
+        steps >= 150 && focused >= 30,
+        "{steps} steps, {focused} focused"
+    );
+    assert!(
+        with_findings * 2 >= steps,
+        "{with_findings} of {steps} had findings"
+    );
+}
+
+fn catalint(cwd: &Path, args: &[&str], envs: &[(&str, &Path)]) -> (i32, String) {
+    let mut c = Command::cargo_bin("catalint").unwrap();
+    c.current_dir(cwd)
+        .env_remove("CATALINT_CACHE_DIR")
+        .env_remove("CATALINT_NO_CACHE")
+        .env_remove("XDG_CACHE_HOME")
+        .env("NO_COLOR", "1")
+        .args(args)
+        .timeout(std::time::Duration::from_secs(120));
+    for (k, v) in envs {
+        c.env(k, v);
+    }
+    let out = c.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+    )
+}
+
+fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+#[test]
+fn runs_side_by_side_never_corrupt_the_cache() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("catalogue");
+    let cache = tmp.path().join("cache");
+    copy_dir(&fixture(), &dir);
+    let cache_arg = cache.to_str().unwrap();
+    let args = [
+        "check",
+        "--no-config",
+        "--cache-dir",
+        cache_arg,
+        "--width",
+        "100",
+        ".",
+    ];
+    let edited = dir.join("services/cloud-hosting.yaml");
+    let original = std::fs::read_to_string(&edited).unwrap();
+    for round in 0..4 {
+        // Every other round a reference breaks, so the processes write different states.
+        let text = match round % 2 {
+            0 => original.clone(),
+            _ => original.replacen("team: ", "team: x", 1),
+        };
+        std::fs::write(&edited, text).unwrap();
+        let expected = catalint(
+            &dir,
+            &["check", "--no-config", "--no-cache", "--width", "100", "."],
+            &[],
+        );
+        let children: Vec<_> = (0..6)
+            .map(|_| {
+                std::process::Command::new(assert_cmd::cargo::cargo_bin("catalint"))
+                    .current_dir(&dir)
+                    .env("NO_COLOR", "1")
+                    .args(args)
+                    .stdout(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            let got = (
+                out.status.code().unwrap_or(-1),
+                String::from_utf8(out.stdout).unwrap(),
+            );
+            assert_eq!(got, expected, "round {round}");
+        }
+        // No temporary file is left, and the snapshot left is whole: the next run uses it
+        // and agrees.
+        let names = entries(&cache);
+        assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+        assert_eq!(
+            names.iter().filter(|n| n.ends_with(".bin")).count(),
+            1,
+            "{names:?}"
+        );
+        assert_eq!(catalint(&dir, &args, &[]), expected, "round {round}, after");
+    }
+}
+
+#[test]
+fn the_cache_goes_where_the_flags_and_variables_say() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("catalogue");
+    copy_dir(&fixture(), &dir);
+    let home = tmp.path().join("home");
+    let xdg = tmp.path().join("xdg");
+    let env_dir = tmp.path().join("env-dir");
+    let flag_dir = tmp.path().join("flag-dir");
+    let check = ["check", "--no-config", "."];
+    let expected = catalint(
+        &dir,
+        &["check", "--no-config", "--no-cache", "."],
+        &[("HOME", &home)],
+    );
+    // Default: the XDG cache folder, else ~/.cache/catalint, tagged for backup tools.
+    assert_eq!(catalint(&dir, &check, &[("HOME", &home)]), expected);
+    assert!(entries(&home.join(".cache/catalint")).contains(&"CACHEDIR.TAG".to_string()));
+    assert_eq!(
+        catalint(&dir, &check, &[("HOME", &home), ("XDG_CACHE_HOME", &xdg)]),
+        expected
+    );
+    assert!(
+        entries(&xdg.join("catalint"))
+            .iter()
+            .any(|n| n.ends_with(".bin"))
+    );
+    // The variable beats the default; the flag beats the variable.
+    let envs = [
+        ("HOME", home.as_path()),
+        ("CATALINT_CACHE_DIR", env_dir.as_path()),
+    ];
+    assert_eq!(catalint(&dir, &check, &envs), expected);
+    assert!(entries(&env_dir).iter().any(|n| n.ends_with(".bin")));
+    let flagged = [
+        "check",
+        "--no-config",
+        "--cache-dir",
+        flag_dir.to_str().unwrap(),
+        ".",
+    ];
+    assert_eq!(catalint(&dir, &flagged, &envs), expected);
+    assert!(entries(&flag_dir).iter().any(|n| n.ends_with(".bin")));
+    // Off: neither read nor written.
+    let off_home = tmp.path().join("off-home");
+    let off = ["check", "--no-config", "--no-cache", "."];
+    assert_eq!(catalint(&dir, &off, &[("HOME", &off_home)]), expected);
+    let no = Path::new("1");
+    assert_eq!(
+        catalint(
+            &dir,
+            &check,
+            &[("HOME", &off_home), ("CATALINT_NO_CACHE", no)]
+        ),
+        expected
+    );
+    assert!(!off_home.exists(), "nothing written with the cache off");
+    // Unwritable (the folder would be under a file): the check runs as without a cache.
+    let file = tmp.path().join("a-file");
+    std::fs::write(&file, "").unwrap();
+    let under_file = file.join("cache");
+    let blocked = [
+        "check",
+        "--no-config",
+        "--cache-dir",
+        under_file.to_str().unwrap(),
+        ".",
+    ];
+    assert_eq!(catalint(&dir, &blocked, &[]), expected);
+}
+
+/// A built-in profile has no file whose contents the key could hold: the choice of it is in
+/// the key, so a run under the default policy never replays a `--policy backstage` run.
+#[test]
+fn a_profile_named_on_the_command_line_is_part_of_the_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let cache_arg = cache.to_str().unwrap();
+    for policy in [
+        &["--policy", "backstage"][..],
+        &[],
+        &["--policy", "backstage"],
+    ] {
+        let mut args = vec!["check", "--no-config", "--format", "json"];
+        args.extend_from_slice(policy);
+        args.push("fixtures/backstage/catalogue");
+        let mut uncached = args.clone();
+        uncached.push("--no-cache");
+        let expected = catalint(root, &uncached, &[]);
+        args.extend(["--cache-dir", cache_arg]);
+        assert_eq!(catalint(root, &args, &[]), expected, "{policy:?}");
+    }
+}
