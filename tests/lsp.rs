@@ -3,37 +3,8 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-
-use common::copy_dir;
-use common::lsp::{Client, position_of, uri};
+use common::lsp::{Client, catalogue, has, position_of, read, uri};
 use serde_json::{Value, json};
-
-/// A copy of the example catalogue in a temporary folder.
-fn catalogue() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("catalogue");
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/catalogue"),
-        &root,
-    );
-    (tmp, root)
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap()
-}
-
-fn codes(diagnostics: &[Value]) -> Vec<String> {
-    diagnostics
-        .iter()
-        .map(|d| d["code"].as_str().unwrap_or_default().to_owned())
-        .collect()
-}
-
-fn has(code: &'static str) -> impl Fn(&[Value]) -> bool {
-    move |d| codes(d).iter().any(|c| c == code)
-}
 
 #[test]
 fn a_team_id_broken_in_one_file_is_reported_in_others_and_cleared_when_fixed() {

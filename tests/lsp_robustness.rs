@@ -4,37 +4,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::copy_dir;
-use common::lsp::{Client, uri};
+use common::lsp::{Client, catalogue, codes, has, read, uri};
 use serde_json::{Value, json};
-
-/// A copy of the example catalogue in a temporary folder.
-fn catalogue() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("catalogue");
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/catalogue"),
-        &root,
-    );
-    (tmp, root)
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap()
-}
-
-fn codes(diagnostics: &[Value]) -> Vec<String> {
-    diagnostics
-        .iter()
-        .map(|d| d["code"].as_str().unwrap_or_default().to_owned())
-        .collect()
-}
-
-fn has(code: &'static str) -> impl Fn(&[Value]) -> bool {
-    move |d| codes(d).iter().any(|c| c == code)
-}
 
 fn watched(c: &mut Client, changes: &[(&Path, u8)]) {
     let changes: Vec<Value> = changes

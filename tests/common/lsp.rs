@@ -305,3 +305,31 @@ pub fn position_of(text: &str, needle: &str, plus: usize) -> Value {
         .unwrap_or_else(|| panic!("`{needle}` not in the text"));
     position(text, at + plus)
 }
+
+/// A copy of the example catalogue (`fixtures/catalogue`) in a temporary folder.
+pub fn catalogue() -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("catalogue");
+    super::copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/catalogue"),
+        &root,
+    );
+    (tmp, root)
+}
+
+pub fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// The rule ids of a file's diagnostics, in order.
+pub fn codes(diagnostics: &[Value]) -> Vec<String> {
+    diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// A wait condition: the diagnostics hold a finding of rule `code`.
+pub fn has(code: &'static str) -> impl Fn(&[Value]) -> bool {
+    move |d| codes(d).iter().any(|c| c == code)
+}

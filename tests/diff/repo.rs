@@ -6,6 +6,8 @@ use std::process::Command;
 
 use assert_cmd::Command as Bin;
 
+use crate::common::copy_dir;
+
 pub struct Repo {
     _dir: tempfile::TempDir,
     pub root: PathBuf,
@@ -31,19 +33,6 @@ pub fn git_in(dir: &Path, args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 pub fn fixture(name: &str) -> PathBuf {
