@@ -10,7 +10,10 @@
 #   CATALINT_SARIF    true | false: also write SARIF (default: false)
 #   CATALINT_SARIF_FILE  where (default: catalint.sarif)
 #   CATALINT_ARGS     more arguments for `catalint check`, separated by whitespace
-#   CATALINT_SITE     a folder: also build the catalogue's site there (`catalint site`)
+#   CATALINT_SITE     a folder: also build the catalogue's site there (`catalint site`), with
+#                     the settings options of CATALINT_ARGS (--config, --policy, --no-config)
+#   CATALINT_SITE_ARGS  more arguments for `catalint site`, separated by whitespace, e.g.
+#                     `--repository https://github.com/acme/catalogue/blob/main`
 set -euo pipefail
 
 read -r -a paths <<<"${CATALINT_PATHS:-}"
@@ -24,6 +27,23 @@ case "$fail_on" in
     ;;
 esac
 
+# The settings options decide what the catalogue is, so the site is built with the same ones
+# as the check; the others (--rule, --baseline, formats) are check's own.
+settings=()
+for ((i = 0; i < ${#extra[@]}; i++)); do
+  case "${extra[i]}" in
+    --config | --policy)
+      settings+=("${extra[i]}")
+      if ((i + 1 < ${#extra[@]})); then
+        i=$((i + 1))
+        settings+=("${extra[i]}")
+      fi
+      ;;
+    --config=* | --policy=* | --no-config) settings+=("${extra[i]}") ;;
+  esac
+done
+read -r -a site_extra <<<"${CATALINT_SITE_ARGS:-}"
+
 status=0
 if [[ ${CATALINT_SARIF:-false} == true ]]; then
   sarif=${CATALINT_SARIF_FILE:-catalint.sarif}
@@ -33,7 +53,8 @@ if [[ ${CATALINT_SARIF:-false} == true ]]; then
 fi
 if [[ -n ${CATALINT_SITE:-} ]]; then
   # Built whatever the findings (they are on its pages; the gate is the run below).
-  catalint site --out "$CATALINT_SITE" --fail-on never ${paths[@]+"${paths[@]}"}
+  catalint site --out "$CATALINT_SITE" --fail-on never ${settings[@]+"${settings[@]}"} \
+    ${site_extra[@]+"${site_extra[@]}"} ${paths[@]+"${paths[@]}"}
 fi
 catalint check --format github --fail-on "$fail_on" ${extra[@]+"${extra[@]}"} ${paths[@]+"${paths[@]}"} || status=$?
 exit "$status"

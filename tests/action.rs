@@ -360,6 +360,46 @@ fn findings_are_printed_as_annotations_and_sarif_is_written() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(site.join("index.html").exists() && site.join("findings.html").exists());
 
+    // A config named in `args` decides the site too (here its `repository` links), and
+    // `site-args` reach `catalint site` only.
+    let work = tempfile::tempdir().unwrap();
+    common::copy_dir(
+        &root().join("fixtures/catalogue"),
+        &work.path().join("catalogue"),
+    );
+    fs::write(
+        work.path().join("ci.yaml"),
+        "repository: https://git.example.test/acme/catalogue/blob/main\n",
+    )
+    .unwrap();
+    let out = Command::new("bash")
+        .current_dir(work.path())
+        .arg(root().join("action/run.sh"))
+        .env("PATH", &path)
+        .env("CATALINT_PATHS", "catalogue")
+        .env(
+            "CATALINT_ARGS",
+            "--config ci.yaml --rule single-category=error",
+        )
+        .env("CATALINT_SITE", "site")
+        .env("CATALINT_SITE_ARGS", "--title Acme")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let index = fs::read_to_string(work.path().join("site/index.html")).unwrap();
+    assert!(
+        index.contains("<title>Catalogue · Acme</title>"),
+        "site-args set the site's title"
+    );
+    let team = fs::read_dir(work.path().join("site"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .flat_map(|d| fs::read_dir(d.path()).unwrap().flatten())
+        .map(|e| fs::read_to_string(e.path()).unwrap_or_default())
+        .any(|page| page.contains("https://git.example.test/acme/catalogue/blob/main/catalogue/"));
+    assert!(team, "an entity page links into the config's repository");
+
     let out = run("fixtures/catalogue", "sometimes", false);
     assert_eq!(out.status.code(), Some(2));
     assert!(
@@ -385,6 +425,7 @@ fn action_yml_wires_its_inputs_to_the_scripts() {
         "CATALINT_FAIL_ON: ${{ inputs.fail-on }}",
         "CATALINT_SARIF: ${{ inputs.sarif }}",
         "CATALINT_SITE: ${{ inputs.site }}",
+        "CATALINT_SITE_ARGS: ${{ inputs.site-args }}",
         "uses: github/codeql-action/upload-sarif@",
     ] {
         assert!(action.contains(needle), "action.yml lacks `{needle}`");
