@@ -7,7 +7,9 @@
 //! schema results of the others (`state.rs` says what is redone and why).
 
 mod cached;
+mod index;
 mod outcome;
+mod redo;
 mod stages;
 mod state;
 
