@@ -110,6 +110,13 @@ impl State {
             self.documents_of[i] = start..documents.len();
             self.rank[i] = Some(rank);
         }
+        if self.once {
+            // The sources carry each file's name from here on; nothing reads a file again.
+            for state in &mut self.files {
+                state.found = crate::discover::Found::File(std::path::PathBuf::new());
+                state.name = String::new();
+            }
+        }
         let (catalogue, findings) = Catalogue::build(files, documents, &env.policy.kinds);
         self.catalogue = catalogue;
         self.indexed = vec![Vec::new(); self.files.len()];

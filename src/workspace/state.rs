@@ -144,6 +144,10 @@ pub(crate) struct State {
     pub(super) keep_wide: bool,
     /// Find the files that name a touched id by scanning, not by an index of mentions.
     pub(super) scan_mentions: bool,
+    /// A one-shot check ([`super::Workspace::check_once`]): nothing is kept for a next check,
+    /// so the findings move out of the per-file lists instead of being copied, and the
+    /// paths a re-check would read files by are let go once the index holds the files.
+    pub(super) once: bool,
 }
 
 impl State {
@@ -171,6 +175,7 @@ impl State {
             .collect();
         State {
             files,
+            once: true,
             ..State::default()
         }
     }
@@ -276,14 +281,31 @@ impl State {
             f.own.extend(own);
             f.across.extend(across);
         }
-        for (i, f) in self.files.iter().enumerate().filter(|(_, f)| f.live) {
-            diagnostics.extend(self.indexed.get(i).into_iter().flatten().cloned());
-            diagnostics.extend(f.loaded.iter().cloned());
-            for d in &f.schema {
-                diagnostics.extend(d.findings.iter().cloned());
+        if self.once {
+            for (i, f) in self.files.iter_mut().enumerate().filter(|(_, f)| f.live) {
+                diagnostics.extend(
+                    self.indexed
+                        .get_mut(i)
+                        .map(std::mem::take)
+                        .unwrap_or_default(),
+                );
+                diagnostics.append(&mut f.loaded);
+                for d in &mut f.schema {
+                    diagnostics.append(&mut d.findings);
+                }
+                diagnostics.append(&mut f.own);
+                diagnostics.append(&mut f.across);
             }
-            diagnostics.extend(f.own.iter().cloned());
-            diagnostics.extend(f.across.iter().cloned());
+        } else {
+            for (i, f) in self.files.iter().enumerate().filter(|(_, f)| f.live) {
+                diagnostics.extend(self.indexed.get(i).into_iter().flatten().cloned());
+                diagnostics.extend(f.loaded.iter().cloned());
+                for d in &f.schema {
+                    diagnostics.extend(d.findings.iter().cloned());
+                }
+                diagnostics.extend(f.own.iter().cloned());
+                diagnostics.extend(f.across.iter().cloned());
+            }
         }
         self.checked = true;
         timings.mark("rules");
