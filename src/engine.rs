@@ -20,7 +20,7 @@ use crate::workspace::Workspace;
 
 /// Runs the whole pipeline once.
 pub fn check(opts: &CheckOptions) -> Result<Outcome, RunError> {
-    Ok(Workspace::open(opts)?.into_outcome())
+    Workspace::check_once(opts)
 }
 
 /// Checks files held in memory under the given policy, with suppressions applied: the whole

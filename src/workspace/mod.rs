@@ -7,7 +7,9 @@
 //! schema results of the others (`state.rs` says what is redone and why).
 
 mod cached;
+mod index;
 mod outcome;
+mod redo;
 mod stages;
 mod state;
 
@@ -74,12 +76,20 @@ pub struct Workspace {
 impl Workspace {
     /// Reads the settings, finds and reads the catalogue's files, and checks them.
     pub fn open(opts: &CheckOptions) -> Result<Workspace, RunError> {
-        Self::open_with(opts, HashMap::new())
+        Self::open_with(opts, HashMap::new(), false)
+    }
+
+    /// One check, with nothing kept for a next one: what `catalint check` runs. No map of
+    /// paths to ids, and no per-file result outlives the check (see [`State::once`]); the
+    /// workspace itself never leaves this function, so nothing can ask it to re-check.
+    pub fn check_once(opts: &CheckOptions) -> Result<Outcome, RunError> {
+        Ok(Self::open_with(opts, HashMap::new(), true)?.into_outcome())
     }
 
     fn open_with(
         opts: &CheckOptions,
         overlay: HashMap<PathBuf, Arc<str>>,
+        once: bool,
     ) -> Result<Workspace, RunError> {
         let mut timings = Timings::default();
         let settings = Settings::load(opts)?;
@@ -93,7 +103,10 @@ impl Workspace {
             cwd,
             settings,
             baseline,
-            state: State::default(),
+            state: State {
+                once,
+                ..State::default()
+            },
             by_path: HashMap::new(),
             overlay,
             skipped: selection.skipped,
@@ -183,13 +196,16 @@ impl Workspace {
     /// The config or policy changed: everything is read again (editor texts stay). Settings
     /// that cannot be read leave the workspace as it was, and say why.
     fn reload(&mut self) -> Result<(), RunError> {
-        *self = Self::open_with(&self.opts.clone(), self.overlay.clone())?;
+        *self = Self::open_with(&self.opts.clone(), self.overlay.clone(), self.state.once)?;
         Ok(())
     }
 
     /// Brings the workspace's files in line with a selection: new files are read, files no
     /// longer selected are removed. Files already here keep their ids and their results.
     fn admit(&mut self, selection: Selection) {
+        if self.state.files.is_empty() {
+            return self.admit_first(selection);
+        }
         let Selection { files, focus, .. } = selection;
         let selected: HashMap<PathBuf, usize> = files
             .iter()
@@ -245,6 +261,31 @@ impl Workspace {
             }
             by_id
         });
+    }
+
+    /// The first selection: file ids are positions in it, every file is read straight into
+    /// its slot (no list of what is new, no second copy of the inputs), and the map from
+    /// paths to ids is built only for a workspace that will be told of changes.
+    fn admit_first(&mut self, selection: Selection) {
+        let Selection { files, focus, .. } = selection;
+        let states: Vec<FileState> = files
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let input = self.read_found(file_id(i), &f.found, &f.name);
+                FileState::new(f.found, f.name, input)
+            })
+            .collect();
+        if !self.state.once {
+            self.by_path = states
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.found.path().to_path_buf(), file_id(i)))
+                .collect();
+        }
+        self.state.files = states;
+        // A focused selection marks its files by position, which is their id here.
+        self.state.focus = focus;
     }
 
     fn exists(&self, path: &Path) -> bool {

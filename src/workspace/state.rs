@@ -9,25 +9,25 @@
 //! the files whose answer the change can alter ([`State::lookups_to_redo`] says which, and
 //! why), and the catalogue-wide rules only for what those files and the touched ids reach
 //! ([`rules::wide`]). The first check, and every check of a focused run, runs everything.
+//!
+//! The index's stage lives in `index.rs`, and what a change reaches (the ids touched, the
+//! files whose lookups run again) in `redo.rs`: both are `impl State` over these fields.
 
 use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use crate::catalogue::{Catalogue, Kind, SourceDocument};
+use crate::catalogue::{Catalogue, Kind};
 use crate::diagnostic::Diagnostic;
 use crate::discover::Found;
 use crate::policy::Policy;
 use crate::read::Input;
 use crate::rules::{self, Context};
 use crate::schema::Schemas;
-use crate::source::{FileId, SourceFile};
+use crate::source::FileId;
 use crate::timings::Timings;
 
-use super::stages::{
-    admit_input, catalogue_rules, collect_strings, entity_rules, files_mentioning, mention_key,
-    validate_document,
-};
+use super::stages::{catalogue_rules, entity_rules, mention_key, validate_document};
 
 /// What the stages read besides the files: the policy, the compiled schemas, and which
 /// rules are off everywhere (their checks are skipped).
@@ -122,14 +122,14 @@ pub(crate) struct State {
     pub(super) documents_of: Vec<std::ops::Range<usize>>,
     /// Which files name a string (see [`FileState::mentions`]): built on the first change,
     /// never for a one-shot check.
-    mentioned_by: Option<HashMap<Box<str>, Vec<FileId>>>,
+    pub(super) mentioned_by: Option<HashMap<Box<str>, Vec<FileId>>>,
     /// Whether a check has run: the first checks everything.
     pub(super) checked: bool,
     /// The index's findings (documents that are not entities of a known kind), by file id.
     pub(super) indexed: Vec<Vec<Diagnostic>>,
     /// By file id: where the file stands in the index's file order, for the files whose
     /// documents are in it (`None`: not in the index).
-    rank: Vec<Option<usize>>,
+    pub(super) rank: Vec<Option<usize>>,
     /// The catalogue-wide rules' findings, kept by what decides them (see
     /// [`rules::wide`]): built on the first change, never for a one-shot check unless
     /// [`State::keep_wide`] asks.
@@ -144,6 +144,10 @@ pub(crate) struct State {
     pub(super) keep_wide: bool,
     /// Find the files that name a touched id by scanning, not by an index of mentions.
     pub(super) scan_mentions: bool,
+    /// A one-shot check ([`super::Workspace::check_once`]): nothing is kept for a next check,
+    /// so the findings move out of the per-file lists instead of being copied, and the
+    /// paths a re-check would read files by are let go once the index holds the files.
+    pub(super) once: bool,
 }
 
 impl State {
@@ -171,6 +175,7 @@ impl State {
             .collect();
         State {
             files,
+            once: true,
             ..State::default()
         }
     }
@@ -276,14 +281,31 @@ impl State {
             f.own.extend(own);
             f.across.extend(across);
         }
-        for (i, f) in self.files.iter().enumerate().filter(|(_, f)| f.live) {
-            diagnostics.extend(self.indexed.get(i).into_iter().flatten().cloned());
-            diagnostics.extend(f.loaded.iter().cloned());
-            for d in &f.schema {
-                diagnostics.extend(d.findings.iter().cloned());
+        if self.once {
+            for (i, f) in self.files.iter_mut().enumerate().filter(|(_, f)| f.live) {
+                diagnostics.extend(
+                    self.indexed
+                        .get_mut(i)
+                        .map(std::mem::take)
+                        .unwrap_or_default(),
+                );
+                diagnostics.append(&mut f.loaded);
+                for d in &mut f.schema {
+                    diagnostics.append(&mut d.findings);
+                }
+                diagnostics.append(&mut f.own);
+                diagnostics.append(&mut f.across);
             }
-            diagnostics.extend(f.own.iter().cloned());
-            diagnostics.extend(f.across.iter().cloned());
+        } else {
+            for (i, f) in self.files.iter().enumerate().filter(|(_, f)| f.live) {
+                diagnostics.extend(self.indexed.get(i).into_iter().flatten().cloned());
+                diagnostics.extend(f.loaded.iter().cloned());
+                for d in &f.schema {
+                    diagnostics.extend(d.findings.iter().cloned());
+                }
+                diagnostics.extend(f.own.iter().cloned());
+                diagnostics.extend(f.across.iter().cloned());
+            }
         }
         self.checked = true;
         timings.mark("rules");
@@ -291,263 +313,18 @@ impl State {
     }
 
     /// The files checked as reported ones: all, when the state checks unfocused.
-    fn check_focus(&self) -> Option<&[bool]> {
+    pub(super) fn check_focus(&self) -> Option<&[bool]> {
         match self.unfocused {
             true => None,
             false => self.focus.as_deref(),
         }
     }
 
-    fn in_index(&self, i: usize) -> bool {
+    pub(super) fn in_index(&self, i: usize) -> bool {
         self.rank.get(i).is_some_and(Option::is_some)
     }
 
-    /// The ids (with kinds) that the changed files' entities have in the index as it is, and
-    /// whether one of them is a team: none before the first check, when everything is
-    /// checked anyway.
-    fn ids_of(&self, changed: &[bool]) -> (Vec<(Kind, Box<str>)>, bool) {
-        if !self.checked {
-            return (Vec::new(), false);
-        }
-        let mut ids = Vec::new();
-        let mut teams = false;
-        for (i, _) in changed.iter().enumerate().filter(|(_, c)| **c) {
-            if !self.in_index(i) {
-                continue;
-            }
-            let docs = self.documents_of.get(i).cloned().unwrap_or(0..0);
-            for e in self.catalogue.entities_in(docs) {
-                let e = &self.catalogue.entities[e];
-                teams |= e.kind == Kind::Team;
-                if let Some(id) = e.id.as_deref() {
-                    ids.push((e.kind, id.into()));
-                }
-            }
-        }
-        (ids, teams)
-    }
-
-    /// The files whose lookup rules must run again: the changed ones; those that name an id
-    /// the changed files defined before or define now (a target that came, went or changed);
-    /// and, when the set of ids changed, those with lookup findings (a "did you mean" is
-    /// chosen among all ids). Everything on the first check and in a focused run, which
-    /// keeps nothing. A Backstage catalogue's relations name entities in other forms than
-    /// their ids (`Team-A`, `group:team-a`, a default namespace): there, what a string may
-    /// name is its name part in lower case ([`mention_key`]), on both sides; and a file that
-    /// came or went redoes everything (a Location's targets are files).
-    fn lookups_to_redo(
-        &mut self,
-        env: &Env<'_>,
-        changed: &[bool],
-        structural: bool,
-        old_ids: &[(Kind, Box<str>)],
-        new_ids: &[(Kind, Box<str>)],
-    ) -> Vec<bool> {
-        let format = env.policy.kinds.format();
-        let backstage = format == crate::catalogue::Format::Backstage;
-        if !self.checked || self.check_focus().is_some() || (backstage && structural) {
-            return vec![true; self.files.len()];
-        }
-        let mut redo = changed.to_vec();
-        // A state restored from the cache may have lost files and changed none: their old
-        // ids still send their dependants to be checked again.
-        if !changed.iter().any(|&c| c) && old_ids.is_empty() {
-            return redo;
-        }
-        if self.scan_mentions {
-            // Restored from the cache for one check: scanning the documents for the few ids
-            // touched is cheaper than an index of every string, which only a later change
-            // would use.
-            let keys: Vec<Box<str>> = old_ids
-                .iter()
-                .chain(new_ids)
-                .map(|(_, id)| mention_key(format, id))
-                .collect();
-            let hits = files_mentioning(&self.catalogue, &self.documents_of, &redo, &keys, format);
-            for i in hits {
-                redo[i] = true;
-            }
-        } else {
-            self.update_mentions(changed, format);
-            let Some(mentioned_by) = &self.mentioned_by else {
-                return vec![true; self.files.len()];
-            };
-            for (_, id) in old_ids.iter().chain(new_ids) {
-                let key = mention_key(format, id);
-                for f in mentioned_by.get(&key).into_iter().flatten() {
-                    redo[f.0 as usize] = true;
-                }
-            }
-        }
-        let (mut a, mut b) = (old_ids.to_vec(), new_ids.to_vec());
-        a.sort();
-        b.sort();
-        if a != b {
-            for (i, f) in self.files.iter().enumerate() {
-                redo[i] |= !f.across.is_empty();
-            }
-        }
-        redo
-    }
-
-    /// Keeps [`State::mentioned_by`] in step with the changed files (building it whole on
-    /// the first change).
-    fn update_mentions(&mut self, changed: &[bool], format: crate::catalogue::Format) {
-        let build_all = self.mentioned_by.is_none();
-        let mut index = self.mentioned_by.take().unwrap_or_default();
-        let catalogue = &self.catalogue;
-        let todo: Vec<usize> = (0..self.files.len())
-            .filter(|&i| build_all || changed[i])
-            .collect();
-        let fresh: Vec<(usize, Vec<Box<str>>)> = todo
-            .into_par_iter()
-            .map(|i| {
-                let docs = self.documents_of.get(i).cloned().unwrap_or(0..0);
-                let mut strings = Vec::new();
-                for d in &catalogue.documents[docs] {
-                    collect_strings(d.doc.value.root(), &mut strings);
-                }
-                if format == crate::catalogue::Format::Backstage {
-                    for s in &mut strings {
-                        *s = mention_key(format, s);
-                    }
-                }
-                strings.sort_unstable();
-                strings.dedup();
-                (i, strings)
-            })
-            .collect();
-        for (i, strings) in fresh {
-            let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
-            let state = &mut self.files[i];
-            if !build_all {
-                for old in &state.mentions {
-                    if let Some(files) = index.get_mut(old) {
-                        files.retain(|f| *f != id);
-                    }
-                }
-            }
-            for s in &strings {
-                index.entry(s.clone()).or_default().push(id);
-            }
-            state.mentions = strings;
-        }
-        self.mentioned_by = Some(index);
-    }
-
     /// Stage 3 after an edit: each changed file's documents replaced in the index, which
-    /// updates by file (its ids out, its new ids in; see [`Catalogue::replace_file`]).
-    /// Only for files already in the index: one that came needs discovery's order.
-    fn update_catalogue(&mut self, env: &Env<'_>) {
-        for i in 0..self.files.len() {
-            if !self.files[i].dirty || !self.in_index(i) {
-                continue;
-            }
-            let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
-            let state = &mut self.files[i];
-            let documents = match state.pending.take() {
-                Some(input) => admit_input(state, id, *input, &mut self.catalogue.files),
-                None => {
-                    // Removed: its slot stays, empty, so that file ids never move.
-                    let empty = SourceFile::new(state.name.clone(), "");
-                    self.catalogue.files.replace(id, empty);
-                    Vec::new()
-                }
-            };
-            let live = state.live;
-            let range = self.documents_of[i].clone();
-            let count = documents.len();
-            self.indexed[i] =
-                self.catalogue
-                    .replace_file(id, range.clone(), documents, &env.policy.kinds);
-            let shift = count as isize - range.len() as isize;
-            if shift != 0 {
-                let rank = self.rank[i];
-                for (j, docs) in self.documents_of.iter_mut().enumerate() {
-                    if self.rank.get(j).copied().flatten() > rank {
-                        docs.start = docs.start.saturating_add_signed(shift);
-                        docs.end = docs.end.saturating_add_signed(shift);
-                    }
-                }
-            }
-            self.documents_of[i] = range.start..range.start + count;
-            if !live {
-                self.rank[i] = None;
-                self.indexed[i].clear();
-            }
-        }
-    }
-
-    /// Stage 3: the catalogue's documents in file order, with the changed files' new ones
-    /// in place of their old ones, and the index built again over them.
-    fn rebuild_catalogue(&mut self, env: &Env<'_>) {
-        let (mut files, old_documents) = std::mem::take(&mut self.catalogue).into_parts();
-        files.reserve(self.files.len().saturating_sub(files.len()));
-        // A re-check sorts the kept documents by file; a first check has none, and moves each
-        // file's loaded documents straight into the catalogue's list (one copy, as before
-        // there was a workspace: a catalogue of 12,000 files would otherwise peak higher).
-        let mut kept: Vec<Vec<SourceDocument>> = Vec::new();
-        if !old_documents.is_empty() {
-            kept.resize_with(self.files.len(), Vec::new);
-            for d in old_documents {
-                kept[d.file.0 as usize].push(d);
-            }
-        }
-        let mut loaded_docs: Vec<Option<Vec<crate::load::Document>>> = Vec::new();
-        loaded_docs.resize_with(self.files.len(), || None);
-        for (i, state) in self.files.iter_mut().enumerate() {
-            let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
-            let Some(input) = state.pending.take().map(|b| *b) else {
-                if !state.live && i < files.len() {
-                    files.replace(id, SourceFile::new(state.name.clone(), ""));
-                    if let Some(k) = kept.get_mut(i) {
-                        k.clear();
-                    }
-                }
-                continue;
-            };
-            if let Some(k) = kept.get_mut(i) {
-                k.clear();
-            }
-            loaded_docs[i] = Some(admit_input(state, id, input, &mut files));
-        }
-        // Discovery's order, whatever order files joined the workspace in: `unique-id`
-        // names the first of the entities that share an id.
-        let mut order: Vec<usize> = (0..self.files.len())
-            .filter(|&i| self.files[i].live)
-            .collect();
-        order.sort_by(|&a, &b| self.files[a].found.cmp(&self.files[b].found));
-        let total = kept.iter().map(Vec::len).sum::<usize>()
-            + loaded_docs.iter().flatten().map(Vec::len).sum::<usize>();
-        let mut documents = Vec::with_capacity(total);
-        self.documents_of = vec![0..0; self.files.len()];
-        self.rank = vec![None; self.files.len()];
-        for (rank, &i) in order.iter().enumerate() {
-            let start = documents.len();
-            let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
-            match loaded_docs[i].take() {
-                Some(docs) => {
-                    documents.extend(docs.into_iter().map(|doc| SourceDocument { file: id, doc }))
-                }
-                None => {
-                    if let Some(k) = kept.get_mut(i) {
-                        documents.append(k);
-                    }
-                }
-            }
-            self.documents_of[i] = start..documents.len();
-            self.rank[i] = Some(rank);
-        }
-        let (catalogue, findings) = Catalogue::build(files, documents, &env.policy.kinds);
-        self.catalogue = catalogue;
-        self.indexed = vec![Vec::new(); self.files.len()];
-        for d in findings {
-            if let Some(slot) = self.indexed.get_mut(d.file().0 as usize) {
-                slot.push(d);
-            }
-        }
-    }
-
     /// Stage 4 for the documents of changed files. Outside a focused run's reported files,
     /// only the pointers that broke the schema are wanted (the domain rules leave those
     /// values alone everywhere); no finding is built.
