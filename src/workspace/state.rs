@@ -229,13 +229,18 @@ impl State {
                 let format = env.policy.kinds.format();
                 let (mentioned_by, documents_of) = (&self.mentioned_by, &self.documents_of);
                 let catalogue = &self.catalogue;
+                // Each file's entities are handed out once per check: the graph search keeps
+                // every candidate it was given (see `Dependants`).
+                let handed = std::cell::RefCell::new(std::collections::HashSet::new());
                 let dependants = |id: &str| -> Vec<usize> {
                     let files = mentioned_by
                         .as_ref()
                         .and_then(|m| m.get(&mention_key(format, id)));
+                    let mut handed = handed.borrow_mut();
                     files
                         .into_iter()
                         .flatten()
+                        .filter(|f| handed.insert(f.0))
                         .filter_map(|f| documents_of.get(f.0 as usize).cloned())
                         .flat_map(|docs| catalogue.entities_in(docs))
                         .collect()
