@@ -37,6 +37,10 @@ pub struct DiffArgs {
     /// Wrap human output at this width (default: the terminal's).
     #[arg(long, value_name = "COLUMNS")]
     pub width: Option<usize>,
+    /// Check HEAD whole, as a second `catalint check`, instead of re-checking its changed
+    /// files on BASE's results. Slower; the report is the same.
+    #[arg(long)]
+    pub no_incremental: bool,
 }
 
 pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
@@ -51,6 +55,7 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
             .head
             .clone()
             .map_or(Source::WorkingTree, Source::Revision),
+        whole: args.no_incremental,
     };
     let result = match diff::diff(&opts) {
         Ok(d) => d,

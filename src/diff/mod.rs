@@ -10,6 +10,7 @@
 mod ceiling;
 mod compare;
 pub mod git;
+mod incremental;
 pub mod kinds;
 pub mod report;
 mod side;
@@ -40,6 +41,9 @@ pub struct DiffOptions {
     /// `None`: the merge base with the upstream of the current branch.
     pub base: Option<Source>,
     pub head: Source,
+    /// Check both sides whole (two checks) even where HEAD could be re-checked on BASE's
+    /// results: `--no-incremental`.
+    pub whole: bool,
 }
 
 /// Which side a place is in.
@@ -223,8 +227,17 @@ pub fn diff(opts: &DiffOptions) -> Result<Diff, RunError> {
             }
         },
     };
-    let base = Side::read(&base_source, Which::Base, repo.as_ref(), &cwd)?;
-    let head = Side::read(&opts.head, Which::Head, repo.as_ref(), &cwd)?;
+    let (base, head) = match (&base_source, &opts.head, &repo) {
+        (Source::Revision(rev), Source::Revision(_) | Source::WorkingTree, Some(repo))
+            if !opts.whole =>
+        {
+            incremental::read(rev, &opts.head, repo, &cwd)?
+        }
+        _ => (
+            Side::read(&base_source, Which::Base, repo.as_ref(), &cwd)?,
+            Side::read(&opts.head, Which::Head, repo.as_ref(), &cwd)?,
+        ),
+    };
     Ok(compare_sides(&base, &head))
 }
 

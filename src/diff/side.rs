@@ -7,13 +7,16 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::git::Repo;
 use super::{Collision, Finding, Place, SideInfo, Source, Unreadable, Which};
-use crate::catalogue::Format;
+use crate::catalogue::{Catalogue, Format};
+use crate::diagnostic::Diagnostic;
 use crate::engine::{self, CheckOptions, ConfigChoice, Outcome};
 use crate::error::RunError;
 use crate::paths::{Cwd, normalise};
+use crate::policy::Policy;
 use crate::settings::config::{CONFIG_NAMES, Config};
 use crate::source::{FileId, Location, SourceFile};
 
@@ -21,13 +24,35 @@ use crate::source::{FileId, Location, SourceFile};
 pub struct Side {
     pub which: Which,
     pub label: String,
-    pub outcome: Outcome,
+    pub outcome: Checked,
     /// Entity indices by key (`Service:payroll`; Backstage `component:default/name`).
     keys: HashMap<String, Vec<usize>>,
 }
 
+/// What a side's check found: the parts of a check's [`Outcome`] a diff reads. The policy is
+/// shared when both sides were checked by one workspace (their settings are the same).
+pub struct Checked {
+    pub catalogue: Catalogue,
+    pub diagnostics: Vec<Diagnostic>,
+    pub policy: Arc<Policy>,
+    /// Which files (by id) are the side's, when not all of the catalogue's are: a
+    /// workspace keeps the slot of a file HEAD removed.
+    pub live: Option<Vec<bool>>,
+}
+
+impl Checked {
+    pub(super) fn of(outcome: Outcome) -> Checked {
+        Checked {
+            catalogue: outcome.catalogue,
+            diagnostics: outcome.diagnostics,
+            policy: Arc::new(outcome.policy),
+            live: outcome.focus,
+        }
+    }
+}
+
 /// A folder removed when dropped: where a revision's files are read.
-struct Scratch(PathBuf);
+pub(super) struct Scratch(pub PathBuf);
 
 impl Drop for Scratch {
     fn drop(&mut self) {
@@ -36,7 +61,7 @@ impl Drop for Scratch {
 }
 
 impl Scratch {
-    fn new() -> Result<Scratch, RunError> {
+    pub(super) fn new() -> Result<Scratch, RunError> {
         use std::sync::atomic::{AtomicUsize, Ordering};
         static N: AtomicUsize = AtomicUsize::new(0);
         let nanos = std::time::SystemTime::now()
@@ -71,8 +96,10 @@ impl Side {
         let (label, outcome) = match source {
             Source::WorkingTree => (
                 "working tree".to_owned(),
-                engine::check(&CheckOptions::default())
-                    .map_err(|e| in_side(e, side_name, "the working tree", None))?,
+                Checked::of(
+                    engine::check(&CheckOptions::default())
+                        .map_err(|e| in_side(e, side_name, "the working tree", None))?,
+                ),
             ),
             Source::Folder(dir) => {
                 let root = cwd.absolute(dir);
@@ -89,12 +116,7 @@ impl Side {
             }
             Source::Revision(rev) => {
                 let repo = repo.ok_or_else(|| RunError::Internal("no repository".into()))?;
-                let (commit, short) = repo.resolve(rev)?;
-                let label = if rev.starts_with(&short) || commit == *rev {
-                    short.clone()
-                } else {
-                    format!("{rev} ({short})")
-                };
+                let (commit, label) = revision(repo, rev)?;
                 let scratch = Scratch::new()?;
                 write_tree(&scratch.0, &repo.yaml_blobs(&commit)?)?;
                 let outcome = check_at(&scratch.0, &repo.prefix, cwd)
@@ -102,6 +124,11 @@ impl Side {
                 (label, outcome)
             }
         };
+        Ok(Side::new(which, label, outcome))
+    }
+
+    /// A side from what its check found.
+    pub(super) fn new(which: Which, label: String, outcome: Checked) -> Side {
         let mut keys: HashMap<String, Vec<usize>> = HashMap::new();
         let backstage = outcome.policy.kinds.format() == Format::Backstage;
         for e in outcome.catalogue.iter() {
@@ -114,12 +141,12 @@ impl Side {
             };
             keys.entry(key).or_default().push(e.index);
         }
-        Ok(Side {
+        Side {
             which,
             label,
             outcome,
             keys,
-        })
+        }
     }
 
     /// The keys that name one entity on this side.
@@ -207,9 +234,13 @@ impl Side {
     }
 
     pub fn info(&self) -> SideInfo {
+        let files = match &self.outcome.live {
+            Some(live) => live.iter().filter(|&&l| l).count(),
+            None => self.outcome.catalogue.files.len(),
+        };
         SideInfo {
             label: self.label.clone(),
-            files: self.outcome.catalogue.files.len(),
+            files,
             entities: self.outcome.catalogue.entities.len(),
         }
     }
@@ -235,7 +266,7 @@ impl Side {
 
 /// Writes a revision's files below `root`: folders first, then the files in parallel (a
 /// 10,000-file catalogue is mostly system calls).
-fn write_tree(root: &Path, blobs: &[super::git::Blob]) -> Result<(), RunError> {
+pub(super) fn write_tree(root: &Path, blobs: &[super::git::Blob]) -> Result<(), RunError> {
     use rayon::prelude::*;
     let mut dirs: Vec<PathBuf> = blobs
         .iter()
@@ -254,8 +285,26 @@ fn write_tree(root: &Path, blobs: &[super::git::Blob]) -> Result<(), RunError> {
     })
 }
 
+/// The commit a revision names, and the side's label: `main (3f2a9c1d0b7e)`.
+pub(super) fn revision(repo: &Repo, rev: &str) -> Result<(String, String), RunError> {
+    let (commit, short) = repo.resolve(rev)?;
+    let label = if rev.starts_with(&short) || commit == *rev {
+        short
+    } else {
+        format!("{rev} ({short})")
+    };
+    Ok((commit, label))
+}
+
 /// Checks the catalogue below `root` as `catalint check` would, run in `root/prefix`.
-fn check_at(root: &Path, prefix: &str, cwd: &Cwd) -> Result<Outcome, RunError> {
+fn check_at(root: &Path, prefix: &str, cwd: &Cwd) -> Result<Checked, RunError> {
+    let mut outcome = Checked::of(engine::check(&options_at(root, prefix)?)?);
+    rename(&mut outcome.catalogue, root, prefix, cwd);
+    Ok(outcome)
+}
+
+/// The options `catalint check` run in `root/prefix` would have.
+pub(super) fn options_at(root: &Path, prefix: &str) -> Result<CheckOptions, RunError> {
     let start = normalise(&root.join(prefix));
     // The revision's own config, found as check finds it (in the folder and its ancestors),
     // but never above the revision's top: a config beside the temporary folder is not part
@@ -269,16 +318,18 @@ fn check_at(root: &Path, prefix: &str, cwd: &Cwd) -> Result<Outcome, RunError> {
         Some(path) => !Config::load(path)?.include.is_empty(),
         None => false,
     };
-    let opts = CheckOptions {
+    Ok(CheckOptions {
         // With `include`, the config defines the catalogue (no path given); without, the
         // catalogue is the folder check would run in.
         paths: if has_include { Vec::new() } else { vec![start] },
         config: config.map_or(ConfigChoice::None, ConfigChoice::File),
         ..CheckOptions::default()
-    };
-    let mut outcome = engine::check(&opts)?;
-    let renamed: Vec<(FileId, SourceFile)> = outcome
-        .catalogue
+    })
+}
+
+/// Names the files of a catalogue checked below `root` as a checkout would show them.
+pub(super) fn rename(catalogue: &mut Catalogue, root: &Path, prefix: &str, cwd: &Cwd) {
+    let renamed: Vec<(FileId, SourceFile)> = catalogue
         .files
         .iter()
         .map(|(id, f)| {
@@ -287,9 +338,8 @@ fn check_at(root: &Path, prefix: &str, cwd: &Cwd) -> Result<Outcome, RunError> {
         })
         .collect();
     for (id, f) in renamed {
-        outcome.catalogue.files.replace(id, f);
+        catalogue.files.replace(id, f);
     }
-    Ok(outcome)
 }
 
 /// The name a file below `root` would have in a checkout where the current folder is
@@ -315,7 +365,7 @@ fn shown_name(name: &str, root: &Path, prefix: &str, cwd: &Cwd) -> String {
 }
 
 /// A side's error, said to be that side's, with the temporary folder out of its paths.
-fn in_side(e: RunError, side: &str, label: &str, root: Option<&Path>) -> RunError {
+pub(super) fn in_side(e: RunError, side: &str, label: &str, root: Option<&Path>) -> RunError {
     let clean = |m: String| match root {
         Some(r) => m.replace(&format!("{}/", r.display()), ""),
         None => m,
