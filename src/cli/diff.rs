@@ -61,6 +61,15 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
         Ok(d) => d,
         Err(e) => return run_error(e, err, Some(width)),
     };
+    // How HEAD was checked, for whoever doubts the incremental path (the tests, a bug
+    // report): never in the report itself, which is the same either way.
+    if std::env::var_os("CATALINT_DIFF_TRACE").is_some() {
+        let how = match result.incremental {
+            true => "re-checked on BASE's workspace",
+            false => "checked whole",
+        };
+        writeln!(err, "catalint diff: HEAD {how}")?;
+    }
     let to_file = args.output_file.is_some();
     let human = HumanDiff {
         color: !to_file && use_color(args.color, io::stdout().is_terminal()),

@@ -86,10 +86,9 @@ pub fn read(
     };
     side::rename(&mut head_checked.catalogue, &root, &repo.prefix, cwd);
     drop(scratch);
-    Ok((
-        Side::new(Which::Base, label, base_checked(policy)),
-        Side::new(Which::Head, head_label, head_checked),
-    ))
+    let mut head = Side::new(Which::Head, head_label, head_checked);
+    head.incremental = true;
+    Ok((Side::new(Which::Base, label, base_checked(policy)), head))
 }
 
 /// HEAD checked whole, as `check` would: the path the diff takes when the incremental one

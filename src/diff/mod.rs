@@ -159,6 +159,9 @@ pub struct Diff {
     pub fixed_findings: Vec<Finding>,
     pub collisions: Vec<Collision>,
     pub unreadable: Vec<Unreadable>,
+    /// Whether HEAD was re-checked on BASE's results rather than checked whole (not part of
+    /// any report: both give the same diff).
+    pub incremental: bool,
 }
 
 /// How many changes of each class.
@@ -238,7 +241,9 @@ pub fn diff(opts: &DiffOptions) -> Result<Diff, RunError> {
             Side::read(&opts.head, Which::Head, repo.as_ref(), &cwd)?,
         ),
     };
-    Ok(compare_sides(&base, &head))
+    let mut diff = compare_sides(&base, &head);
+    diff.incremental = head.incremental;
+    Ok(diff)
 }
 
 /// The comparison of two sides already read.
@@ -362,5 +367,6 @@ pub fn compare_sides(base: &Side, head: &Side) -> Diff {
         fixed_findings,
         collisions,
         unreadable,
+        incremental: false,
     }
 }

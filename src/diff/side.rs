@@ -25,6 +25,8 @@ pub struct Side {
     pub which: Which,
     pub label: String,
     pub outcome: Checked,
+    /// Checked by applying its changes to the other side's workspace.
+    pub incremental: bool,
     /// Entity indices by key (`Service:payroll`; Backstage `component:default/name`).
     keys: HashMap<String, Vec<usize>>,
 }
@@ -146,6 +148,7 @@ impl Side {
             label,
             outcome,
             keys,
+            incremental: false,
         }
     }
 

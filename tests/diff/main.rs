@@ -5,5 +5,6 @@
 mod common;
 
 mod cli;
+mod incremental;
 mod kinds;
 mod repo;
