@@ -45,9 +45,8 @@ pub fn read(
             .map(|e| (e.path.clone(), e.object.clone()))
             .collect(),
     )?;
-    let scratch = Scratch::new()?;
+    let scratch = Scratch::with(&blobs)?;
     let root = scratch.0.clone();
-    side::write_tree(&root, &blobs)?;
     let opts = side::options_at(&root, &repo.prefix)
         .map_err(|e| side::in_side(e, "BASE", &label, Some(&root)))?;
     let mut ws =

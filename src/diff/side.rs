@@ -63,13 +63,31 @@ impl Drop for Scratch {
 }
 
 impl Scratch {
-    pub(super) fn new() -> Result<Scratch, RunError> {
+    /// A revision's files, written to a new temporary folder. In memory (`/dev/shm`) unless
+    /// `TMPDIR` names a folder: creating 12,500 files on ext4 cost the diff more system time
+    /// than both checks (5.7 s against 0.9 s on a loaded machine). Where memory is short
+    /// (a container's small `/dev/shm`), on disk.
+    pub(super) fn with(blobs: &[super::git::Blob]) -> Result<Scratch, RunError> {
+        let shm = Path::new("/dev/shm");
+        if std::env::var_os("TMPDIR").is_none() && shm.is_dir() {
+            if let Ok(s) = Scratch::new_in(shm) {
+                if write_tree(&s.0, blobs).is_ok() {
+                    return Ok(s);
+                }
+            }
+        }
+        let s = Scratch::new_in(&std::env::temp_dir())?;
+        write_tree(&s.0, blobs)?;
+        Ok(s)
+    }
+
+    fn new_in(base: &Path) -> Result<Scratch, RunError> {
         use std::sync::atomic::{AtomicUsize, Ordering};
         static N: AtomicUsize = AtomicUsize::new(0);
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.subsec_nanos());
-        let dir = std::env::temp_dir().join(format!(
+        let dir = base.join(format!(
             "catalint-diff-{}-{}-{nanos}",
             std::process::id(),
             N.fetch_add(1, Ordering::Relaxed)
@@ -119,8 +137,7 @@ impl Side {
             Source::Revision(rev) => {
                 let repo = repo.ok_or_else(|| RunError::Internal("no repository".into()))?;
                 let (commit, label) = revision(repo, rev)?;
-                let scratch = Scratch::new()?;
-                write_tree(&scratch.0, &repo.yaml_blobs(&commit)?)?;
+                let scratch = Scratch::with(&repo.yaml_blobs(&commit)?)?;
                 let outcome = check_at(&scratch.0, &repo.prefix, cwd)
                     .map_err(|e| in_side(e, side_name, &label, Some(&scratch.0)))?;
                 (label, outcome)
@@ -269,7 +286,7 @@ impl Side {
 
 /// Writes a revision's files below `root`: folders first, then the files in parallel (a
 /// 10,000-file catalogue is mostly system calls).
-pub(super) fn write_tree(root: &Path, blobs: &[super::git::Blob]) -> Result<(), RunError> {
+fn write_tree(root: &Path, blobs: &[super::git::Blob]) -> Result<(), RunError> {
     use rayon::prelude::*;
     let mut dirs: Vec<PathBuf> = blobs
         .iter()
