@@ -69,12 +69,12 @@ impl Scratch {
     /// (a container's small `/dev/shm`), on disk.
     pub(super) fn with(blobs: &[super::git::Blob]) -> Result<Scratch, RunError> {
         let shm = Path::new("/dev/shm");
-        if std::env::var_os("TMPDIR").is_none() && shm.is_dir() {
-            if let Ok(s) = Scratch::new_in(shm) {
-                if write_tree(&s.0, blobs).is_ok() {
-                    return Ok(s);
-                }
-            }
+        if std::env::var_os("TMPDIR").is_none()
+            && shm.is_dir()
+            && let Ok(s) = Scratch::new_in(shm)
+            && write_tree(&s.0, blobs).is_ok()
+        {
+            return Ok(s);
         }
         let s = Scratch::new_in(&std::env::temp_dir())?;
         write_tree(&s.0, blobs)?;
