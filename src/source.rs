@@ -33,7 +33,7 @@ pub struct LineCol {
 }
 
 /// One loaded file: its path as found, its text and a line index.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SourceFile {
     /// The path as the user named it or as discovery joined it (`catalogue/services/a.yaml`).
     pub path: String,
@@ -191,7 +191,7 @@ pub fn line_starts(text: &str) -> Vec<usize> {
 }
 
 /// All files of one run, addressed by [`FileId`].
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Files {
     files: Vec<SourceFile>,
 }

@@ -24,7 +24,7 @@ mod kind;
 pub use kind::{DeclaredName, Format, Kind, Kinds, join_words};
 
 /// A document of one file, as loaded.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SourceDocument {
     pub file: FileId,
     pub doc: Document,
@@ -40,8 +40,9 @@ pub struct Entity {
     pub document: usize,
 }
 
-/// The whole catalogue: files, documents, entities, and the index by id.
-#[derive(Debug, Default)]
+/// The whole catalogue: files, documents, entities, and the index by id. Cloned only by
+/// `catalint diff`, which keeps BASE's catalogue while the workspace moves on to HEAD.
+#[derive(Debug, Default, Clone)]
 pub struct Catalogue {
     pub files: Files,
     pub documents: Vec<SourceDocument>,

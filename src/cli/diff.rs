@@ -37,6 +37,10 @@ pub struct DiffArgs {
     /// Wrap human output at this width (default: the terminal's).
     #[arg(long, value_name = "COLUMNS")]
     pub width: Option<usize>,
+    /// Check HEAD whole, as a second `catalint check`, instead of re-checking its changed
+    /// files on BASE's results. Slower; the report is the same.
+    #[arg(long)]
+    pub no_incremental: bool,
 }
 
 pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
@@ -51,11 +55,21 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
             .head
             .clone()
             .map_or(Source::WorkingTree, Source::Revision),
+        whole: args.no_incremental,
     };
     let result = match diff::diff(&opts) {
         Ok(d) => d,
         Err(e) => return run_error(e, err, Some(width)),
     };
+    // How HEAD was checked, for whoever doubts the incremental path (the tests, a bug
+    // report): never in the report itself, which is the same either way.
+    if std::env::var_os("CATALINT_DIFF_TRACE").is_some() {
+        let how = match result.incremental {
+            true => "re-checked on BASE's workspace",
+            false => "checked whole",
+        };
+        writeln!(err, "catalint diff: HEAD {how}")?;
+    }
     let to_file = args.output_file.is_some();
     let human = HumanDiff {
         color: !to_file && use_color(args.color, io::stdout().is_terminal()),

@@ -19,6 +19,15 @@ pub struct Repo {
     pub prefix: String,
 }
 
+/// One catalogue-looking file of a revision's tree, not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TreeEntry {
+    /// Relative to the top of the repository, `/`-separated.
+    pub path: String,
+    /// The blob's object id.
+    pub object: String,
+}
+
 /// One file of a revision's tree.
 pub struct Blob {
     /// Relative to the top of the repository, `/`-separated.
@@ -144,6 +153,13 @@ impl Repo {
     /// policies) of the commit's tree, read from git's objects. Links and submodules are not
     /// files of the revision and are left out.
     pub fn yaml_blobs(&self, commit: &str) -> Result<Vec<Blob>, RunError> {
+        let tree = self.yaml_tree(commit)?;
+        self.read_blobs(tree.into_iter().map(|e| (e.path, e.object)).collect())
+    }
+
+    /// The catalogue-looking files of the commit's tree (as [`Repo::yaml_blobs`] reads them)
+    /// with their object ids, without reading them: two trees' ids say which files differ.
+    pub fn yaml_tree(&self, commit: &str) -> Result<Vec<TreeEntry>, RunError> {
         let out = run(&self.top, &["ls-tree", "-r", "-z", "--full-tree", commit])?;
         if !out.status.success() {
             return Err(RunError::Usage(format!(
@@ -151,7 +167,7 @@ impl Repo {
                 stderr_line(&out)
             )));
         }
-        let mut wanted: Vec<(String, String)> = Vec::new();
+        let mut wanted = Vec::new();
         for record in out.stdout.split(|&b| b == 0) {
             // `<mode> <type> <object>\t<path>`; a path that is not UTF-8 is no catalogue file
             // catalint could name either.
@@ -167,8 +183,19 @@ impl Repo {
                 continue;
             }
             if path.ends_with(".yaml") || path.ends_with(".yml") {
-                wanted.push((path.to_owned(), object.unwrap_or_default().to_owned()));
+                wanted.push(TreeEntry {
+                    path: path.to_owned(),
+                    object: object.unwrap_or_default().to_owned(),
+                });
             }
+        }
+        Ok(wanted)
+    }
+
+    /// The blobs named (path, object id), read through one `git cat-file --batch`.
+    pub fn read_blobs(&self, wanted: Vec<(String, String)>) -> Result<Vec<Blob>, RunError> {
+        if wanted.is_empty() {
+            return Ok(Vec::new());
         }
         self.cat_blobs(wanted)
     }

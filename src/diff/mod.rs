@@ -10,6 +10,7 @@
 mod ceiling;
 mod compare;
 pub mod git;
+mod incremental;
 pub mod kinds;
 pub mod report;
 mod side;
@@ -40,6 +41,9 @@ pub struct DiffOptions {
     /// `None`: the merge base with the upstream of the current branch.
     pub base: Option<Source>,
     pub head: Source,
+    /// Check both sides whole (two checks) even where HEAD could be re-checked on BASE's
+    /// results: `--no-incremental`.
+    pub whole: bool,
 }
 
 /// Which side a place is in.
@@ -155,6 +159,9 @@ pub struct Diff {
     pub fixed_findings: Vec<Finding>,
     pub collisions: Vec<Collision>,
     pub unreadable: Vec<Unreadable>,
+    /// Whether HEAD was re-checked on BASE's results rather than checked whole (not part of
+    /// any report: both give the same diff).
+    pub incremental: bool,
 }
 
 /// How many changes of each class.
@@ -223,9 +230,20 @@ pub fn diff(opts: &DiffOptions) -> Result<Diff, RunError> {
             }
         },
     };
-    let base = Side::read(&base_source, Which::Base, repo.as_ref(), &cwd)?;
-    let head = Side::read(&opts.head, Which::Head, repo.as_ref(), &cwd)?;
-    Ok(compare_sides(&base, &head))
+    let (base, head) = match (&base_source, &opts.head, &repo) {
+        (Source::Revision(rev), Source::Revision(_) | Source::WorkingTree, Some(repo))
+            if !opts.whole =>
+        {
+            incremental::read(rev, &opts.head, repo, &cwd)?
+        }
+        _ => (
+            Side::read(&base_source, Which::Base, repo.as_ref(), &cwd)?,
+            Side::read(&opts.head, Which::Head, repo.as_ref(), &cwd)?,
+        ),
+    };
+    let mut diff = compare_sides(&base, &head);
+    diff.incremental = head.incremental;
+    Ok(diff)
 }
 
 /// The comparison of two sides already read.
@@ -349,5 +367,6 @@ pub fn compare_sides(base: &Side, head: &Side) -> Diff {
         fixed_findings,
         collisions,
         unreadable,
+        incremental: false,
     }
 }

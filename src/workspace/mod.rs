@@ -441,6 +441,17 @@ impl Workspace {
         }
     }
 
+    /// A copy of the checked catalogue and its findings (in output order), with the files
+    /// reported by id when not all are (removed files keep their slots, never reported):
+    /// what `catalint diff` keeps of BASE before it applies HEAD's changes.
+    pub fn snapshot(&self) -> (Catalogue, Vec<Diagnostic>, Option<Vec<bool>>) {
+        (
+            self.state.catalogue.clone(),
+            self.diagnostics.clone(),
+            self.reported.clone(),
+        )
+    }
+
     /// A finished one-shot check: what `catalint check` reports.
     pub fn into_outcome(self) -> Outcome {
         let limits = self.read_limits();

@@ -5,5 +5,7 @@
 mod common;
 
 mod cli;
+mod gitlab;
+mod incremental;
 mod kinds;
 mod repo;
