@@ -202,7 +202,15 @@ pub(crate) fn save(
             seg: *seg,
         })
         .collect();
-    write_index(path, key, started, entities, wide_bytes(wide), &packs, &entries)?;
+    write_index(
+        path,
+        key,
+        started,
+        entities,
+        wide_bytes(wide),
+        &packs,
+        &entries,
+    )?;
     remove_stale_packs(dir, &stem, &packs);
     Ok(())
 }

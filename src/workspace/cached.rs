@@ -229,7 +229,9 @@ impl Workspace {
                         state.hash = Some(0);
                         return state;
                     }
-                    Read::Text { text, hash, hit, .. } => (text, hash, hit),
+                    Read::Text {
+                        text, hash, hit, ..
+                    } => (text, hash, hit),
                 };
                 let s = snapshot.as_ref();
                 let restored = hit.and_then(|j| {
@@ -328,8 +330,7 @@ impl Workspace {
 
     /// Writes the state back; a cache that cannot be written is skipped.
     fn save(&self, path: &Path, key: u64, started: i64, kept: &[Kept<'_>]) {
-        if let (Some(records), Some(wide)) =
-            (self.state.records(kept), self.state.wide_findings())
+        if let (Some(records), Some(wide)) = (self.state.records(kept), self.state.wide_findings())
         {
             let entities = self.state.catalogue.entities.len();
             let _ = cache::save(path, key, started, entities, &wide, &records);
