@@ -120,8 +120,7 @@ pub(crate) fn save(
     wide: &[Diagnostic],
     records: &[Record<'_>],
 ) -> std::io::Result<()> {
-    let encoded: Vec<(Vec<u8>, Vec<u8>, Option<(Vec<u8>, Seg)>)> =
-        records.par_iter().map(encode_record).collect();
+    let encoded: Vec<Encoded> = records.par_iter().map(encode_record).collect();
     // The old packs still named, and how much of them is live.
     let mut old: Vec<(u64, u64)> = Vec::new();
     let mut live = 0u64;
@@ -221,9 +220,10 @@ fn wide_bytes(wide: &[Diagnostic]) -> Vec<u8> {
     w.buf
 }
 
-/// Findings and ids encoded, and the body when it is to be written.
-#[allow(clippy::type_complexity)]
-fn encode_record(r: &Record<'_>) -> (Vec<u8>, Vec<u8>, Option<(Vec<u8>, Seg)>) {
+/// A record's findings and ids encoded, and its body when it is to be written.
+type Encoded = (Vec<u8>, Vec<u8>, Option<(Vec<u8>, Seg)>);
+
+fn encode_record(r: &Record<'_>) -> Encoded {
     let mut results = Writer::default();
     c::diagnostics(&mut results, r.loaded);
     results.usize(r.schema.len());
