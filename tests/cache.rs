@@ -415,3 +415,72 @@ fn a_profile_named_on_the_command_line_is_part_of_the_key() {
         assert_eq!(catalint(root, &args, &[]), expected, "{policy:?}");
     }
 }
+
+/// Sets a file's modification time, as `touch -d` does (its change time becomes now).
+fn set_mtime(path: &Path, t: std::time::SystemTime) {
+    let f = std::fs::File::options().write(true).open(path).unwrap();
+    f.set_modified(t).unwrap();
+}
+
+#[test]
+fn the_stat_fast_path_never_hides_a_change() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("catalogue");
+    let cache = tmp.path().join("cache");
+    copy_dir(&fixture(), &dir);
+    // Files older than the run by far: their metadata is trusted, they are not read.
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for f in yaml_files(&dir) {
+        set_mtime(&f, old);
+    }
+    let opts = CheckOptions {
+        paths: vec![dir.clone()],
+        config: ConfigChoice::None,
+        ..CheckOptions::default()
+    };
+    let run = |what: &str| {
+        let expected = reports(&engine::check(&opts).unwrap());
+        for pass in ["cached", "replayed"] {
+            let got = reports(&engine::check_cached(&opts, Some(&cache)).unwrap());
+            assert!(
+                got == expected,
+                "{what}, {pass}\n{}",
+                differ(&got, &expected)
+            );
+        }
+        expected
+    };
+    let clean = run("first");
+    let edited = dir.join("services/cloud-hosting.yaml");
+    let original = std::fs::read_to_string(&edited).unwrap();
+
+    // Touched, the text unchanged: read, found equal, the same report.
+    set_mtime(&edited, std::time::SystemTime::now());
+    assert_eq!(run("touched"), clean);
+
+    // Replaced by a text of the same size, its modification time forced back to what the
+    // snapshot recorded (`touch -d`): the change time and inode still tell.
+    let same_size = original.replacen("team: ", "team:x", 1);
+    assert_eq!(same_size.len(), original.len());
+    let recorded = std::fs::metadata(&edited).unwrap().modified().unwrap();
+    let replacement = dir.join("replacement.tmp");
+    std::fs::write(&replacement, &same_size).unwrap();
+    std::fs::rename(&replacement, &edited).unwrap();
+    set_mtime(&edited, recorded);
+    let broken = run("replaced, same size and mtime");
+    assert_ne!(broken, clean);
+
+    // Written again within the same tick as the run that recorded it, same size, the same
+    // modification time: racily clean, so read again rather than trusted.
+    std::fs::write(&edited, &original).unwrap();
+    let t = std::fs::metadata(&edited).unwrap().modified().unwrap();
+    assert_eq!(run("restored"), clean);
+    std::fs::write(&edited, &same_size).unwrap();
+    set_mtime(&edited, t);
+    assert_eq!(run("rewritten in the same tick"), broken);
+
+    // And back, forced to the old time of every other file.
+    std::fs::write(&edited, &original).unwrap();
+    set_mtime(&edited, old);
+    assert_eq!(run("back to the original, old mtime"), clean);
+}

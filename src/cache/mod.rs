@@ -18,11 +18,13 @@
 //! by side never see half a snapshot.
 
 mod findings;
-mod snapshot;
+pub(crate) mod snapshot;
+pub(crate) mod stat;
 
 use std::path::{Path, PathBuf};
 
-pub(crate) use snapshot::{Docs, Record, Results, Snapshot, save};
+pub(crate) use snapshot::{Body, Record, Results, Snapshot, save};
+pub(crate) use stat::Stat;
 
 use crate::settings::{CheckOptions, Settings};
 

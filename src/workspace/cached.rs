@@ -1,9 +1,10 @@
 //! A one-shot check through the on-disk cache ([`crate::cache`]): the workspace's state of
 //! the last run is read back and brought up to date as a change would bring it.
 //!
-//! Every file is read and hashed. When every text, the set of files and the key are what
-//! the snapshot holds, the findings are the snapshot's, and nothing is parsed or checked
-//! ("replay"). Otherwise the files whose text the snapshot knows get back their documents
+//! A file whose metadata is what the snapshot recorded, and safely older than the run that
+//! recorded it ([`cache::Stat`]), is not read: its text is the snapshot's. Every other file
+//! is read and hashed. When every text, the set of files and the key are what the snapshot
+//! holds, the findings are the snapshot's, and nothing is parsed or checked ("replay"). Otherwise the files whose text the snapshot knows get back their documents
 //! (no parsing) and their results, the others are loaded as usual and marked changed, and
 //! the workspace's re-check runs: the index and the catalogue-wide rules over everything,
 //! schema and per-entity rules for the changed files, lookups for the files that name an id
@@ -19,7 +20,7 @@ use rayon::prelude::*;
 
 use super::state::{DocCheck, FileState, State};
 use super::{Workspace, file_id};
-use crate::cache::{self, Snapshot};
+use crate::cache::{self, Snapshot, Stat};
 use crate::catalogue::{Catalogue, Kind};
 use crate::diagnostic::Diagnostic;
 use crate::discover::Found;
@@ -38,14 +39,38 @@ enum Read {
         hash: cache::Hash,
         /// The snapshot's entry for this path, when its text is the same.
         hit: Option<usize>,
+        /// Its metadata, taken before its text was read.
+        stat: Option<Stat>,
+        /// Whether its text is the snapshot's, trusted by its metadata, not read.
+        unread: bool,
     },
     Problem(Box<Input>),
+}
+
+/// What a new snapshot keeps of a file besides its results.
+pub(super) struct Kept<'a> {
+    stat: Option<Stat>,
+    /// Its body as the old snapshot stored it, for a text unchanged since.
+    stored: Option<cache::snapshot::Stored<'a>>,
+    /// Whether it was read as text (else: a reading problem, nothing kept).
+    text: bool,
 }
 
 impl Workspace {
     /// Opens a workspace for one check, reading and writing the cache in `dir`.
     pub(crate) fn open_cached(opts: &CheckOptions, dir: &Path) -> Result<Workspace, RunError> {
+        Self::open_cached_with(opts, dir, true)
+    }
+
+    /// `trust`: whether to read the snapshot at all (not after one that did not decode).
+    fn open_cached_with(
+        opts: &CheckOptions,
+        dir: &Path,
+        trust: bool,
+    ) -> Result<Workspace, RunError> {
         let mut timings = Timings::default();
+        // Before any file is looked at: what a file changed after this moment shows.
+        let started = cache::stat::now();
         let settings = Settings::load(opts)?;
         let baseline = opts
             .baseline
@@ -57,7 +82,7 @@ impl Workspace {
         timings.mark("discover");
         let key = cache::key(&settings, opts, cwd.dir());
         let path = cache::snapshot_path(dir, cwd.dir(), &roots(opts, &settings, &cwd));
-        let snapshot = Snapshot::read(&path, key);
+        let snapshot = Snapshot::read(&path, key).filter(|_| trust);
         timings.mark("cache read");
         let Selection {
             files,
@@ -74,23 +99,47 @@ impl Workspace {
             .enumerate()
             .map(|(i, f)| {
                 let id = file_id(i);
+                let path = f.found.path();
+                let stat = match &f.found {
+                    Found::File(_) => std::fs::metadata(path)
+                        .ok()
+                        .filter(std::fs::Metadata::is_file)
+                        .map(|m| Stat::of(&m)),
+                    Found::Problem { .. } => None,
+                };
+                let entry = known.get(path).copied();
+                if let (Some(s), Some(j), Some(stat)) = (&snapshot, entry, stat)
+                    && s.files[j].stat == Some(stat)
+                    && stat.trusted(s.started)
+                    && let Some(text) = s.text(j)
+                {
+                    return Read::Text {
+                        text: text.into(),
+                        hash: s.files[j].hash,
+                        hit: Some(j),
+                        stat: Some(stat),
+                        unread: true,
+                    };
+                }
                 match read::read_text(&f.found, &f.name, id, settings.file_size) {
                     Ok(text) => {
                         let hash = cache::hash_text(&text);
-                        let hit = known.get(f.found.path()).copied().filter(|&j| {
+                        let hit = entry.filter(|&j| {
                             snapshot.as_ref().is_some_and(|s| s.files[j].hash == hash)
                         });
                         Read::Text {
                             text: text.into(),
                             hash,
                             hit,
+                            stat,
+                            unread: false,
                         }
                     }
                     Err(problem) => Read::Problem(problem),
                 }
             })
             .collect();
-        timings.mark("read and hash");
+        timings.mark("stat, read and hash");
         // Positions in the snapshot -> this run's file ids.
         let mut new_id: Vec<Option<FileId>> = vec![None; known.len()];
         for (i, f) in files.iter().enumerate() {
@@ -132,11 +181,42 @@ impl Workspace {
             && let Some(raw) = ws.replay(s, &files, &reads, &remap)
         {
             ws.timings.mark("cache replay");
+            // Texts read (touched, or written too close to the last run to trust their
+            // metadata then) are trusted by the metadata found now, from the next run on.
+            let read_some = reads
+                .iter()
+                .any(|r| matches!(r, Read::Text { unread: false, .. }));
+            if read_some {
+                let stats: Vec<Option<Stat>> = reads
+                    .iter()
+                    .map(|r| match r {
+                        Read::Text { stat, .. } => *stat,
+                        Read::Problem(_) => None,
+                    })
+                    .collect();
+                let _ = s.restat(key, started, &stats);
+                ws.timings.mark("cache write");
+            }
             ws.finish(raw);
             return Ok(ws);
         }
+        let kept: Vec<Kept<'_>> = reads
+            .iter()
+            .map(|r| match r {
+                Read::Text { hit, stat, .. } => Kept {
+                    stat: *stat,
+                    stored: hit.and_then(|j| snapshot.as_ref()?.stored(j)),
+                    text: true,
+                },
+                Read::Problem(_) => Kept {
+                    stat: None,
+                    stored: None,
+                    text: false,
+                },
+            })
+            .collect();
         let limits = ws.settings.limits;
-        let states: Vec<(FileState, bool)> = files
+        let states: Vec<FileState> = files
             .into_par_iter()
             .zip(reads)
             .enumerate()
@@ -147,12 +227,14 @@ impl Workspace {
                         let mut state = FileState::new(f.found, f.name, *input);
                         // Never equal to a text's hash in practice: read again next time.
                         state.hash = Some(0);
-                        return (state, false);
+                        return state;
                     }
-                    Read::Text { text, hash, hit } => (text, hash, hit),
+                    Read::Text {
+                        text, hash, hit, ..
+                    } => (text, hash, hit),
                 };
                 let s = snapshot.as_ref();
-                let kept = hit.and_then(|j| {
+                let restored = hit.and_then(|j| {
                     let s = s?;
                     let results = s.results(j, &remap)?;
                     let docs = match s.has_documents(j) {
@@ -161,42 +243,30 @@ impl Workspace {
                     };
                     Some((results, docs))
                 });
-                match kept {
-                    Some((results, Some(docs))) => {
-                        let input = Input::restored(id, &f.name, text, docs);
-                        (
-                            FileState::restored(f.found, f.name, input, results, hash),
-                            true,
-                        )
-                    }
-                    Some((results, None)) => {
-                        let input = Input::from_text(id, &f.name, text, &limits);
-                        (
-                            FileState::restored(f.found, f.name, input, results, hash),
-                            false,
-                        )
+                match restored {
+                    Some((results, docs)) => {
+                        let input = match docs {
+                            Some(docs) => Input::restored(id, &f.name, text, docs),
+                            None => Input::from_text(id, &f.name, text, &limits),
+                        };
+                        FileState::restored(f.found, f.name, input, results, hash)
                     }
                     None => {
                         let input = Input::from_text(id, &f.name, text, &limits);
                         let mut state = FileState::new(f.found, f.name, input);
                         state.hash = Some(hash);
-                        (state, false)
+                        state
                     }
                 }
             })
             .collect();
-        // Documents to copy into the next snapshot as they are: by file id, the entry.
-        let mut copies: Vec<Option<usize>> = vec![None; states.len()];
         if let Some(s) = &snapshot {
             let mut gone = vec![true; s.files.len()];
-            for (i, (state, copied)) in states.iter().enumerate() {
+            for state in &states {
                 if state.hash.is_some()
                     && let Some(&j) = known.get(state.found.path())
                 {
                     gone[j] = state.is_dirty();
-                    if *copied {
-                        copies[i] = Some(j);
-                    }
                 }
             }
             // The ids of files changed or gone since the snapshot: their dependants are
@@ -205,43 +275,18 @@ impl Workspace {
             for (j, _) in gone.iter().enumerate().filter(|(_, g)| **g) {
                 match s.ids(j) {
                     Some(ids) => old_ids.extend(ids),
-                    None => return Self::open_cold(ws, states, &path, key),
+                    // Not to be trusted in anything, texts included: read every file.
+                    None => return Self::open_cached_with(opts, dir, false),
                 }
             }
             ws.state.restored_ids = Some(old_ids);
             ws.state.checked = true;
             ws.state.scan_mentions = true;
         }
-        ws.state.files = states.into_iter().map(|(s, _)| s).collect();
+        ws.state.files = states;
         ws.timings.mark("read and load");
         ws.check();
-        let copies: Vec<Option<&[u8]>> = copies
-            .iter()
-            .map(|j| snapshot.as_ref()?.document_bytes((*j)?))
-            .collect();
-        ws.save(&path, key, &copies);
-        ws.timings.mark("cache write");
-        Ok(ws)
-    }
-
-    /// A check of files read, as if no snapshot were there (one that does not decode).
-    fn open_cold(
-        mut ws: Workspace,
-        states: Vec<(FileState, bool)>,
-        path: &Path,
-        key: u64,
-    ) -> Result<Workspace, RunError> {
-        // Restored states keep cached results: those are not trusted either.
-        let found: Vec<FileState> = states
-            .into_iter()
-            .map(|(s, _)| s.into_fresh(&ws.settings.limits))
-            .collect();
-        ws.state.files = found;
-        ws.state.restored_ids = None;
-        ws.state.checked = false;
-        ws.timings.mark("read and load");
-        ws.check();
-        ws.save(path, key, &[]);
+        ws.save(&path, key, started, &kept);
         ws.timings.mark("cache write");
         Ok(ws)
     }
@@ -284,12 +329,11 @@ impl Workspace {
     }
 
     /// Writes the state back; a cache that cannot be written is skipped.
-    fn save(&self, path: &Path, key: u64, copies: &[Option<&[u8]>]) {
-        if let (Some(records), Some(wide)) =
-            (self.state.records(copies), self.state.wide_findings())
+    fn save(&self, path: &Path, key: u64, started: i64, kept: &[Kept<'_>]) {
+        if let (Some(records), Some(wide)) = (self.state.records(kept), self.state.wide_findings())
         {
             let entities = self.state.catalogue.entities.len();
-            let _ = cache::save(path, key, entities, &wide, &records);
+            let _ = cache::save(path, key, started, entities, &wide, &records);
         }
     }
 }
@@ -332,20 +376,6 @@ impl FileState {
     pub(super) fn drop_pending(&mut self) {
         self.pending = None;
     }
-
-    /// The file as if the cache had not known it: loaded again from its text, results
-    /// dropped, to be checked.
-    pub(super) fn into_fresh(mut self, limits: &crate::load::Limits) -> Self {
-        if !self.dirty {
-            if let Some(input) = self.pending.take() {
-                let text = std::sync::Arc::clone(&input.source.text);
-                let fresh = Input::from_text(input.file, &self.name, text, limits);
-                self.pending = Some(Box::new(fresh));
-            }
-            self.dirty = true;
-        }
-        self
-    }
 }
 
 impl State {
@@ -363,7 +393,7 @@ impl State {
     /// an editor's texts are not the disk's).
     pub(super) fn records<'a>(
         &'a self,
-        copies: &[Option<&'a [u8]>],
+        kept: &'a [Kept<'a>],
     ) -> Option<Vec<crate::cache::Record<'a>>> {
         let mut ids: Vec<Vec<(Kind, &str)>> = vec![Vec::new(); self.files.len()];
         for e in self.catalogue.iter() {
@@ -379,17 +409,24 @@ impl State {
             .enumerate()
             .map(|(i, (f, ids))| {
                 let hash = f.hash.filter(|_| f.live)?;
-                let docs = match copies.get(i).copied().flatten() {
-                    Some(bytes) => crate::cache::Docs::Copy(bytes),
-                    None => {
+                let k = kept.get(i)?;
+                let body = match (k.stored, k.text) {
+                    (Some(stored), _) => crate::cache::Body::Stored(stored),
+                    (None, true) => {
                         let range = self.documents_of.get(i).cloned().unwrap_or(0..0);
                         let docs = self.catalogue.documents[range].iter().map(|d| &d.doc);
-                        crate::cache::Docs::Encode(docs.collect())
+                        let id = FileId(u32::try_from(i).ok()?);
+                        crate::cache::Body::Encode {
+                            text: &self.catalogue.files.get(id).text,
+                            docs: docs.collect(),
+                        }
                     }
+                    (None, false) => crate::cache::Body::None,
                 };
                 Some(crate::cache::Record {
                     path: f.found.path(),
                     hash,
+                    stat: k.stat,
                     loaded: &f.loaded,
                     schema: f
                         .schema
@@ -399,7 +436,7 @@ impl State {
                     own: &f.own,
                     across: &f.across,
                     ids,
-                    docs,
+                    body,
                 })
             })
             .collect()

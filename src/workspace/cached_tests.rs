@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use super::Workspace;
-use crate::cache::{self, Docs, Record, Snapshot};
+use crate::cache::{self, Body, Record, Snapshot};
 use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::settings::{CheckOptions, ConfigChoice};
 use crate::source::{FileId, Location};
@@ -76,13 +76,14 @@ fn lie(path: &Path, key: u64) {
             own: &r.own,
             across: &r.across,
             ids: ids.iter().map(|(k, id)| (*k, &**id)).collect(),
-            docs: match s.document_bytes(i) {
-                Some(bytes) => Docs::Copy(bytes),
-                None => Docs::Encode(Vec::new()),
+            stat: s.files[i].stat,
+            body: match s.stored(i) {
+                Some(stored) => Body::Stored(stored),
+                None => Body::None,
             },
         })
         .collect();
-    cache::save(path, key, s.entities, &wide, &records).unwrap();
+    cache::save(path, key, s.started, s.entities, &wide, &records).unwrap();
 }
 
 #[test]
