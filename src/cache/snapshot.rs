@@ -16,31 +16,30 @@
 //! A pack is read only when its length and its xxh3 are those the index names (its name is
 //! its hash), so a damaged pack, like a damaged index, makes the snapshot unused.
 
-use std::io::Write;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
 use super::Hash;
-use super::findings::{self as c, read_diagnostics, read_kind};
+use super::findings::{read_diagnostics, read_kind};
 use super::stat::Stat;
+pub(crate) use super::write::save;
+use super::write::{Entry, pack_name, stem, write_index};
 use crate::catalogue::Kind;
-use crate::codec::{Reader, Writer};
+use crate::codec::Reader;
 use crate::diagnostic::Diagnostic;
 use crate::load::{Document, Limits};
 use crate::source::FileId;
 
-const MAGIC: &[u8; 15] = b"catalint-cache\n";
+pub(super) const MAGIC: &[u8; 15] = b"catalint-cache\n";
 /// Bumped whenever what is written changes meaning.
 pub(crate) const FORMAT: u32 = 2;
-const HEADER: usize = MAGIC.len() + 4 + 8 + 2 * 8;
+pub(super) const HEADER: usize = MAGIC.len() + 4 + 8 + 2 * 8;
 /// Packs an index may name before a run writes them into one.
-const MAX_PACKS: usize = 8;
+pub(super) const MAX_PACKS: usize = 8;
 /// How old a pack no index names must be before a run deletes it: a run side by side may
 /// have just written it and be about to write the index that names it.
-const STALE_SECS: u64 = 60;
+pub(super) const STALE_SECS: u64 = 60;
 
 /// What a check kept for one file, for writing. File ids in findings are positions in the
 /// list of records.
@@ -75,292 +74,26 @@ pub(crate) enum Body<'a> {
 /// A body in a pack of the snapshot read at the start of the run.
 #[derive(Clone, Copy)]
 pub(crate) struct Stored<'a> {
-    pack: u64,
-    pack_len: u64,
-    seg: Seg,
-    bytes: &'a [u8],
+    pub(super) pack: u64,
+    pub(super) pack_len: u64,
+    pub(super) seg: Seg,
+    pub(super) bytes: &'a [u8],
 }
 
 /// Where a file's body lies in a pack.
 #[derive(Clone, Copy, Debug, Default)]
-struct Seg {
-    pack: usize,
-    at: usize,
-    text: usize,
-    docs: usize,
-    has_text: bool,
-    kept: bool,
+pub(super) struct Seg {
+    pub(super) pack: usize,
+    pub(super) at: usize,
+    pub(super) text: usize,
+    pub(super) docs: usize,
+    pub(super) has_text: bool,
+    pub(super) kept: bool,
 }
 
 impl Seg {
-    fn range(&self) -> Range<usize> {
+    pub(super) fn range(&self) -> Range<usize> {
         self.at..self.at + self.text + self.docs
-    }
-}
-
-/// One entry of an index, for writing: findings and ids already encoded.
-struct Entry<'a> {
-    path: &'a str,
-    hash: Hash,
-    stat: Option<Stat>,
-    results: &'a [u8],
-    ids: &'a [u8],
-    seg: Seg,
-}
-
-/// Writes a snapshot: the bodies that are not stored yet in a new pack (or, when the packs
-/// hold too much that is dead, every body in one), then the index. Each file is written to
-/// a temporary file in the same folder and renamed, so a run side by side never sees half a
-/// file; packs are written before the index that names them.
-pub(crate) fn save(
-    path: &Path,
-    key: u64,
-    started: i64,
-    entities: usize,
-    wide: &[Diagnostic],
-    records: &[Record<'_>],
-) -> std::io::Result<()> {
-    let encoded: Vec<Encoded> = records.par_iter().map(encode_record).collect();
-    // The old packs still named, and how much of them is live.
-    let mut old: Vec<(u64, u64)> = Vec::new();
-    let mut live = 0u64;
-    for r in records {
-        if let Body::Stored(s) = &r.body {
-            live += s.bytes.len() as u64;
-            if !old.iter().any(|(n, _)| *n == s.pack) {
-                old.push((s.pack, s.pack_len));
-            }
-        }
-    }
-    let fresh: u64 = encoded
-        .iter()
-        .filter_map(|e| e.2.as_ref())
-        .map(|(b, _)| b.len() as u64)
-        .sum();
-    let total: u64 = old.iter().map(|(_, l)| l).sum::<u64>() + fresh;
-    let packs_after = old.len() + usize::from(fresh > 0);
-    let compact = packs_after > MAX_PACKS || (live + fresh) * 2 < total;
-
-    // The new pack: fresh bodies, and every stored one too when compacting.
-    let mut pack = Vec::new();
-    let mut segs: Vec<Seg> = Vec::with_capacity(records.len());
-    let mut pending: Vec<usize> = Vec::new();
-    for (i, (r, e)) in records.iter().zip(&encoded).enumerate() {
-        let (bytes, mut seg) = match (&r.body, &e.2) {
-            (_, Some((bytes, seg))) => (&bytes[..], *seg),
-            (Body::Stored(s), None) if compact => (s.bytes, s.seg),
-            (Body::Stored(s), None) => {
-                let at = old.iter().position(|(n, _)| *n == s.pack).unwrap_or(0);
-                segs.push(Seg { pack: at, ..s.seg });
-                continue;
-            }
-            _ => {
-                segs.push(Seg::default());
-                continue;
-            }
-        };
-        seg.at = pack.len();
-        pack.extend_from_slice(bytes);
-        segs.push(seg);
-        pending.push(i);
-    }
-    let mut packs: Vec<(u64, u64)> = if compact { Vec::new() } else { old };
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let stem = stem(path);
-    if !dir.is_dir() {
-        std::fs::create_dir_all(dir)?;
-        // Backup tools skip folders tagged so (https://bford.info/cachedir/).
-        let _ = std::fs::write(
-            dir.join("CACHEDIR.TAG"),
-            "Signature: 8a477f597d28d172789f06886806bc55\n# catalint's cache: safe to delete.\n",
-        );
-    }
-    if !pack.is_empty() || !pending.is_empty() {
-        let name = xxhash_rust::xxh3::xxh3_64(&pack);
-        let at = packs.len();
-        packs.push((name, pack.len() as u64));
-        for i in pending {
-            segs[i].pack = at;
-        }
-        let file = dir.join(pack_name(&stem, name));
-        // The same name is the same bytes: one written by a run side by side will do.
-        if std::fs::metadata(&file).map_or(true, |m| m.len() != pack.len() as u64) {
-            write_atomic(&file, &pack)?;
-        }
-    }
-    let entries: Vec<Entry<'_>> = records
-        .iter()
-        .zip(&encoded)
-        .zip(&segs)
-        .map(|((r, (results, ids, _)), seg)| Entry {
-            path: r.path.to_str().unwrap_or(""),
-            hash: r.hash,
-            stat: r.stat,
-            results,
-            ids,
-            seg: *seg,
-        })
-        .collect();
-    write_index(
-        path,
-        key,
-        started,
-        entities,
-        wide_bytes(wide),
-        &packs,
-        &entries,
-    )?;
-    remove_stale_packs(dir, &stem, &packs);
-    Ok(())
-}
-
-fn wide_bytes(wide: &[Diagnostic]) -> Vec<u8> {
-    let mut w = Writer::default();
-    c::diagnostics(&mut w, wide);
-    w.buf
-}
-
-/// A record's findings and ids encoded, and its body when it is to be written.
-type Encoded = (Vec<u8>, Vec<u8>, Option<(Vec<u8>, Seg)>);
-
-fn encode_record(r: &Record<'_>) -> Encoded {
-    let mut results = Writer::default();
-    c::diagnostics(&mut results, r.loaded);
-    results.usize(r.schema.len());
-    for (findings, failed) in &r.schema {
-        c::diagnostics(&mut results, findings);
-        results.usize(failed.len());
-        for p in *failed {
-            results.str(p);
-        }
-    }
-    c::diagnostics(&mut results, r.own);
-    c::diagnostics(&mut results, r.across);
-    let mut ids = Writer::default();
-    ids.usize(r.ids.len());
-    for (kind, id) in &r.ids {
-        c::kind(&mut ids, *kind);
-        ids.str(id);
-    }
-    let body = match &r.body {
-        Body::Encode { text, docs } => {
-            let mut b = Writer::default();
-            b.buf.extend_from_slice(text.as_bytes());
-            let kept = crate::load::tree::persist::encode_documents(docs, &mut b);
-            if !kept {
-                b.buf.truncate(text.len());
-            }
-            let seg = Seg {
-                text: text.len(),
-                docs: b.buf.len() - text.len(),
-                has_text: true,
-                kept,
-                ..Seg::default()
-            };
-            Some((b.buf, seg))
-        }
-        Body::Stored(_) | Body::None => None,
-    };
-    (results.buf, ids.buf, body)
-}
-
-fn write_index(
-    path: &Path,
-    key: u64,
-    started: i64,
-    entities: usize,
-    wide: Vec<u8>,
-    packs: &[(u64, u64)],
-    entries: &[Entry<'_>],
-) -> std::io::Result<()> {
-    let mut a = Writer::default();
-    a.u64(started as u64);
-    a.usize(entities);
-    a.buf.extend_from_slice(&wide);
-    a.usize(packs.len());
-    for (name, len) in packs {
-        a.u64(*name);
-        a.u64(*len);
-    }
-    a.usize(entries.len());
-    for e in entries {
-        a.str(e.path);
-        a.u64(e.hash as u64);
-        a.u64((e.hash >> 64) as u64);
-        a.bool(e.stat.is_some());
-        if let Some(s) = e.stat {
-            a.u64(s.size);
-            a.u64(s.mtime as u64);
-            a.u64(s.ctime as u64);
-            a.u64(s.ino);
-        }
-        a.bytes(e.results);
-        a.bytes(e.ids);
-        a.usize(e.seg.pack);
-        a.usize(e.seg.at);
-        a.usize(e.seg.text);
-        a.usize(e.seg.docs);
-        a.u8(u8::from(e.seg.has_text) | (u8::from(e.seg.kept) << 1));
-    }
-    let mut out = Vec::with_capacity(HEADER + a.buf.len());
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&FORMAT.to_le_bytes());
-    out.extend_from_slice(&key.to_le_bytes());
-    out.extend_from_slice(&(a.buf.len() as u64).to_le_bytes());
-    out.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&a.buf).to_le_bytes());
-    out.extend_from_slice(&a.buf);
-    write_atomic(path, &out)
-}
-
-fn stem(path: &Path) -> String {
-    let name = path.file_stem().and_then(|n| n.to_str());
-    name.unwrap_or("cache").to_owned()
-}
-
-fn pack_name(stem: &str, name: u64) -> String {
-    format!("{stem}-{name:016x}.pack")
-}
-
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("cache");
-    let tmp = dir.join(format!(".{name}.{}.{nanos}.tmp", std::process::id()));
-    let written = std::fs::File::create(&tmp)
-        .and_then(|mut f| f.write_all(bytes))
-        .and_then(|()| std::fs::rename(&tmp, path));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written
-}
-
-/// Deletes this snapshot's packs that the index just written does not name, once they are
-/// old enough that no run side by side can be about to name them.
-fn remove_stale_packs(dir: &Path, stem: &str, named: &[(u64, u64)]) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let keep: Vec<String> = named.iter().map(|(n, _)| pack_name(stem, *n)).collect();
-    let prefix = format!("{stem}-");
-    for e in entries.flatten() {
-        let name = e.file_name();
-        let Some(name) = name.to_str() else { continue };
-        if !name.starts_with(&prefix) || !name.ends_with(".pack") || keep.iter().any(|k| k == name)
-        {
-            continue;
-        }
-        let old = e
-            .metadata()
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age.as_secs() >= STALE_SECS);
-        if old {
-            let _ = std::fs::remove_file(e.path());
-        }
     }
 }
 
