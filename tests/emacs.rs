@@ -10,9 +10,10 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
+
+use common::editor;
 
 #[test]
 fn the_books_emacs_recipe_works_as_written() {
@@ -25,45 +26,27 @@ fn the_books_emacs_recipe_works_as_written() {
     };
     assert!(version.status.success());
     let version = String::from_utf8_lossy(&version.stdout);
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let page = std::fs::read_to_string(manifest.join("docs/src/editors.md")).unwrap();
-    let recipe = block_after(&page, "## Emacs (eglot)", "elisp");
-
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("catalogue");
-    common::copy_dir(&manifest.join("fixtures/catalogue"), &root);
-    assert!(!root.join("catalint.yaml").exists());
-    let service = root.join("services/hr-self-service.yaml");
-    let text = std::fs::read_to_string(&service).unwrap();
-    std::fs::write(
-        &service,
-        text.replace("lifecycle: live", "lifecycle: alive"),
-    )
-    .unwrap();
+    let sb = editor::sandbox("lifecycle: live", "lifecycle: alive");
+    let (tmp, root) = (&sb.tmp, &sb.root);
     let home = tmp.path().join("home");
     std::fs::create_dir_all(home.join(".emacs.d")).unwrap();
-    std::fs::write(home.join(".emacs.d/init.el"), recipe).unwrap();
+    std::fs::write(
+        home.join(".emacs.d/init.el"),
+        editor::recipe("## Emacs (eglot)", "elisp"),
+    )
+    .unwrap();
     let runtime = tmp.path().join("run");
     std::fs::create_dir_all(&runtime).unwrap();
-    // `catalint` on the PATH, as the recipe calls it.
-    let bin = tmp.path().join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_catalint"), bin.join("catalint")).unwrap();
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
 
-    let script = manifest.join("tests/emacs/recipe.el");
+    let script = editor::manifest().join("tests/emacs/recipe.el");
     let out = assert_cmd::Command::new("emacs")
         // A daemon, not --batch: batch Emacs skips the init file and package activation, and
         // runs no command loop, so no idle timer (eglot's change sync, Flymake) would fire.
         .arg(format!("--fg-daemon=catalint-test-{}", std::process::id()))
         .arg("-l")
         .arg(&script)
-        .env("PATH", path)
-        .env("CATALOGUE", &root)
+        .env("PATH", &sb.path)
+        .env("CATALOGUE", root)
         .env("HOME", &home)
         .env("XDG_RUNTIME_DIR", &runtime)
         .env_remove("EMACSLOADPATH")
@@ -71,24 +54,8 @@ fn the_books_emacs_recipe_works_as_written() {
         .timeout(Duration::from_secs(120))
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success() && stderr.contains("all checks passed"),
-        "emacs ({}): {:?}\nstderr:\n{stderr}\nstdout:\n{}",
-        version.lines().next().unwrap_or_default(),
-        out.status,
-        String::from_utf8_lossy(&out.stdout)
+    editor::assert_passed(
+        &format!("emacs ({})", version.lines().next().unwrap_or_default()),
+        &out,
     );
-}
-
-/// The first fenced block of `lang` after `heading` in a Markdown page.
-fn block_after(page: &str, heading: &str, lang: &str) -> String {
-    let at = page
-        .find(heading)
-        .unwrap_or_else(|| panic!("no `{heading}` in docs/src/editors.md"));
-    let rest = &page[at..];
-    let fence = format!("```{lang}\n");
-    let start = rest.find(&fence).expect("a code block") + fence.len();
-    let len = rest[start..].find("```").expect("the block's end");
-    rest[start..start + len].to_owned()
 }

@@ -6,9 +6,10 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
+
+use common::editor;
 
 #[test]
 fn neovim_shows_findings_as_typed_and_goes_to_definitions() {
@@ -20,29 +21,16 @@ fn neovim_shows_findings_as_typed_and_goes_to_definitions() {
         return;
     };
     assert!(version.status.success());
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("catalogue");
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/catalogue");
-    for entry in walk(&src) {
-        let target = root.join(entry.strip_prefix(&src).unwrap());
-        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-        std::fs::copy(&entry, &target).unwrap();
-    }
-    let service = root.join("services/hr-self-service.yaml");
-    let text = std::fs::read_to_string(&service).unwrap();
-    std::fs::write(
-        &service,
-        text.replace("    team: hr-systems", "    team: hr-sytems"),
-    )
-    .unwrap();
+    let sb = editor::sandbox("    team: hr-systems", "    team: hr-sytems");
+    let (tmp, root) = (&sb.tmp, &sb.root);
 
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/neovim/e2e.lua");
+    let script = editor::manifest().join("tests/neovim/e2e.lua");
     let out = assert_cmd::Command::new("nvim")
         .args(["--headless", "-u", "NONE", "-i", "NONE", "-n"])
         .arg("-c")
         .arg(format!("luafile {}", script.display()))
         .env("CATALINT", env!("CARGO_BIN_EXE_catalint"))
-        .env("CATALOGUE", &root)
+        .env("CATALOGUE", root)
         .env("HOME", tmp.path())
         .env("XDG_STATE_HOME", tmp.path().join("state"))
         .env("XDG_CACHE_HOME", tmp.path().join("cache"))
@@ -50,26 +38,7 @@ fn neovim_shows_findings_as_typed_and_goes_to_definitions() {
         .timeout(Duration::from_secs(120))
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success() && stderr.contains("all checks passed"),
-        "neovim: {:?}\nstderr:\n{stderr}\nstdout:\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout)
-    );
-}
-
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
+    editor::assert_passed("neovim", &out);
 }
 
 /// The Neovim recipe of the book (docs/src/editors.md, "Neovim 0.7 to 0.10"), read from the
@@ -87,73 +56,7 @@ fn the_books_neovim_recipe_works_as_written() {
         return;
     };
     assert!(version.status.success());
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let page = std::fs::read_to_string(manifest.join("docs/src/editors.md")).unwrap();
-    let recipe = lua_block_after(&page, "### Neovim 0.7 to 0.10");
-
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("catalogue");
-    let src = manifest.join("fixtures/catalogue");
-    for entry in walk(&src) {
-        let target = root.join(entry.strip_prefix(&src).unwrap());
-        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-        std::fs::copy(&entry, &target).unwrap();
-    }
-    assert!(!root.join("catalint.yaml").exists());
-    let service = root.join("services/hr-self-service.yaml");
-    let text = std::fs::read_to_string(&service).unwrap();
-    std::fs::write(
-        &service,
-        text.replace("lifecycle: live", "lifecycle: alive"),
-    )
-    .unwrap();
-    let init = tmp.path().join("init.lua");
-    std::fs::write(&init, recipe).unwrap();
-    // `catalint` on the PATH, as the recipe calls it.
-    let bin = tmp.path().join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_catalint"), bin.join("catalint")).unwrap();
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-
-    let script = manifest.join("tests/neovim/recipe.lua");
-    let out = assert_cmd::Command::new("nvim")
-        .args(["--headless", "-i", "NONE", "-n", "-u"])
-        .arg(&init)
-        .arg("-c")
-        .arg(format!("luafile {}", script.display()))
-        .env("PATH", path)
-        .env("CATALOGUE", &root)
-        .env("HOME", tmp.path())
-        .env("XDG_CONFIG_HOME", tmp.path().join("config"))
-        .env("XDG_DATA_HOME", tmp.path().join("data"))
-        .env("XDG_STATE_HOME", tmp.path().join("state"))
-        .env("XDG_CACHE_HOME", tmp.path().join("cache"))
-        .current_dir(root.join("services"))
-        .timeout(Duration::from_secs(180))
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success() && stderr.contains("all checks passed"),
-        "neovim: {:?}\nstderr:\n{stderr}\nstdout:\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout)
-    );
-}
-
-/// The first ```lua block after `heading` in a Markdown page.
-fn lua_block_after(page: &str, heading: &str) -> String {
-    let at = page
-        .find(heading)
-        .unwrap_or_else(|| panic!("no `{heading}` in docs/src/editors.md"));
-    let rest = &page[at..];
-    let start = rest.find("```lua\n").expect("a lua block") + "```lua\n".len();
-    let len = rest[start..].find("```").expect("the block's end");
-    rest[start..start + len].to_owned()
+    run_recipe("nvim", "### Neovim 0.7 to 0.10", "recipe.lua", 180);
 }
 
 /// The "Neovim 0.11 and later" recipe of the book (`vim.lsp.config`, `vim.lsp.enable`), read
@@ -177,53 +80,32 @@ fn the_books_neovim_0_11_recipe_works_as_written() {
     };
     let version = String::from_utf8_lossy(&version.stdout).into_owned();
     assert!(version.starts_with("NVIM v0.11"), "{version}");
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let page = std::fs::read_to_string(manifest.join("docs/src/editors.md")).unwrap();
-    let recipe = lua_block_after(&page, "### Neovim 0.11 and later");
+    run_recipe(&nvim, "### Neovim 0.11 and later", "recipe011.lua", 120);
+}
 
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("catalogue");
-    common::copy_dir(&manifest.join("fixtures/catalogue"), &root);
-    let service = root.join("services/hr-self-service.yaml");
-    let text = std::fs::read_to_string(&service).unwrap();
-    std::fs::write(
-        &service,
-        text.replace("lifecycle: live", "lifecycle: alive"),
-    )
-    .unwrap();
+/// The book's recipe under `heading` as the init file of `nvim`, started in `services/` of a
+/// catalogue whose service has an invalid `lifecycle`, driven by `tests/neovim/<script>`.
+fn run_recipe(nvim: &str, heading: &str, script: &str, timeout_secs: u64) {
+    let sb = editor::sandbox("lifecycle: live", "lifecycle: alive");
+    let (tmp, root) = (&sb.tmp, &sb.root);
     let init = tmp.path().join("init.lua");
-    std::fs::write(&init, recipe).unwrap();
-    let bin = tmp.path().join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_catalint"), bin.join("catalint")).unwrap();
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-
-    let script = manifest.join("tests/neovim/recipe011.lua");
-    let out = assert_cmd::Command::new(&nvim)
+    std::fs::write(&init, editor::recipe(heading, "lua")).unwrap();
+    let script = editor::manifest().join("tests/neovim").join(script);
+    let out = assert_cmd::Command::new(nvim)
         .args(["--headless", "-i", "NONE", "-n", "-u"])
         .arg(&init)
         .arg("-c")
         .arg(format!("luafile {}", script.display()))
-        .env("PATH", path)
-        .env("CATALOGUE", &root)
+        .env("PATH", &sb.path)
+        .env("CATALOGUE", root)
         .env("HOME", tmp.path())
         .env("XDG_CONFIG_HOME", tmp.path().join("config"))
         .env("XDG_DATA_HOME", tmp.path().join("data"))
         .env("XDG_STATE_HOME", tmp.path().join("state"))
         .env("XDG_CACHE_HOME", tmp.path().join("cache"))
         .current_dir(root.join("services"))
-        .timeout(Duration::from_secs(120))
+        .timeout(Duration::from_secs(timeout_secs))
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success() && stderr.contains("all checks passed"),
-        "neovim 0.11: {:?}\nstderr:\n{stderr}\nstdout:\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout)
-    );
+    editor::assert_passed(&format!("neovim ({heading})"), &out);
 }

@@ -114,6 +114,8 @@ pub fn cannot_check(what: &str, how_to_fix: &str) {
     eprintln!("NOT CHECKED: {what} ({how_to_fix}); with CI=true this test fails");
 }
 
+#[allow(dead_code)]
+pub mod editor;
 pub mod lsp;
 #[allow(dead_code)]
 pub mod python;
