@@ -188,7 +188,7 @@ impl Input {
 
 /// Reads one file found by discovery, shown as `name`, as file `file` of the run.
 pub fn read(found: &Found, name: &str, file: FileId, max_size: u64, limits: &Limits) -> Input {
-    match read_text(found, name, file, max_size) {
+    match read_with(found, name, file, max_size, |t| Arc::<str>::from(t)) {
         Ok(text) => Input::from_text(file, name, text, limits),
         Err(problem) => *problem,
     }
@@ -202,6 +202,19 @@ pub(crate) fn read_text(
     file: FileId,
     max_size: u64,
 ) -> Result<String, Box<Input>> {
+    read_with(found, name, file, max_size, str::to_owned)
+}
+
+/// Reads one file's text and hands it to `keep`, which makes the copy the caller holds (a
+/// shared `Arc<str>` for the loader, a `String` for the cache): the bytes are read into a
+/// buffer each thread reuses, so a file costs one allocation, the one it is kept in.
+fn read_with<T>(
+    found: &Found,
+    name: &str,
+    file: FileId,
+    max_size: u64,
+    keep: impl FnOnce(&str) -> T,
+) -> Result<T, Box<Input>> {
     let unreadable = |message: String, help: &'static str| {
         Input::problem(
             file,
@@ -217,7 +230,9 @@ pub(crate) fn read_text(
             "fix or remove the file or link",
         )));
     }
-    match std::fs::metadata(path) {
+    // The path's metadata, before opening: a FIFO or a device is never opened (that could
+    // block or never end), and the size it gives is what the one read below asks for.
+    let size = match std::fs::metadata(path) {
         Ok(m) if m.is_dir() => {
             return Err(Box::new(unreadable(
                 "a folder, not a file".into(),
@@ -225,7 +240,6 @@ pub(crate) fn read_text(
             )));
         }
         Ok(m) if !m.is_file() => {
-            // Never opened: reading a FIFO or a device could block or never end.
             return Err(Box::new(unreadable(
                 "not a regular file (a pipe, socket or device)".into(),
                 "catalogue files are regular files; remove it from the catalogue",
@@ -238,24 +252,107 @@ pub(crate) fn read_text(
             };
             return Err(Box::new(Input::problem(file, name, String::new(), problem)));
         }
-        Ok(_) => {}
+        Ok(m) => m.len(),
         Err(e) => {
             return Err(Box::new(unreadable(
                 format!("cannot read the file: {e}"),
                 "check that the file exists and is readable",
             )));
         }
-    }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            return Err(Box::new(unreadable(
-                format!("cannot read the file: {e}"),
-                "check the file's permissions",
-            )));
-        }
     };
-    if let Some(encoding) = wide_encoding(&bytes) {
+    BUFFER.with_borrow_mut(|buffer| {
+        let bytes = match read_into(path, size, max_size, buffer) {
+            Ok(bytes) => bytes,
+            Err(Grew(size)) => {
+                let problem = Problem::TooLarge {
+                    size,
+                    limit: max_size,
+                };
+                return Err(Box::new(Input::problem(file, name, String::new(), problem)));
+            }
+            Err(Failed(e)) => {
+                return Err(Box::new(unreadable(
+                    format!("cannot read the file: {e}"),
+                    "check the file's permissions",
+                )));
+            }
+        };
+        let kept = check_text(bytes, file, name).map(keep);
+        if buffer.len() > KEEP_BUFFER {
+            // Not kept: one large file would otherwise hold its size in every thread.
+            *buffer = Vec::new();
+        }
+        kept
+    })
+}
+
+thread_local! {
+    /// The bytes of the file being read. Kept between files (and let go after a file of
+    /// over a megabyte), so that reading a catalogue of small files allocates no buffer
+    /// per file and touches no fresh memory for it.
+    static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A buffer of more than this is freed after use rather than kept for the next file.
+const KEEP_BUFFER: usize = 1 << 20;
+
+/// Why [`read_into`] gave no text.
+enum ReadError {
+    /// The file grew past the size limit after its size was taken.
+    Grew(u64),
+    Failed(std::io::Error),
+}
+use ReadError::{Failed, Grew};
+
+/// Reads the file at `path`, `size` bytes by its metadata, into `buffer`: one `open`, one
+/// `read` and one `close` for a file that does not change meanwhile. The read asks for one
+/// byte more than `size`; a shorter answer that gives the `size` bytes is the whole file (a
+/// file that grew or shrank since is read on to its end, as `std::fs::read` would).
+fn read_into<'b>(
+    path: &std::path::Path,
+    size: u64,
+    max_size: u64,
+    buffer: &'b mut Vec<u8>,
+) -> Result<&'b [u8], ReadError> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path).map_err(Failed)?;
+    let want = usize::try_from(size)
+        .unwrap_or(usize::MAX)
+        .saturating_add(1);
+    if buffer.len() < want {
+        buffer.resize(want, 0);
+    }
+    let mut filled = 0;
+    loop {
+        if filled == buffer.len() {
+            if filled as u64 > max_size {
+                let grown = f.metadata().map_or(filled as u64, |m| m.len());
+                return Err(Grew(grown.max(filled as u64)));
+            }
+            let grow = buffer.len().max(8 * 1024);
+            buffer.resize(buffer.len() + grow, 0);
+        }
+        match f.read(&mut buffer[filled..]) {
+            Ok(0) => break,
+            Ok(n) => {
+                filled += n;
+                if filled as u64 == size && filled < buffer.len() {
+                    break;
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Failed(e)),
+        }
+    }
+    if filled as u64 > max_size {
+        return Err(Grew(filled as u64));
+    }
+    Ok(&buffer[..filled])
+}
+
+/// The text of a file's bytes, or the problem that keeps them from being catalogue text.
+fn check_text<'b>(bytes: &'b [u8], file: FileId, name: &str) -> Result<&'b str, Box<Input>> {
+    if let Some(encoding) = wide_encoding(bytes) {
         let problem = Problem::WideEncoding(encoding);
         return Err(Box::new(Input::problem(file, name, String::new(), problem)));
     }
@@ -268,11 +365,11 @@ pub(crate) fn read_text(
             Problem::Binary { offset },
         )));
     }
-    match String::from_utf8(bytes) {
+    match std::str::from_utf8(bytes) {
         Ok(text) => Ok(text),
         Err(e) => {
-            let offset = e.utf8_error().valid_up_to();
-            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let offset = e.valid_up_to();
+            let text = String::from_utf8_lossy(bytes).into_owned();
             Err(Box::new(Input::problem(
                 file,
                 name,
@@ -312,4 +409,85 @@ fn wide_encoding(bytes: &[u8]) -> Option<&'static str> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_file(path: &std::path::Path, max_size: u64) -> Result<String, Problem> {
+        let found = Found::File(path.to_path_buf());
+        read_text(&found, "f.yaml", FileId(0), max_size)
+            .map_err(|mut input| input.problem.take().expect("a problem"))
+    }
+
+    #[test]
+    fn one_buffer_serves_files_of_every_size_in_any_order() {
+        let dir = tempfile::tempdir().unwrap();
+        // Large, then small, then empty, then at the size limit: no bytes of an earlier
+        // file may show through in a later one, and the buffer a large file needed is let go.
+        let sizes = [3 * KEEP_BUFFER / 2, 10, 0, 5000, 1, KEEP_BUFFER + 1, 7];
+        for (i, &n) in sizes.iter().enumerate() {
+            let text: String = (0..n)
+                .map(|j| char::from(b'a' + ((i + j) % 26) as u8))
+                .collect();
+            let path = dir.path().join(format!("{i}.yaml"));
+            std::fs::write(&path, &text).unwrap();
+            assert_eq!(
+                read_file(&path, DEFAULT_FILE_SIZE).unwrap(),
+                text,
+                "file {i}"
+            );
+            assert!(BUFFER.with_borrow(Vec::len) <= KEEP_BUFFER, "file {i}");
+        }
+    }
+
+    #[test]
+    fn the_size_limit_is_inclusive() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.yaml");
+        std::fs::write(&path, "a: 1\n").unwrap();
+        assert_eq!(read_file(&path, 5).unwrap(), "a: 1\n");
+        assert_eq!(
+            read_file(&path, 4),
+            Err(Problem::TooLarge { size: 5, limit: 4 })
+        );
+    }
+
+    #[test]
+    fn text_problems_are_found_in_the_bytes_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.yaml");
+        std::fs::write(&path, b"a: 1\n\0b").unwrap();
+        assert_eq!(read_file(&path, 100), Err(Problem::Binary { offset: 5 }));
+        std::fs::write(&path, b"a: \xff\n").unwrap();
+        assert_eq!(read_file(&path, 100), Err(Problem::NotUtf8 { offset: 3 }));
+        std::fs::write(&path, b"\xff\xfea\0:\0").unwrap();
+        assert_eq!(read_file(&path, 100), Err(Problem::WideEncoding("UTF-16")));
+        // A folder is never read.
+        assert!(matches!(
+            read_file(dir.path(), 100),
+            Err(Problem::Unreadable { .. })
+        ));
+    }
+
+    #[test]
+    fn a_file_that_changed_since_its_size_was_taken_is_read_to_its_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.yaml");
+        let text = "x".repeat(20_000);
+        std::fs::write(&path, &text).unwrap();
+        let mut buffer = Vec::new();
+        // Grown since (the metadata said 2 bytes), shrunk since (it said 30,000).
+        for size in [2, 30_000] {
+            let bytes = read_into(&path, size, DEFAULT_FILE_SIZE, &mut buffer);
+            assert_eq!(bytes.ok(), Some(text.as_bytes()), "size {size}");
+        }
+        // Grown past the limit: not read to its end, and its size is the one found now.
+        let mut buffer = Vec::new();
+        match read_into(&path, 2, 100, &mut buffer) {
+            Err(Grew(size)) => assert_eq!(size, 20_000),
+            _ => panic!("a file grown past the limit must be refused"),
+        }
+    }
 }
