@@ -163,6 +163,29 @@ impl Tree {
     fn str(&self, s: Str) -> &str {
         resolve(&self.text, self.source.as_deref(), s)
     }
+
+    /// Whether the string `s` is `key`, as `self.str(s) == key` says, on the bytes: the
+    /// lengths decide most keys, and no character boundary is checked. Every field a rule or
+    /// a schema looks up is such a comparison, for every entry before the one it finds.
+    fn is(&self, s: Str, key: &str) -> bool {
+        if s.len as usize != key.len() {
+            return false;
+        }
+        if key.is_empty() {
+            return true;
+        }
+        let (text, start) = if s.start & IN_SOURCE != 0 {
+            (
+                self.source.as_deref().unwrap_or(""),
+                (s.start & !IN_SOURCE) as usize,
+            )
+        } else {
+            (&*self.text, s.start as usize)
+        };
+        // A range off a character boundary holds no valid `&str`'s bytes, as `resolve`
+        // gives "" for it.
+        text.as_bytes().get(start..start + key.len()) == Some(key.as_bytes())
+    }
 }
 
 /// A value inside a [`Tree`]: a cheap, copyable handle.
@@ -316,7 +339,7 @@ impl<'a> Node<'a> {
         let mut cur = self;
         for seg in pointer.strip_prefix('/')?.split('/') {
             let unescaped;
-            let seg = if seg.contains('~') {
+            let seg = if seg.as_bytes().contains(&b'~') {
                 unescaped = seg.replace("~1", "/").replace("~0", "~");
                 unescaped.as_str()
             } else {
@@ -336,7 +359,7 @@ impl<'a> Node<'a> {
                 let members = tree
                     .members
                     .get(start as usize..start.saturating_add(len) as usize)?;
-                members.iter().find(|m| tree.str(m.key) == seg)?.value
+                members.iter().find(|m| tree.is(m.key, seg))?.value
             }
             Slot::Array { start, len } => {
                 // JSON pointer indices have no sign and no leading zeros.
@@ -464,7 +487,7 @@ impl<'a> Members<'a> {
     pub fn get(&self, key: &str) -> Option<Node<'a>> {
         self.slice()
             .iter()
-            .find(|m| self.tree.str(m.key) == key)
+            .find(|m| self.tree.is(m.key, key))
             .map(|m| Node {
                 tree: self.tree,
                 id: m.value,

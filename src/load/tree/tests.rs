@@ -49,3 +49,30 @@ fn a_shared_node_reads_the_same_from_both_places() {
         t.pointer("/two").map(Node::id)
     );
 }
+
+#[test]
+fn keys_are_found_by_bytes_as_by_text() {
+    // Keys of every length near each other, an empty key, non-ASCII keys, and keys held in
+    // the file's text as well as copied: every lookup agrees with comparing the strings.
+    let source: Arc<str> = Arc::from("id: x\nidé: y\n");
+    let mut b = TreeBuilder::with_source(Arc::clone(&source));
+    let v = b.string("v");
+    let names = ["", "i", "id", "idé", "ide", "é", "ids"];
+    let mut members: Vec<(KeyRef, NodeId)> = names.iter().map(|n| (b.key(n), v)).collect();
+    // `id` and `idé` again, as strings pointing into the source.
+    for span in [0..2, 6..10] {
+        let s = b.string_at(&source[span.clone()], &span);
+        members.push((b.take_string(s, false).expect("a string"), v));
+    }
+    let root = b.object(&members);
+    let t = b.finish(root);
+    let map = t.root().as_object().expect("a mapping");
+    for probe in [
+        "", "i", "id", "idé", "ide", "é", "ids", "idx", "d", "idéé", "x",
+    ] {
+        let by_text = map.iter().any(|(k, _)| k == probe);
+        assert_eq!(map.get(probe).is_some(), by_text, "{probe:?}");
+        let pointer = format!("/{}", probe.replace('~', "~0").replace('/', "~1"));
+        assert_eq!(t.pointer(&pointer).is_some(), by_text, "{pointer:?}");
+    }
+}
