@@ -255,6 +255,28 @@ pub(crate) fn read_text(
             )));
         }
     };
+    text_of(bytes, name, file)
+}
+
+/// A file held in memory as bytes (a git revision's blob), read as [`read`] reads a regular
+/// file of that content from disk: over `max_size` it is not read, and wide encodings, NUL
+/// bytes and invalid UTF-8 are the same problems.
+pub fn from_bytes(bytes: &[u8], name: &str, file: FileId, max_size: u64, limits: &Limits) -> Input {
+    if bytes.len() as u64 > max_size {
+        let problem = Problem::TooLarge {
+            size: bytes.len() as u64,
+            limit: max_size,
+        };
+        return Input::problem(file, name, String::new(), problem);
+    }
+    match text_of(bytes.to_vec(), name, file) {
+        Ok(text) => Input::from_text(file, name, text, limits),
+        Err(problem) => *problem,
+    }
+}
+
+/// A file's bytes as text, or the [`Input`] of the problem that keeps them from being one.
+fn text_of(bytes: Vec<u8>, name: &str, file: FileId) -> Result<String, Box<Input>> {
     if let Some(encoding) = wide_encoding(&bytes) {
         let problem = Problem::WideEncoding(encoding);
         return Err(Box::new(Input::problem(file, name, String::new(), problem)));
