@@ -93,7 +93,8 @@ impl Workspace {
     /// (a git revision's, for `catalint diff`): the catalogue is discovered in it and read
     /// from it, under the paths it gives; the settings (`opts`' config and policy) are read
     /// from disk. Both are told apart nowhere else: names, globs, findings and re-checks are
-    /// those of a folder on disk holding these files.
+    /// those of a folder on disk holding these files. Made for a few changes
+    /// ([`Change::InFolder`]), not an editor's many: see `State::keep_wide`.
     pub fn open_in(opts: &CheckOptions, folder: Folder) -> Result<Workspace, RunError> {
         Self::open_with(opts, HashMap::new(), false, Some(folder))
     }
@@ -136,6 +137,13 @@ impl Workspace {
             baseline,
             state: State {
                 once,
+                // A workspace over a folder in memory is a revision's, told of one change
+                // (`catalint diff`'s HEAD): the catalogue-wide findings are kept by what
+                // decides them from the first check on, so that the change redoes only what
+                // it reaches, and the files naming a touched id are found by a scan, cheaper
+                // than an index of every string for one change.
+                keep_wide: folder.is_some() && !once,
+                scan_mentions: folder.is_some() && !once,
                 ..State::default()
             },
             by_path: HashMap::new(),
