@@ -209,6 +209,17 @@ pub fn walk_included(
     show: &dyn Fn(&Path) -> String,
 ) -> Result<Vec<Found>, RunError> {
     let all = walk(&[dir.to_path_buf()], exclude, show)?;
+    kept_by_include(all, include, dir, show)
+}
+
+/// The files of a walk of `dir` that `include` matches; none is a usage error. (Also the
+/// end of [`crate::memory::Folder::walk_included`].)
+pub(crate) fn kept_by_include(
+    all: Vec<Found>,
+    include: &Globs,
+    dir: &Path,
+    show: &dyn Fn(&Path) -> String,
+) -> Result<Vec<Found>, RunError> {
     let kept: Vec<Found> = all
         .into_iter()
         .filter(|f| include.matches(f.path()))

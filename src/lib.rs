@@ -32,9 +32,10 @@
 //! 4. [`load`], [`discover`], [`baseline`]: YAML with spans, which needs only sources and
 //!    findings; which files, skipping the config's file names (defined here for that); the
 //!    baseline, which knows findings and files only.
-//! 5. [`catalogue`], [`read`]: the index of entities, with the Backstage format's kinds,
-//!    versions and identity beside the catalogue's own kinds, since the index identifies
-//!    entities by them; reading a found file and loading it.
+//! 5. [`catalogue`], [`read`], [`memory`]: the index of entities, with the Backstage
+//!    format's kinds, versions and identity beside the catalogue's own kinds, since the index
+//!    identifies entities by them; reading a found file and loading it; a folder held in
+//!    memory (a git revision's files), walked as discovery walks one on disk.
 //! 6. [`schema`]: validation, which needs the catalogue's kinds and documents.
 //! 7. [`policy`]: the vocabulary as data; it compiles the kinds' schemas with its fields
 //!    merged in, so it sits above the schema stage, and every rule reads it.
@@ -75,6 +76,7 @@ pub mod fix;
 pub mod graph;
 pub mod init;
 pub mod load;
+pub mod memory;
 pub mod paths;
 pub mod policy;
 pub mod read;

@@ -350,6 +350,23 @@ fn read_into<'b>(
     Ok(&buffer[..filled])
 }
 
+/// A file held in memory as bytes (a git revision's blob), read as [`read`] reads a regular
+/// file of that content from disk: over `max_size` it is not read, and wide encodings, NUL
+/// bytes and invalid UTF-8 are the same problems.
+pub fn from_bytes(bytes: &[u8], name: &str, file: FileId, max_size: u64, limits: &Limits) -> Input {
+    if bytes.len() as u64 > max_size {
+        let problem = Problem::TooLarge {
+            size: bytes.len() as u64,
+            limit: max_size,
+        };
+        return Input::problem(file, name, String::new(), problem);
+    }
+    match check_text(bytes, file, name) {
+        Ok(text) => Input::from_text(file, name, Arc::<str>::from(text), limits),
+        Err(problem) => *problem,
+    }
+}
+
 /// The text of a file's bytes, or the problem that keeps them from being catalogue text.
 fn check_text<'b>(bytes: &'b [u8], file: FileId, name: &str) -> Result<&'b str, Box<Input>> {
     if let Some(encoding) = wide_encoding(bytes) {

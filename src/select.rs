@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use crate::discover::{self, Found, Globs};
 use crate::error::RunError;
+use crate::memory::Folder;
 use crate::paths::Cwd;
 use crate::settings::config::Config;
 
@@ -53,6 +54,22 @@ pub fn select(
     settings_files: &[PathBuf],
     cwd: &Cwd,
 ) -> Result<Selection, RunError> {
+    select_in(None, paths, config, settings_files, cwd)
+}
+
+/// [`select`] over the files of `folder` when one is given (a revision held in memory), or
+/// of the disk.
+pub fn select_in(
+    folder: Option<&Folder>,
+    paths: &[PathBuf],
+    config: &Config,
+    settings_files: &[PathBuf],
+    cwd: &Cwd,
+) -> Result<Selection, RunError> {
+    let walk = |paths: &[PathBuf], exclude: &Globs, show: &dyn Fn(&Path) -> String| match folder {
+        Some(f) => f.walk(paths, exclude, show),
+        None => discover::walk(paths, exclude, show),
+    };
     let config_dir = cwd.absolute(&config.dir);
     let settings: HashSet<PathBuf> = settings_files.iter().map(|p| cwd.absolute(p)).collect();
     let exclude = Globs::new(&config_dir, &config.exclude)?;
@@ -84,7 +101,7 @@ pub fn select(
     };
 
     if config.include.is_empty() {
-        let found = discover::walk(&named, &exclude, &name_of)?;
+        let found = walk(&named, &exclude, &name_of)?;
         let named_files: HashSet<&Path> = named.iter().map(PathBuf::as_path).collect();
         let mut skipped = 0;
         // Folder walks leave excluded files out already; a file named explicitly is
@@ -107,7 +124,11 @@ pub fn select(
 
     // The config defines the catalogue; the paths given only choose what is reported.
     let include = Globs::new(&config_dir, &config.include)?;
-    let all: Vec<Found> = discover::walk_included(&config_dir, &include, &exclude, &name_of)?
+    let all = match folder {
+        Some(f) => f.walk_included(&config_dir, &include, &exclude, &name_of)?,
+        None => discover::walk_included(&config_dir, &include, &exclude, &name_of)?,
+    };
+    let all: Vec<Found> = all
         .into_iter()
         .filter(|f| !settings.contains(f.path()))
         .collect();
@@ -118,7 +139,7 @@ pub fn select(
             skipped: 0,
         });
     }
-    let asked = discover::walk(&named, &Globs::new(&config_dir, &[])?, &name_of)?;
+    let asked = walk(&named, &Globs::new(&config_dir, &[])?, &name_of)?;
     let asked: HashSet<&Path> = asked.iter().map(Found::path).collect();
     let mut focus = Vec::with_capacity(all.len());
     let mut reported = 0;

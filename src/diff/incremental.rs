@@ -1,6 +1,6 @@
-//! Both sides from one check: BASE (a git revision) is written to a temporary folder and
-//! opened as a workspace (the incremental engine the language server keeps), then HEAD's
-//! changed files are applied to that folder and re-checked, instead of checking HEAD from
+//! Both sides from one check: BASE (a git revision, held in memory) is opened as a workspace
+//! (the incremental engine the language server keeps), then HEAD's changed files are
+//! applied to that workspace's folder and re-checked, instead of checking HEAD from
 //! scratch. Taken only when the result is the same as two checks: both sides have the same
 //! `catalint.yaml` and policy (a change to either, or a `catalint.yaml` anywhere among the
 //! changed files, checks HEAD whole), and for the working tree, when the re-checked folder
@@ -13,7 +13,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::git::Repo;
-use super::side::{self, Checked, Scratch, Side};
+use super::side::{self, Checked, Revision, Side};
 use super::{Source, Which};
 use crate::discover::Found;
 use crate::error::RunError;
@@ -45,12 +45,11 @@ pub fn read(
             .map(|e| (e.path.clone(), e.object.clone()))
             .collect(),
     )?;
-    let scratch = Scratch::with(&blobs)?;
-    let root = scratch.0.clone();
-    let opts = side::options_at(&root, &repo.prefix)
+    let revision = Revision::new(blobs)?;
+    let root = revision.root().to_path_buf();
+    let mut ws = revision
+        .open(&repo.prefix, Workspace::open_in)
         .map_err(|e| side::in_side(e, "BASE", &label, Some(&root)))?;
-    let mut ws =
-        Workspace::open(&opts).map_err(|e| side::in_side(e, "BASE", &label, Some(&root)))?;
     let (mut catalogue, diagnostics, live) = ws.snapshot();
     side::rename(&mut catalogue, &root, &repo.prefix, cwd);
     let base_checked = |policy| Checked {
@@ -65,14 +64,16 @@ pub fn read(
             let head_tree = repo.yaml_tree(&head_commit)?;
             revision_edits(repo, &tree, &head_tree, &ws, &root)?.map(|e| (e, head_label))
         }
-        Source::WorkingTree => working_tree_edits(repo, &blobs, &ws, &root, cwd)
-            .map(|e| (e, "working tree".to_owned())),
+        Source::WorkingTree => {
+            working_tree_edits(repo, &ws, &root, cwd).map(|e| (e, "working tree".to_owned()))
+        }
         Source::Folder(_) => None,
     };
     let Some((edits, head_label)) = edits else {
         return whole(ws, base_checked, label, head, repo, cwd);
     };
-    if apply(&mut ws, &root, &edits).is_err() || !holds(&ws, &root, edits.expect.as_ref()) {
+    let expect = edits.expect.clone();
+    if apply(&mut ws, &root, edits).is_err() || !holds(&ws, &root, expect.as_ref()) {
         return whole(ws, base_checked, label, head, repo, cwd);
     }
     let outcome = ws.into_outcome();
@@ -84,7 +85,7 @@ pub fn read(
         live: outcome.focus,
     };
     side::rename(&mut head_checked.catalogue, &root, &repo.prefix, cwd);
-    drop(scratch);
+    drop(revision);
     let mut head = Side::new(Which::Head, head_label, head_checked);
     head.incremental = true;
     Ok((Side::new(Which::Base, label, base_checked(policy)), head))
@@ -154,18 +155,9 @@ fn revision_edits(
 
 /// The working tree's catalogue files against BASE's: `None` when its settings are not
 /// BASE's (same files at the same places, same bytes), or a file cannot be placed.
-fn working_tree_edits(
-    repo: &Repo,
-    blobs: &[super::git::Blob],
-    ws: &Workspace,
-    root: &Path,
-    cwd: &Cwd,
-) -> Option<Edits> {
+fn working_tree_edits(repo: &Repo, ws: &Workspace, root: &Path, cwd: &Cwd) -> Option<Edits> {
     let settings = Settings::load(&CheckOptions::default()).ok()?;
-    let by_path: HashMap<&str, &[u8]> = blobs
-        .iter()
-        .map(|b| (b.path.as_str(), b.bytes.as_slice()))
-        .collect();
+    let base = ws.folder()?;
     // The settings: the same files, relative to the top, with the same bytes.
     let here: Vec<String> = settings
         .files()
@@ -177,7 +169,7 @@ fn working_tree_edits(
     }
     for p in &here {
         let bytes = std::fs::read(repo.top.join(p)).ok()?;
-        if by_path.get(p.as_str()) != Some(&bytes.as_slice()) {
+        if base.get_relative(p) != Some(bytes.as_slice()) {
             return None;
         }
     }
@@ -194,7 +186,7 @@ fn working_tree_edits(
         .par_iter()
         .map(|(rel, path)| {
             let bytes = std::fs::read(path).ok()?;
-            let same = by_path.get(rel.as_str()) == Some(&bytes.as_slice());
+            let same = base.get_relative(rel) == Some(bytes.as_slice());
             Some((rel.clone(), (!same).then_some(bytes)))
         })
         .collect();
@@ -218,24 +210,17 @@ fn working_tree_edits(
     })
 }
 
-/// Writes HEAD's changes into the folder and has the workspace re-check them.
-fn apply(ws: &mut Workspace, root: &Path, edits: &Edits) -> Result<(), RunError> {
-    let io = |e: std::io::Error| RunError::Io(e.to_string());
-    let mut changes = Vec::new();
-    for p in &edits.remove {
-        let path = root.join(p);
-        std::fs::remove_file(&path).map_err(io)?;
-        changes.push(Change::OnDisk(path));
-    }
-    for (p, bytes) in &edits.write {
-        let path = root.join(p);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(io)?;
-        }
-        std::fs::write(&path, bytes).map_err(io)?;
-        changes.push(Change::OnDisk(path));
-    }
-    ws.apply(changes)
+/// Writes HEAD's changes into the workspace's folder and has it re-check them.
+fn apply(ws: &mut Workspace, root: &Path, edits: Edits) -> Result<(), RunError> {
+    let removed = edits.remove.iter().map(|p| Change::InFolder {
+        path: root.join(p),
+        bytes: None,
+    });
+    let written = edits.write.into_iter().map(|(p, bytes)| Change::InFolder {
+        path: root.join(p),
+        bytes: Some(bytes),
+    });
+    ws.apply(removed.chain(written).collect::<Vec<_>>())
 }
 
 /// Whether the workspace now reads exactly the files expected (when any are).

@@ -15,10 +15,12 @@ use crate::catalogue::{Catalogue, Format};
 use crate::diagnostic::Diagnostic;
 use crate::engine::{self, CheckOptions, ConfigChoice, Outcome};
 use crate::error::RunError;
+use crate::memory::Folder;
 use crate::paths::{Cwd, normalise};
 use crate::policy::Policy;
 use crate::settings::config::{CONFIG_NAMES, Config};
 use crate::source::{FileId, Location, SourceFile};
+use crate::workspace::Workspace;
 
 /// A side, checked.
 pub struct Side {
@@ -53,7 +55,7 @@ impl Checked {
     }
 }
 
-/// A folder removed when dropped: where a revision's files are read.
+/// A folder removed when dropped: where a revision's settings files are read.
 pub(super) struct Scratch(pub PathBuf);
 
 impl Drop for Scratch {
@@ -63,11 +65,11 @@ impl Drop for Scratch {
 }
 
 impl Scratch {
-    /// A revision's files, written to a new temporary folder. In memory (`/dev/shm`) unless
+    /// Files of a revision, written to a new temporary folder. In memory (`/dev/shm`) unless
     /// `TMPDIR` names a folder: creating 12,500 files on ext4 cost the diff more system time
     /// than both checks (5.7 s against 0.9 s on a loaded machine). Where memory is short
     /// (a container's small `/dev/shm`), on disk.
-    pub(super) fn with(blobs: &[super::git::Blob]) -> Result<Scratch, RunError> {
+    pub(super) fn with(blobs: &[(&str, &[u8])]) -> Result<Scratch, RunError> {
         let shm = Path::new("/dev/shm");
         if std::env::var_os("TMPDIR").is_none()
             && shm.is_dir()
@@ -100,6 +102,67 @@ impl Scratch {
         })?;
         Ok(Scratch(normalise(&dir)))
     }
+}
+
+/// A revision's files: held in memory, where the workspace discovers and reads the
+/// catalogue, and those its settings may be read from (the config's names, and files in
+/// which the word `Policy` appears, as it does in every policy's `kind`) written to a
+/// temporary folder, since the settings are read from disk. Its 12,500 files once all went
+/// to that folder and were read back, which cost as much as the check.
+pub(super) struct Revision {
+    pub scratch: Scratch,
+    pub folder: Folder,
+}
+
+impl Revision {
+    pub(super) fn new(blobs: Vec<super::git::Blob>) -> Result<Revision, RunError> {
+        use rayon::prelude::*;
+        let settings: Vec<(&str, &[u8])> = blobs
+            .par_iter()
+            .filter(|b| may_be_settings(&b.path, &b.bytes))
+            .map(|b| (b.path.as_str(), b.bytes.as_slice()))
+            .collect();
+        let scratch = Scratch::with(&settings)?;
+        let mut folder = Folder::new(&scratch.0);
+        for b in blobs {
+            folder.write(&b.path, b.bytes);
+        }
+        Ok(Revision { scratch, folder })
+    }
+
+    pub(super) fn root(&self) -> &Path {
+        &self.scratch.0
+    }
+
+    /// `open` run on the revision with the options `check` would have in `root/prefix`.
+    /// When it fails (settings that read a file not written, such as a policy extending a
+    /// file without the word, or anything else), every file is written and it runs again:
+    /// an error is then the one a checkout would give.
+    pub(super) fn open<T>(
+        &self,
+        prefix: &str,
+        open: impl Fn(&CheckOptions, Folder) -> Result<T, RunError>,
+    ) -> Result<T, RunError> {
+        let run = || open(&options_at(self.root(), prefix)?, self.folder.clone());
+        match run() {
+            Ok(t) => Ok(t),
+            Err(_) => {
+                let all: Vec<(&str, &[u8])> = self
+                    .folder
+                    .iter()
+                    .filter_map(|(p, b)| Some((p.strip_prefix(self.root()).ok()?.to_str()?, b)))
+                    .collect();
+                write_tree(self.root(), &all)?;
+                run()
+            }
+        }
+    }
+}
+
+/// Whether a revision's file may be read by its settings: written to the temporary folder.
+fn may_be_settings(path: &str, bytes: &[u8]) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    CONFIG_NAMES.contains(&name) || bytes.windows(6).any(|w| w == b"Policy")
 }
 
 impl Side {
@@ -137,9 +200,13 @@ impl Side {
             Source::Revision(rev) => {
                 let repo = repo.ok_or_else(|| RunError::Internal("no repository".into()))?;
                 let (commit, label) = revision(repo, rev)?;
-                let scratch = Scratch::with(&repo.yaml_blobs(&commit)?)?;
-                let outcome = check_at(&scratch.0, &repo.prefix, cwd)
-                    .map_err(|e| in_side(e, side_name, &label, Some(&scratch.0)))?;
+                let revision = Revision::new(repo.yaml_blobs(&commit)?)?;
+                let root = revision.root();
+                let mut outcome = revision
+                    .open(&repo.prefix, Workspace::check_once_in)
+                    .map(Checked::of)
+                    .map_err(|e| in_side(e, side_name, &label, Some(root)))?;
+                rename(&mut outcome.catalogue, root, &repo.prefix, cwd);
                 (label, outcome)
             }
         };
@@ -286,11 +353,11 @@ impl Side {
 
 /// Writes a revision's files below `root`: folders first, then the files in parallel (a
 /// 10,000-file catalogue is mostly system calls).
-fn write_tree(root: &Path, blobs: &[super::git::Blob]) -> Result<(), RunError> {
+fn write_tree(root: &Path, blobs: &[(&str, &[u8])]) -> Result<(), RunError> {
     use rayon::prelude::*;
     let mut dirs: Vec<PathBuf> = blobs
         .iter()
-        .filter_map(|b| root.join(&b.path).parent().map(Path::to_path_buf))
+        .filter_map(|(p, _)| root.join(p).parent().map(Path::to_path_buf))
         .collect();
     dirs.sort_unstable();
     dirs.dedup();
@@ -298,9 +365,9 @@ fn write_tree(root: &Path, blobs: &[super::git::Blob]) -> Result<(), RunError> {
         std::fs::create_dir_all(d)
             .map_err(|e| RunError::Io(format!("cannot create {}: {e}", d.display())))?;
     }
-    blobs.par_iter().try_for_each(|b| {
-        let path = root.join(&b.path);
-        std::fs::write(&path, &b.bytes)
+    blobs.par_iter().try_for_each(|(p, bytes)| {
+        let path = root.join(p);
+        std::fs::write(&path, bytes)
             .map_err(|e| RunError::Io(format!("cannot write {}: {e}", path.display())))
     })
 }

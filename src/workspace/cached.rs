@@ -163,6 +163,7 @@ impl Workspace {
             reported: None,
             timings,
             replayed_entities: None,
+            folder: None,
         };
         for (i, f) in files.iter().enumerate() {
             ws.by_path.insert(f.found.path().to_path_buf(), file_id(i));

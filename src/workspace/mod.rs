@@ -26,6 +26,7 @@ use crate::catalogue::Catalogue;
 use crate::diagnostic::{self, Diagnostic, Summary};
 use crate::discover::Found;
 use crate::error::RunError;
+use crate::memory::Folder;
 use crate::paths::Cwd;
 use crate::policy::Level;
 use crate::read::{self, Input};
@@ -49,6 +50,13 @@ pub enum Change {
     OnDisk(PathBuf),
     /// The config or a policy file changed: everything is read and checked again.
     Settings,
+    /// A file of the folder held in memory ([`Workspace::open_in`]) written (`Some`, its
+    /// new bytes) or deleted (`None`), by absolute path. The settings are read from disk:
+    /// such a change to a settings file is refused.
+    InFolder {
+        path: PathBuf,
+        bytes: Option<Vec<u8>>,
+    },
 }
 
 /// A catalogue held in memory, checked, and checked again as it changes.
@@ -71,32 +79,56 @@ pub struct Workspace {
     timings: Timings,
     /// The entities of a check replayed from the cache, which builds no index.
     replayed_entities: Option<usize>,
+    /// The catalogue's files, when they are held in memory rather than on disk.
+    folder: Option<Folder>,
 }
 
 impl Workspace {
     /// Reads the settings, finds and reads the catalogue's files, and checks them.
     pub fn open(opts: &CheckOptions) -> Result<Workspace, RunError> {
-        Self::open_with(opts, HashMap::new(), false)
+        Self::open_with(opts, HashMap::new(), false, None)
+    }
+
+    /// [`Workspace::open`] over the files of a folder held in memory instead of the disk's
+    /// (a git revision's, for `catalint diff`): the catalogue is discovered in it and read
+    /// from it, under the paths it gives; the settings (`opts`' config and policy) are read
+    /// from disk. Both are told apart nowhere else: names, globs, findings and re-checks are
+    /// those of a folder on disk holding these files. Made for a few changes
+    /// ([`Change::InFolder`]), not an editor's many: see `State::keep_wide`.
+    pub fn open_in(opts: &CheckOptions, folder: Folder) -> Result<Workspace, RunError> {
+        Self::open_with(opts, HashMap::new(), false, Some(folder))
     }
 
     /// One check, with nothing kept for a next one: what `catalint check` runs. No map of
     /// paths to ids, and no per-file result outlives the check (see [`State::once`]); the
     /// workspace itself never leaves this function, so nothing can ask it to re-check.
     pub fn check_once(opts: &CheckOptions) -> Result<Outcome, RunError> {
-        Ok(Self::open_with(opts, HashMap::new(), true)?.into_outcome())
+        Ok(Self::open_with(opts, HashMap::new(), true, None)?.into_outcome())
+    }
+
+    /// [`Workspace::check_once`] over a folder held in memory (see [`Workspace::open_in`]).
+    pub fn check_once_in(opts: &CheckOptions, folder: Folder) -> Result<Outcome, RunError> {
+        Ok(Self::open_with(opts, HashMap::new(), true, Some(folder))?.into_outcome())
     }
 
     fn open_with(
         opts: &CheckOptions,
         overlay: HashMap<PathBuf, Arc<str>>,
         once: bool,
+        folder: Option<Folder>,
     ) -> Result<Workspace, RunError> {
         let mut timings = Timings::default();
         let settings = Settings::load(opts)?;
         let baseline = opts.baseline.as_deref().map(Baseline::read).transpose()?;
         let cwd = Cwd::current();
         // 1. Discover and select: the catalogue's files, and which of them are reported.
-        let selection = select::select(&opts.paths, &settings.config, &settings.files(), &cwd)?;
+        let selection = select::select_in(
+            folder.as_ref(),
+            &opts.paths,
+            &settings.config,
+            &settings.files(),
+            &cwd,
+        )?;
         timings.mark("discover");
         let mut ws = Workspace {
             opts: opts.clone(),
@@ -105,6 +137,13 @@ impl Workspace {
             baseline,
             state: State {
                 once,
+                // A workspace over a folder in memory is a revision's, told of one change
+                // (`catalint diff`'s HEAD): the catalogue-wide findings are kept by what
+                // decides them from the first check on, so that the change redoes only what
+                // it reaches, and the files naming a touched id are found by a scan, cheaper
+                // than an index of every string for one change.
+                keep_wide: folder.is_some() && !once,
+                scan_mentions: folder.is_some() && !once,
                 ..State::default()
             },
             by_path: HashMap::new(),
@@ -116,6 +155,7 @@ impl Workspace {
             reported: None,
             timings,
             replayed_entities: None,
+            folder,
         };
         ws.admit(selection);
         ws.timings.mark("read and load");
@@ -144,14 +184,27 @@ impl Workspace {
                 }
                 Change::OnDisk(path) => {
                     let path = self.cwd.absolute(&path);
+                    reload |= self.is_settings_file(&path);
+                    touched.push(path);
+                }
+                Change::InFolder { path, bytes } => {
+                    let path = self.cwd.absolute(&path);
+                    let Some(folder) = self.folder.as_mut() else {
+                        return Err(RunError::Internal(
+                            "a change to a folder in memory, in a workspace on disk".into(),
+                        ));
+                    };
                     if self
                         .settings
                         .files()
                         .iter()
                         .any(|s| self.cwd.absolute(s) == path)
                     {
-                        reload = true;
+                        return Err(RunError::Internal(
+                            "the settings of a folder in memory are read from disk".into(),
+                        ));
                     }
+                    folder.put(path.clone(), bytes);
                     touched.push(path);
                 }
             }
@@ -167,7 +220,8 @@ impl Workspace {
             // for a fresh check (include, exclude, .gitignore). When it fails as a fresh
             // check would (the last file deleted, a folder gone), that is the answer, and the
             // workspace keeps its files until a change makes discovery succeed again.
-            let selection = select::select(
+            let selection = select::select_in(
+                self.folder.as_ref(),
                 &self.opts.paths,
                 &self.settings.config,
                 &self.settings.files(),
@@ -196,8 +250,20 @@ impl Workspace {
     /// The config or policy changed: everything is read again (editor texts stay). Settings
     /// that cannot be read leave the workspace as it was, and say why.
     fn reload(&mut self) -> Result<(), RunError> {
-        *self = Self::open_with(&self.opts.clone(), self.overlay.clone(), self.state.once)?;
+        *self = Self::open_with(
+            &self.opts.clone(),
+            self.overlay.clone(),
+            self.state.once,
+            self.folder.clone(),
+        )?;
         Ok(())
+    }
+
+    fn is_settings_file(&self, path: &Path) -> bool {
+        self.settings
+            .files()
+            .iter()
+            .any(|s| self.cwd.absolute(s) == path)
     }
 
     /// Brings the workspace's files in line with a selection: new files are read, files no
@@ -289,7 +355,11 @@ impl Workspace {
     }
 
     fn exists(&self, path: &Path) -> bool {
-        self.overlay.contains_key(path) || path.exists()
+        self.overlay.contains_key(path)
+            || match &self.folder {
+                Some(folder) => folder.exists(path),
+                None => path.exists(),
+            }
     }
 
     fn read(&self, id: FileId) -> Input {
@@ -298,15 +368,25 @@ impl Workspace {
     }
 
     fn read_found(&self, id: FileId, found: &Found, name: &str) -> Input {
+        let in_folder = || self.folder.as_ref().and_then(|f| f.get(found.path()));
         match self.overlay.get(found.path()) {
             Some(text) => Input::in_memory(id, name, text, &self.read_limits()),
-            None => read::read(
-                found,
-                name,
-                id,
-                self.settings.file_size,
-                &self.settings.limits,
-            ),
+            None => match in_folder() {
+                Some(bytes) => read::from_bytes(
+                    bytes,
+                    name,
+                    id,
+                    self.settings.file_size,
+                    &self.settings.limits,
+                ),
+                None => read::read(
+                    found,
+                    name,
+                    id,
+                    self.settings.file_size,
+                    &self.settings.limits,
+                ),
+            },
         }
     }
 
@@ -403,6 +483,11 @@ impl Workspace {
 
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// The folder in memory the catalogue is read from, if it is.
+    pub fn folder(&self) -> Option<&Folder> {
+        self.folder.as_ref()
     }
 
     pub fn timings(&self) -> &Timings {

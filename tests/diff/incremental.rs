@@ -125,3 +125,77 @@ fn a_changed_policy_is_checked_whole() {
     same_both_ways(&repo, &["main", "feature"], false);
     same_both_ways(&repo, &["main"], false);
 }
+
+/// A revision read from memory is the folder a checkout of it would be: compared with a
+/// checkout of itself (its working tree, read from disk), nothing differs, not even the
+/// files read. The revision holds what discovery treats specially: hidden files and folders, an
+/// `exclude` glob, a policy file inside the catalogue, a file that is not a catalogue file,
+/// and files that cannot be read as text (invalid UTF-8, a NUL byte, UTF-16).
+#[test]
+fn a_revision_in_memory_reads_as_its_checkout() {
+    let repo = Repo::with(
+        &[("catalogue", "catalogue")],
+        &[
+            (
+                "catalint.yaml",
+                "policy: catalogue/policy.yaml\nexclude: [\"catalogue/archive/**\"]\n",
+            ),
+            ("catalogue/policy.yaml", POLICY),
+            ("catalogue/.draft.yaml", "not: [a catalogue file\n"),
+            ("catalogue/.wip/x.yaml", "not: [a catalogue file\n"),
+            ("catalogue/archive/old.yaml", "not: [a catalogue file\n"),
+            ("catalogue/notes.md", "not: [yaml\n"),
+        ],
+    );
+    std::fs::write(repo.path("catalogue/latin1.yaml"), b"name: caf\xe9\n").unwrap();
+    std::fs::write(repo.path("catalogue/nul.yaml"), b"name: a\0b\n").unwrap();
+    std::fs::write(
+        repo.path("catalogue/wide.yaml"),
+        b"\xff\xfen\0a\0m\0e\0:\0 \0x\0\n\0",
+    )
+    .unwrap();
+    repo.commit("odd files");
+    let checkout = tempfile::tempdir().unwrap();
+    let wt = checkout.path().join("wt");
+    repo.git(&[
+        "worktree",
+        "add",
+        "-q",
+        "--detach",
+        wt.to_str().unwrap(),
+        "main",
+    ]);
+    // In the checkout, BASE (main, from memory) against the working tree (read from disk as
+    // `check` reads it), checked whole and re-checked; at the top and in a subfolder.
+    for (dir, whole) in [("", true), ("", false), ("catalogue", true)] {
+        let mut args = vec!["diff", "main", "--format", "json"];
+        if whole {
+            args.push("--no-incremental");
+        }
+        let (code, out, err) = crate::repo::run_catalint(&wt.join(dir), &args);
+        assert!(code == 0 || code == 1, "exit {code}: {err}");
+        let d: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(d["entities"], serde_json::json!([]), "{dir}: {d:#}");
+        assert_eq!(d["newFindings"], serde_json::json!([]), "{dir}: {d:#}");
+        assert_eq!(d["fixedFindings"], serde_json::json!([]), "{dir}: {d:#}");
+        assert_eq!(d["base"]["files"], d["head"]["files"], "{dir}: {d:#}");
+        assert_eq!(d["base"]["entities"], d["head"]["entities"], "{dir}: {d:#}");
+        let unreadable = d["unreadable"].as_array().unwrap();
+        let on = |side: &str| {
+            let mut files: Vec<&str> = unreadable
+                .iter()
+                .filter(|u| u["side"] == side)
+                .map(|u| u["file"].as_str().unwrap())
+                .collect();
+            files.sort();
+            files
+        };
+        assert_eq!(on("base").len(), 3, "{dir}: {d:#}");
+        assert_eq!(on("base"), on("head"), "{dir}: {d:#}");
+    }
+    // The working tree is main: re-checked on main's workspace, nothing changed.
+    same_both_ways(&repo, &["main"], true);
+    let d = repo.diff_json(&["main"]);
+    assert_eq!(d["entities"], serde_json::json!([]), "{d:#}");
+    assert_eq!(d["base"]["files"], d["head"]["files"], "{d:#}");
+}
