@@ -8,14 +8,17 @@
 //!   offerings of a service by its file.
 //! - `individual-owner`: by the file of the service or product, redone for the files reached;
 //!   everything when a changed file held a team (the mailboxes changed).
-//! - `availability-exceeds-dependencies` (direct scope): by the file of the service judged,
-//!   redone for the files reached (a dependency's target, id or schema changed: its
-//!   dependants name it, so they are reached).
+//! - `availability-exceeds-dependencies`: by the file of the service judged. In the direct
+//!   scope, redone for the files reached (a dependency's target, id or schema changed: its
+//!   dependants name it, so they are reached); in the transitive scope, for the services
+//!   above one reached (found upwards through the index of who names what) and the other
+//!   services of their files, on the graph of their closures.
 //! - `dependency-cycle`: each cycle with its component's members; the cycles with a member
-//!   among the services reached are found again on the part of the graph those reach.
-//! - The rest run whole: a Backstage catalogue's cycles (its edges are also written at their
-//!   targets), the transitive availability scope (a change below a service reaches all that
-//!   sits above it) and the policy's custom `unique` rules.
+//!   among the entities reached, or in a component with one, are found again on the part of
+//!   the graph that holds their components. A Backstage catalogue too: its edges are also
+//!   written at their targets (`dependencyOf`), so both searches ask who names an entity.
+//! - The rest run whole: the policy's custom `unique` rules, and everything when no index of
+//!   who names what is kept (a state restored from the cache for one check).
 
 use std::collections::{HashMap, HashSet};
 
