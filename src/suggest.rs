@@ -7,7 +7,8 @@
 //! comparing the input with each: a trie of the candidates is searched with a distance
 //! row per trie node, for distance 0, then 1, then 2..., and every branch whose row
 //! already exceeds the radius is cut. The cost follows the number of candidates near
-//! the input, not the size of the catalogue.
+//! the input, not the size of the catalogue. [`Live`] is the same search over candidates
+//! that come and go one at a time, each with a key that breaks ties.
 
 /// The candidate closest to `input` by edit distance, if it is close enough to be a typo.
 pub fn nearest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
@@ -88,108 +89,232 @@ fn bounded(a: &[char], b: &[char], cap: usize, d: &mut Vec<usize>) -> Option<usi
 /// Candidates prepared once for many lookups: the answers are those of [`nearest`] over
 /// the same candidates in the same order (restricted, for [`Index::nearest_within`], to
 /// lengths near the input's).
-pub struct Index<'a> {
-    candidates: Vec<&'a str>,
-    /// Per candidate: its length in characters (as written, not lower-cased).
-    chars: Vec<u32>,
-    /// Trie over the lower-cased candidates; node 0 is the root.
-    nodes: Vec<TrieNode>,
-    /// Candidates ending at a node, chained: `next_end[c]` follows candidate `c`.
-    next_end: Vec<u32>,
-    longest: usize,
-}
-
-const NONE: u32 = u32::MAX;
-
-struct TrieNode {
-    ch: char,
-    first_child: u32,
-    next_sibling: u32,
-    /// First candidate whose lower-cased text ends here.
-    first_end: u32,
-    /// Length of the longest lower-cased candidate in this subtree.
-    deepest: u32,
-}
+pub struct Index<'a>(Trie<&'a str, u32>);
 
 impl<'a> Index<'a> {
     /// Candidates in order of preference: the earliest of equally close ones is suggested.
     pub fn new(candidates: Vec<&'a str>) -> Self {
-        let mut nodes = vec![TrieNode {
-            ch: '\0',
-            first_child: NONE,
-            next_sibling: NONE,
-            first_end: NONE,
-            deepest: 0,
-        }];
-        let mut parent: Vec<u32> = vec![NONE];
-        let mut next_end = vec![NONE; candidates.len()];
-        let mut chars = Vec::with_capacity(candidates.len());
-        let mut longest = 0;
-        for (i, c) in candidates.iter().enumerate() {
-            chars.push(u32::try_from(c.chars().count()).unwrap_or(u32::MAX));
-            let mut at = 0usize;
-            let mut depth = 0;
-            for ch in c.to_lowercase().chars() {
-                depth += 1;
-                let mut child = nodes[at].first_child;
-                while child != NONE && nodes[child as usize].ch != ch {
-                    child = nodes[child as usize].next_sibling;
-                }
-                if child == NONE {
-                    child = u32::try_from(nodes.len()).unwrap_or(NONE);
-                    nodes.push(TrieNode {
-                        ch,
-                        first_child: NONE,
-                        next_sibling: nodes[at].first_child,
-                        first_end: NONE,
-                        deepest: 0,
-                    });
-                    parent.push(at as u32);
-                    nodes[at].first_child = child;
-                }
-                at = child as usize;
-            }
-            longest = longest.max(depth);
-            nodes[at].deepest = nodes[at].deepest.max(depth as u32);
-            // Chained in reverse, then the search keeps the smallest index: order is kept.
-            next_end[i] = nodes[at].first_end;
-            nodes[at].first_end = u32::try_from(i).unwrap_or(NONE);
+        let mut trie = Trie::default();
+        for (i, c) in candidates.into_iter().enumerate() {
+            trie.insert(c, u32::try_from(i).unwrap_or(u32::MAX));
         }
-        // Children come after their parent: one backward pass carries depths up.
-        for i in (1..nodes.len()).rev() {
-            let p = parent[i] as usize;
-            nodes[p].deepest = nodes[p].deepest.max(nodes[i].deepest);
-        }
-        Index {
-            candidates,
-            chars,
-            nodes,
-            next_end,
-            longest,
-        }
+        Index(trie)
     }
 
     /// The candidate [`nearest`] would choose.
     pub fn nearest(&self, input: &str) -> Option<&'a str> {
-        self.search(input, None)
+        self.0.search(input, None).copied()
     }
 
     /// The candidate [`nearest`] would choose among those whose length is within `reach`
     /// characters of the input's.
     pub fn nearest_within(&self, input: &str, reach: usize) -> Option<&'a str> {
-        self.search(input, Some(reach))
+        self.0.search(input, Some(reach)).copied()
+    }
+}
+
+/// Candidates kept from one search to the next and changed one at a time: each has a key,
+/// and of equally close candidates the one with the smallest key is suggested (an [`Index`]
+/// is this with the candidates' positions as keys). A workspace keeps the ids of a kind in
+/// one across checks, taking a changed file's ids out and its new ones in, instead of
+/// indexing every id again for each check that asks.
+pub struct Live<K> {
+    trie: Trie<Box<str>, K>,
+    len: usize,
+}
+
+impl<K: Ord + Copy> Default for Live<K> {
+    fn default() -> Self {
+        Live {
+            trie: Trie::default(),
+            len: 0,
+        }
+    }
+}
+
+impl<K: Ord + Copy> Live<K> {
+    pub fn insert(&mut self, candidate: &str, key: K) {
+        self.trie.insert(candidate.into(), key);
+        self.len += 1;
     }
 
-    fn search(&self, input: &str, reach: Option<usize>) -> Option<&'a str> {
+    /// Takes out the candidate with this text and key; whether there was one.
+    pub fn remove(&mut self, candidate: &str, key: K) -> bool {
+        let removed = self.trie.remove(candidate, key);
+        self.len -= usize::from(removed);
+        removed
+    }
+
+    /// How many candidates it holds.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// [`Index::nearest_within`] over the candidates held, the smallest key winning a tie.
+    pub fn nearest_within(&self, input: &str, reach: usize) -> Option<&str> {
+        self.trie.search(input, Some(reach)).map(|s| &**s)
+    }
+
+    /// [`Index::nearest`] over the candidates held.
+    pub fn nearest(&self, input: &str) -> Option<&str> {
+        self.trie.search(input, None).map(|s| &**s)
+    }
+}
+
+const NONE: u32 = u32::MAX;
+
+/// A trie over lower-cased candidates; node 0 is the root. A candidate taken out leaves its
+/// nodes in place, and the lengths kept per node and overall stay upper bounds: they only
+/// cut branches that hold nothing close enough, so an upper bound cuts less, never wrongly.
+struct Trie<S, K> {
+    nodes: Vec<TrieNode>,
+    entries: Vec<Entry<S, K>>,
+    /// Slots of `entries` freed by [`Trie::remove`], reused first.
+    free: Vec<u32>,
+    /// The longest lower-cased candidate ever held, in characters.
+    longest: usize,
+    /// The longest candidate ever held, in characters as written.
+    max_chars: u32,
+}
+
+struct Entry<S, K> {
+    text: Option<S>,
+    key: K,
+    /// Its length in characters (as written, not lower-cased).
+    chars: u32,
+    /// The next candidate ending at the same node.
+    next: u32,
+}
+
+struct TrieNode {
+    ch: char,
+    first_child: u32,
+    next_sibling: u32,
+    /// First candidate whose lower-cased text ends here (chained by [`Entry::next`]).
+    first_end: u32,
+    /// Length of the longest lower-cased candidate in this subtree (an upper bound).
+    deepest: u32,
+}
+
+impl<S, K> Default for Trie<S, K> {
+    fn default() -> Self {
+        Trie {
+            nodes: vec![TrieNode {
+                ch: '\0',
+                first_child: NONE,
+                next_sibling: NONE,
+                first_end: NONE,
+                deepest: 0,
+            }],
+            entries: Vec::new(),
+            free: Vec::new(),
+            longest: 0,
+            max_chars: 0,
+        }
+    }
+}
+
+impl<S: AsRef<str>, K: Ord + Copy> Trie<S, K> {
+    fn insert(&mut self, text: S, key: K) {
+        let lower: Vec<char> = text.as_ref().to_lowercase().chars().collect();
+        let depth = u32::try_from(lower.len()).unwrap_or(u32::MAX);
+        let chars = u32::try_from(text.as_ref().chars().count()).unwrap_or(u32::MAX);
+        let mut at = 0usize;
+        self.nodes[0].deepest = self.nodes[0].deepest.max(depth);
+        for &ch in &lower {
+            let mut child = self.nodes[at].first_child;
+            while child != NONE && self.nodes[child as usize].ch != ch {
+                child = self.nodes[child as usize].next_sibling;
+            }
+            if child == NONE {
+                child = u32::try_from(self.nodes.len()).unwrap_or(NONE);
+                self.nodes.push(TrieNode {
+                    ch,
+                    first_child: NONE,
+                    next_sibling: self.nodes[at].first_child,
+                    first_end: NONE,
+                    deepest: 0,
+                });
+                self.nodes[at].first_child = child;
+            }
+            at = child as usize;
+            self.nodes[at].deepest = self.nodes[at].deepest.max(depth);
+        }
+        self.longest = self.longest.max(lower.len());
+        self.max_chars = self.max_chars.max(chars);
+        let entry = Entry {
+            text: Some(text),
+            key,
+            chars,
+            next: self.nodes[at].first_end,
+        };
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.entries[slot as usize] = entry;
+                slot
+            }
+            None => {
+                self.entries.push(entry);
+                u32::try_from(self.entries.len() - 1).unwrap_or(NONE)
+            }
+        };
+        self.nodes[at].first_end = slot;
+    }
+
+    /// The node a lower-cased text ends at, if the trie has its path.
+    fn node_of(&self, text: &str) -> Option<usize> {
+        let mut at = 0usize;
+        for ch in text.to_lowercase().chars() {
+            let mut child = self.nodes[at].first_child;
+            while child != NONE && self.nodes[child as usize].ch != ch {
+                child = self.nodes[child as usize].next_sibling;
+            }
+            if child == NONE {
+                return None;
+            }
+            at = child as usize;
+        }
+        Some(at)
+    }
+
+    fn remove(&mut self, text: &str, key: K) -> bool {
+        let Some(node) = self.node_of(text) else {
+            return false;
+        };
+        let mut prev = NONE;
+        let mut c = self.nodes[node].first_end;
+        while c != NONE {
+            let e = &self.entries[c as usize];
+            let next = e.next;
+            if e.key == key && e.text.as_ref().is_some_and(|t| t.as_ref() == text) {
+                match prev {
+                    NONE => self.nodes[node].first_end = next,
+                    p => self.entries[p as usize].next = next,
+                }
+                self.entries[c as usize].text = None;
+                self.free.push(c);
+                return true;
+            }
+            prev = c;
+            c = next;
+        }
+        false
+    }
+
+    fn search(&self, input: &str, reach: Option<usize>) -> Option<&S> {
         let query: Vec<char> = input.to_lowercase().chars().collect();
         let input_chars = input.chars().count();
         let longest_allowed = match reach {
             Some(r) => input_chars + r,
-            None => self.chars.iter().copied().max().unwrap_or(0) as usize,
+            None => self.max_chars as usize,
         };
         let max_radius = threshold(longest_allowed, input_chars).min(query.len().max(self.longest));
         let mut search = Search {
-            index: self,
+            trie: self,
             query: &query,
             input_chars,
             reach,
@@ -202,8 +327,8 @@ impl<'a> Index<'a> {
         let mut radius = 0;
         loop {
             search.run(radius);
-            if let Some((_, i)) = search.best {
-                return Some(self.candidates[i as usize]);
+            if let Some((_, _, e)) = search.best {
+                return self.entries[e as usize].text.as_ref();
             }
             if radius >= max_radius {
                 return None;
@@ -214,19 +339,19 @@ impl<'a> Index<'a> {
 }
 
 /// One lookup: a depth-first walk of the trie with one distance row per level.
-struct Search<'i, 'a> {
-    index: &'i Index<'a>,
+struct Search<'i, S, K> {
+    trie: &'i Trie<S, K>,
     query: &'i [char],
     input_chars: usize,
     reach: Option<usize>,
     /// One distance row per depth of the current path (row 0: the empty prefix), flat.
     rows: Vec<usize>,
     path: Vec<char>,
-    /// Distance and index of the best candidate so far.
-    best: Option<(usize, u32)>,
+    /// Distance, key and entry of the best candidate so far.
+    best: Option<(usize, K, u32)>,
 }
 
-impl Search<'_, '_> {
+impl<S, K: Ord + Copy> Search<'_, S, K> {
     fn run(&mut self, radius: usize) {
         let w = self.query.len() + 1;
         self.rows.clear();
@@ -237,21 +362,22 @@ impl Search<'_, '_> {
         let shortest = self.reach.map_or(0, |r| self.input_chars.saturating_sub(r));
         // Explicit stack of (node, depth): deep tries must not overflow the call stack.
         let mut stack: Vec<(u32, usize)> = Vec::new();
-        let mut child = self.index.nodes[0].first_child;
+        let nodes = &self.trie.nodes;
+        let mut child = nodes[0].first_child;
         while child != NONE {
             stack.push((child, 1));
-            child = self.index.nodes[child as usize].next_sibling;
+            child = nodes[child as usize].next_sibling;
         }
         while let Some((node, depth)) = stack.pop() {
-            let cap = self.best.map_or(radius, |(d, _)| d.min(radius));
-            let deepest = self.index.nodes[node as usize].deepest as usize;
+            let cap = self.best.map_or(radius, |(d, _, _)| d.min(radius));
+            let deepest = nodes[node as usize].deepest as usize;
             // Every candidate below is too short: for the window, or to come within `cap`.
             if deepest < shortest || deepest + cap < self.query.len() {
                 continue;
             }
             self.rows.truncate(depth * w);
             self.path.truncate(depth - 1);
-            self.path.push(self.index.nodes[node as usize].ch);
+            self.path.push(nodes[node as usize].ch);
             let row_min = self.push_row(depth, radius);
             if row_min > cap {
                 continue;
@@ -260,10 +386,10 @@ impl Search<'_, '_> {
             if last <= cap {
                 self.ends_at(node, last);
             }
-            let mut child = self.index.nodes[node as usize].first_child;
+            let mut child = nodes[node as usize].first_child;
             while child != NONE {
                 stack.push((child, depth + 1));
-                child = self.index.nodes[child as usize].next_sibling;
+                child = nodes[child as usize].next_sibling;
             }
         }
     }
@@ -299,21 +425,22 @@ impl Search<'_, '_> {
         row_min
     }
 
-    /// Candidates ending at `node`, at distance `d`: the closest wins, then the earliest.
+    /// Candidates ending at `node`, at distance `d`: the closest wins, then the smallest key.
     fn ends_at(&mut self, node: u32, d: usize) {
-        let mut c = self.index.nodes[node as usize].first_end;
+        let mut c = self.trie.nodes[node as usize].first_end;
         while c != NONE {
-            let chars = self.index.chars[c as usize] as usize;
+            let e = &self.trie.entries[c as usize];
+            let chars = e.chars as usize;
             let in_window = self
                 .reach
                 .is_none_or(|r| chars.abs_diff(self.input_chars) <= r);
             if in_window
                 && d <= threshold(chars, self.input_chars)
-                && self.best.is_none_or(|b| (d, c) < b)
+                && self.best.is_none_or(|(bd, bk, _)| (d, e.key) < (bd, bk))
             {
-                self.best = Some((d, c));
+                self.best = Some((d, e.key, c));
             }
-            c = self.index.next_end[c as usize];
+            c = e.next;
         }
     }
 }
@@ -328,106 +455,4 @@ pub fn unknown_rule_message<'a>(id: &str, known: impl IntoIterator<Item = &'a st
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn suggests_close_names_only() {
-        let ids = ["single-category", "sla-defined", "unique-id"];
-        assert_eq!(nearest("single-categroy", ids), Some("single-category"));
-        assert_eq!(nearest("sla-define", ids), Some("sla-defined"));
-        assert_eq!(nearest("banana", ids), None);
-        assert_eq!(nearest("Servce", ["Service", "Team"]), Some("Service"));
-        assert_eq!(nearest("emial", ["email", "chat"]), Some("email"));
-        assert_eq!(distance("ab", "ba"), 1);
-    }
-
-    /// The straightforward definition the fast paths must agree with: every candidate
-    /// compared in full, the first of the closest kept.
-    fn reference<'a>(input: &str, candidates: &[&'a str], reach: Option<usize>) -> Option<&'a str> {
-        let input_chars = input.chars().count();
-        let mut best: Option<(usize, &str)> = None;
-        for &c in candidates {
-            let chars = c.chars().count();
-            if reach.is_some_and(|r| chars.abs_diff(input_chars) > r) {
-                continue;
-            }
-            let d = distance(&input.to_lowercase(), &c.to_lowercase());
-            if d <= threshold(chars, input_chars) && best.is_none_or(|(bd, _)| d < bd) {
-                best = Some((d, c));
-            }
-        }
-        best.map(|(_, c)| c)
-    }
-
-    #[test]
-    fn bounded_distance_agrees_with_the_full_one() {
-        let words = [
-            "",
-            "a",
-            "ab",
-            "ba",
-            "abc",
-            "acb",
-            "ca",
-            "abcdef",
-            "abdcef",
-            "team-a",
-            "Team-A",
-            "tema-a",
-            "xyz",
-            "kitten",
-            "sitting",
-            "identity-and-access",
-            "identity-access",
-        ];
-        let mut scratch = Vec::new();
-        for a in words {
-            for b in words {
-                let full = distance(a, b);
-                let (ac, bc): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-                for cap in 0..8 {
-                    let got = bounded(&ac, &bc, cap, &mut scratch);
-                    assert_eq!(got, (full <= cap).then_some(full), "{a:?} {b:?} cap {cap}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn index_answers_as_the_full_scan() {
-        // A deterministic mix: near-duplicates, case variants, swaps, other lengths.
-        let mut pool: Vec<String> = Vec::new();
-        let mut x: u64 = 7;
-        for i in 0..400 {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let len = 1 + (x >> 60) as usize;
-            let s: String = (0..len)
-                .map(|k| (b"abcde-"[((x >> (k * 3)) % 6) as usize]) as char)
-                .collect();
-            pool.push(if i % 7 == 0 { s.to_uppercase() } else { s });
-        }
-        let candidates: Vec<&str> = pool.iter().map(String::as_str).collect();
-        let index = Index::new(candidates.clone());
-        let mut queries: Vec<String> = pool.iter().take(150).map(|s| format!("{s}x")).collect();
-        queries.extend(pool.iter().take(150).map(|s| s.chars().rev().collect()));
-        queries.extend(["", "zzzz", "abcdeabcde", "A-B"].map(String::from));
-        for q in &queries {
-            assert_eq!(index.nearest(q), reference(q, &candidates, None), "{q:?}");
-            assert_eq!(
-                index.nearest(q),
-                nearest(q, candidates.iter().copied()),
-                "{q:?}"
-            );
-            for reach in [1, 2, 4] {
-                assert_eq!(
-                    index.nearest_within(q, reach),
-                    reference(q, &candidates, Some(reach)),
-                    "{q:?} within {reach}"
-                );
-            }
-        }
-    }
-}
+mod tests;

@@ -13,43 +13,10 @@ use assert_cmd::Command;
 use catalint::engine::{self, CheckOptions, ConfigChoice, Outcome};
 use catalint::report::{self, Format};
 use common::copy_dir;
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
+use common::steps::{self, Rng, Shape, originals_of, yaml_files};
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/catalogue")
-}
-
-fn yaml_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(yaml_files(&path));
-        } else if path.extension().is_some_and(|e| e == "yaml") && !path.ends_with("catalint.yaml")
-        {
-            out.push(path);
-        }
-    }
-    out.sort();
-    out
 }
 
 /// The JSON and SARIF reports, byte for byte, and the summary.
@@ -82,82 +49,9 @@ fn differ(got: &str, expected: &str) -> String {
     )
 }
 
-/// One random edit: the new text of a file (`None`: deleted).
-fn edit(rng: &mut Rng, dir: &Path, originals: &[(PathBuf, String)]) -> (PathBuf, Option<String>) {
-    let files = yaml_files(dir);
-    let ids = [
-        "cloud-hosting",
-        "database-platform",
-        "payroll-application",
-        "identity-and-access",
-        "hr-systems",
-        "platform-engineering",
-        "payroll-app",
-    ];
-    let text_of = |p: &Path| std::fs::read_to_string(p).unwrap_or_default();
-    match rng.below(9) {
-        0 | 1 => {
-            let path = rng.pick(&files).clone();
-            let id = rng.pick(&ids);
-            (
-                path.clone(),
-                Some(text_of(&path).replace(id, &format!("{id}-renamed"))),
-            )
-        }
-        2 => {
-            let path = rng.pick(&files).clone();
-            let text = text_of(&path).replacen("team: ", "team: x", 1).replacen(
-                "service: c",
-                "service: k",
-                1,
-            );
-            (path, Some(text))
-        }
-        3 => {
-            let path = dir.join("services/cloud-hosting.yaml");
-            let target = rng.pick(&["database-platform", "payroll-application", "cloud-hosting"]);
-            let mut text = text_of(&path);
-            if !text.contains("dependencies:") {
-                text.push_str("  dependencies:\n");
-            }
-            text.push_str(&format!("    - {{service: {target}, kind: hard}}\n"));
-            (path, Some(text))
-        }
-        4 => {
-            let path = rng.pick(&files).clone();
-            (
-                path.clone(),
-                Some(text_of(&path).replacen("spec:\n", "spec:\n  : [\n", 1)),
-            )
-        }
-        5 => (rng.pick(&files).clone(), None),
-        6 => {
-            let from = rng.pick(&files).clone();
-            let to = dir.join(format!("copies/copy-{}.yaml", rng.below(3)));
-            (to, Some(text_of(&from)))
-        }
-        // A suppression comment: suppressions are applied after the cache, on the text.
-        7 => {
-            let path = rng.pick(&files).clone();
-            let text = format!("# catalint-disable-file unique-id\n{}", text_of(&path));
-            (path, Some(text))
-        }
-        _ => {
-            let (rel, text) = rng.pick(originals).clone();
-            (dir.join(rel), Some(text))
-        }
-    }
-}
-
 #[test]
 fn cached_and_uncached_runs_give_byte_identical_reports_over_random_edits() {
-    let originals: Vec<(PathBuf, String)> = yaml_files(&fixture())
-        .into_iter()
-        .map(|p| {
-            let text = std::fs::read_to_string(&p).unwrap();
-            (p.strip_prefix(fixture()).unwrap().to_path_buf(), text)
-        })
-        .collect();
+    let originals = originals_of(&fixture());
     let mut rng = Rng(0x5eed_cafe_f00d_0024);
     let (mut steps, mut with_findings, mut focused) = (0, 0, 0);
     for sequence in 0..16 {
@@ -169,7 +63,7 @@ fn cached_and_uncached_runs_give_byte_identical_reports_over_random_edits() {
         std::fs::write(&config, "include: [\"**/*.yaml\"]\n").unwrap();
         let mut log: Vec<String> = Vec::new();
         for step in 0..10 {
-            let (path, text) = edit(&mut rng, &dir, &originals);
+            let (path, text) = steps::edit(&mut rng, Shape::Catalogue, &dir, &originals);
             match text {
                 None if yaml_files(&dir).len() > 1 => std::fs::remove_file(&path).unwrap(),
                 None => {}

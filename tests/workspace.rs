@@ -13,40 +13,7 @@ use catalint::engine::{self, CheckOptions, ConfigChoice};
 use catalint::report::{self, Format};
 use catalint::workspace::{Change, Workspace};
 use common::copy_dir;
-
-/// A small deterministic generator (xorshift64*): the same sequences on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
-
-fn yaml_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(yaml_files(&path));
-        } else if path.extension().is_some_and(|e| e == "yaml") {
-            out.push(path);
-        }
-    }
-    out.sort();
-    out
-}
+use common::steps::{self, Rng, Shape, originals_of, yaml_files};
 
 fn json(report: &report::Report<'_>) -> String {
     let mut out = Vec::new();
@@ -74,82 +41,10 @@ fn current(ws: &Workspace) -> String {
     json(&ws.report(&catalint::rules::rulebook(&ws.settings().policy)))
 }
 
-/// One random edit of the catalogue in `dir`: the new text of a file (`None`: deleted).
-fn edit(rng: &mut Rng, dir: &Path, originals: &[(PathBuf, String)]) -> (PathBuf, Option<String>) {
-    let files = yaml_files(dir);
-    let ids = [
-        "cloud-hosting",
-        "database-platform",
-        "payroll-application",
-        "identity-and-access",
-        "hr-systems",
-        "platform-engineering",
-        "payroll-app",
-    ];
-    let text_of = |p: &Path| std::fs::read_to_string(p).unwrap_or_default();
-    match rng.below(8) {
-        // Rename an id where it is defined, or where it is named: both sides dangle.
-        0 | 1 => {
-            let path = rng.pick(&files).clone();
-            let id = rng.pick(&ids);
-            let text = text_of(&path).replace(id, &format!("{id}-renamed"));
-            (path, Some(text))
-        }
-        // Break a reference: a team or service id one letter off.
-        2 => {
-            let path = rng.pick(&files).clone();
-            let text = text_of(&path).replacen("team: ", "team: x", 1).replacen(
-                "service: c",
-                "service: k",
-                1,
-            );
-            (path, Some(text))
-        }
-        // Add a hard dependency (with the fixture's edges, often a cycle).
-        3 => {
-            let path = dir.join("services/cloud-hosting.yaml");
-            let target = rng.pick(&["database-platform", "payroll-application", "cloud-hosting"]);
-            let mut text = text_of(&path);
-            if !text.contains("dependencies:") {
-                text.push_str("  dependencies:\n");
-            }
-            text.push_str(&format!("    - {{service: {target}, kind: hard}}\n"));
-            (path, Some(text))
-        }
-        // Break the YAML.
-        4 => {
-            let path = rng.pick(&files).clone();
-            let text = text_of(&path).replacen("spec:\n", "spec:\n  : [\n", 1);
-            (path, Some(text))
-        }
-        // Delete a file.
-        5 => (rng.pick(&files).clone(), None),
-        // Copy a file under a new name: its ids are now shared. New files sort before and
-        // after the others (discovery's order decides which of two ids is reported).
-        6 => {
-            let from = rng.pick(&files).clone();
-            let folder = rng.pick(&["copies", "zz-copies"]);
-            let to = dir.join(format!("{folder}/copy-{}.yaml", rng.below(3)));
-            (to, Some(text_of(&from)))
-        }
-        // Restore a file as the fixture has it (bringing a deleted one back).
-        _ => {
-            let (rel, text) = rng.pick(originals).clone();
-            (dir.join(rel), Some(text))
-        }
-    }
-}
-
 #[test]
 fn after_any_sequence_of_changes_the_findings_equal_a_fresh_check() {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/catalogue");
-    let originals: Vec<(PathBuf, String)> = yaml_files(&fixture)
-        .into_iter()
-        .map(|p| {
-            let text = std::fs::read_to_string(&p).unwrap();
-            (p.strip_prefix(&fixture).unwrap().to_path_buf(), text)
-        })
-        .collect();
+    let originals = originals_of(&fixture);
     let mut rng = Rng(0x5eed_cafe_f00d_0001);
     let mut steps = 0;
     let mut with_findings = 0;
@@ -186,7 +81,7 @@ fn after_any_sequence_of_changes_the_findings_equal_a_fresh_check() {
                 with_findings += usize::from(!ws.diagnostics().is_empty());
                 continue;
             }
-            let (path, text) = edit(&mut rng, &dir, &originals);
+            let (path, text) = steps::edit(&mut rng, Shape::Catalogue, &dir, &originals);
             let change = match text {
                 None => {
                     // Deleting the last file leaves nothing to check: keep one.
@@ -291,7 +186,7 @@ fn batch(
     std::fs::copy(&from, &new).unwrap();
     touched.push(new);
     if rng.below(2) == 0 {
-        let (path, text) = edit(rng, dir, originals);
+        let (path, text) = steps::edit(rng, Shape::Catalogue, dir, originals);
         // Only changes on disk in a batch: an editor's text is not a disk event.
         if !open_in_editor.contains(&path) {
             match text {
@@ -609,121 +504,141 @@ fn random_step(
     Some(!ws.diagnostics().is_empty())
 }
 
-fn originals_of(fixture: &Path) -> Vec<(PathBuf, String)> {
-    yaml_files(fixture)
-        .into_iter()
-        .map(|p| {
-            let text = std::fs::read_to_string(&p).unwrap();
-            (p.strip_prefix(fixture).unwrap().to_path_buf(), text)
-        })
-        .collect()
-}
-
 /// One workspace taken through 200 random edits without a fresh start: what the index, the
 /// lookups and the catalogue-wide rules keep between checks must hold up over a long edit
 /// session, not only over the short sequences above.
 #[test]
 fn two_hundred_random_steps_in_one_workspace_equal_fresh_checks() {
+    two_hundred_steps(None, 0x5eed_cafe_f00d_0200);
+}
+
+/// The same under the transitive availability scope, which a workspace redoes only for the
+/// services above one the change reached.
+#[test]
+fn two_hundred_random_steps_under_the_transitive_scope_equal_fresh_checks() {
+    let policy = "apiVersion: catalogue/v1\nkind: Policy\nmetadata: {id: p, name: P}\nspec:\n  \
+                  extends: default\n  rules:\n    availability-exceeds-dependencies: \
+                  {options: {scope: transitive}}\n";
+    two_hundred_steps(Some(policy), 0x5eed_cafe_f00d_7a25);
+}
+
+fn two_hundred_steps(policy: Option<&str>, seed: u64) {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/catalogue");
     let originals = originals_of(&fixture);
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("catalogue");
     copy_dir(&fixture, &dir);
-    let mut ws = Workspace::open(&options(&dir)).unwrap();
-    let mut rng = Rng(0x5eed_cafe_f00d_0200);
+    let mut opts = options(&dir);
+    if let Some(policy) = policy {
+        let path = tmp.path().join("policy.yaml");
+        std::fs::write(&path, policy).unwrap();
+        opts.policy = Some(path);
+    }
+    let fresh = || {
+        let outcome = engine::check(&opts).unwrap();
+        json(&outcome.report(&catalint::rules::rulebook(&outcome.policy)))
+    };
+    let mut ws = Workspace::open(&opts).unwrap();
+    assert_eq!(current(&ws), fresh());
+    let mut rng = Rng(seed);
     let mut open_in_editor = Vec::new();
-    let (mut steps, mut with_findings) = (0, 0);
+    let (mut taken, mut with_findings) = (0, 0);
     for step in 0..200 {
-        let e = edit(&mut rng, &dir, &originals);
+        let e = steps::edit(&mut rng, Shape::Catalogue, &dir, &originals);
         let found = random_step(
             &mut rng,
             &mut ws,
             &dir,
             e,
             &mut open_in_editor,
-            &|| fresh(&dir),
+            &fresh,
             &format!("step {step}"),
         );
         if let Some(found) = found {
-            steps += 1;
+            taken += 1;
             with_findings += usize::from(found);
         }
     }
-    assert!(steps >= 180, "{steps} steps");
-    assert!(with_findings * 2 >= steps, "{with_findings} of {steps}");
+    assert!(taken >= 180, "{taken} steps");
+    assert!(with_findings * 2 >= taken, "{with_findings} of {taken}");
 }
 
-/// One random edit of the Backstage example: a name renamed where it is defined or where it
-/// is named (in any of the forms a reference takes), a reference broken, a dependency that
-/// closes a cycle, a namespace moved, broken YAML, a file deleted, copied or restored.
-fn backstage_edit(
-    rng: &mut Rng,
-    dir: &Path,
-    originals: &[(PathBuf, String)],
-) -> (PathBuf, Option<String>) {
-    let files = yaml_files(dir);
-    let names = [
-        "payments-service",
-        "ledger",
-        "payments-api",
-        "payments-db",
-        "payments-team",
-        "commerce",
-        "payments",
-    ];
-    let text_of = |p: &Path| std::fs::read_to_string(p).unwrap_or_default();
-    match rng.below(9) {
-        0 | 1 => {
-            let path = rng.pick(&files).clone();
-            let name = rng.pick(&names);
-            let to = rng.pick(&["-renamed", "-RENAMED"]);
-            (
-                path.clone(),
-                Some(text_of(&path).replacen(name, &format!("{name}{to}"), 1)),
-            )
-        }
-        2 => {
-            // The same entity named in another case or form: it still resolves.
-            let path = rng.pick(&files).clone();
-            let text = text_of(&path)
-                .replacen("owner: payments-team", "owner: Group:Payments-Team", 1)
-                .replacen("component:ledger", "component:default/Ledger", 1);
-            (path, Some(text))
-        }
-        3 => {
-            // ledger depends on payments-service, which depends on ledger: a cycle.
-            let path = dir.join("components/payments.yaml");
-            let text = text_of(&path).replacen(
-                "  dependencyOf: [component:payments-service]",
-                "  dependsOn: [component:payments-service]",
-                1,
-            );
-            (path, Some(text))
-        }
-        4 => {
-            let path = rng.pick(&files).clone();
-            let text = text_of(&path).replacen("metadata:\n", "metadata:\n  namespace: other\n", 1);
-            (path, Some(text))
-        }
-        5 => {
-            let path = rng.pick(&files).clone();
-            (
-                path.clone(),
-                Some(text_of(&path).replacen("spec:\n", "spec:\n  : [\n", 1)),
-            )
-        }
-        6 => (rng.pick(&files).clone(), None),
-        7 => {
-            let from = rng.pick(&files).clone();
-            let folder = rng.pick(&["copies", "a-copies"]);
-            let to = dir.join(format!("{folder}/copy-{}.yaml", rng.below(3)));
-            (to, Some(text_of(&from)))
-        }
-        _ => {
-            let (rel, text) = rng.pick(originals).clone();
-            (dir.join(rel), Some(text))
-        }
+/// A cycle of three whose member leaves it, while the other two still form a cycle: the
+/// smaller cycle is found although neither of its members changed (in both formats).
+#[test]
+fn a_cycle_that_loses_a_member_leaves_the_smaller_one_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("catalogue");
+    std::fs::create_dir_all(&dir).unwrap();
+    let service = |id: &str, deps: &[&str]| {
+        let deps: Vec<String> = deps
+            .iter()
+            .map(|d| format!("    - {{service: {d}, kind: hard}}\n"))
+            .collect();
+        format!(
+            "apiVersion: catalogue/v1\nkind: Service\nmetadata: {{id: {id}, name: {id}}}\n\
+             spec:\n  category: platform\n  lifecycle: live\n  dependencies:\n{}",
+            deps.concat()
+        )
+    };
+    // x -> y -> z -> x, and z -> y: one component of three; without x -> y, y and z remain.
+    for (id, deps) in [("x", &["y"][..]), ("y", &["z"]), ("z", &["x", "y"])] {
+        std::fs::write(dir.join(format!("{id}.yaml")), service(id, deps)).unwrap();
     }
+    let mut ws = Workspace::open(&options(&dir)).unwrap();
+    assert_eq!(current(&ws), fresh(&dir));
+    let x = dir.join("x.yaml");
+    let text = service("x", &[]);
+    std::fs::write(&x, &text).unwrap();
+    ws.apply([Change::Text { path: x, text }]).unwrap();
+    assert!(current(&ws).contains("y -> z -> y"), "{}", current(&ws));
+    assert_eq!(current(&ws), fresh(&dir));
+
+    let root = tmp.path().join("backstage");
+    let dir = root.join("catalogue");
+    std::fs::create_dir_all(&dir).unwrap();
+    let component = |name: &str, deps: &[&str], of: &[&str]| {
+        let list = |l: &[&str]| {
+            l.iter()
+                .map(|d| format!("component:{d}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        format!(
+            "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {{name: {name}}}\n\
+             spec:\n  type: service\n  lifecycle: production\n  owner: team\n  \
+             dependsOn: [{}]\n  dependencyOf: [{}]\n",
+            list(deps),
+            list(of)
+        )
+    };
+    // The same shape, with z -> y written at y (`dependencyOf`) and x -> y at x.
+    let files = [
+        ("x", component("x", &["y"], &[])),
+        ("y", component("y", &["z"], &["z"])),
+        ("z", component("z", &["x"], &[])),
+    ];
+    for (name, text) in &files {
+        std::fs::write(dir.join(format!("{name}.yaml")), text).unwrap();
+    }
+    let opts = CheckOptions {
+        paths: vec![dir.clone()],
+        config: ConfigChoice::None,
+        policy: Some("backstage".into()),
+        ..CheckOptions::default()
+    };
+    let fresh = || {
+        let outcome = engine::check(&opts).unwrap();
+        json(&outcome.report(&catalint::rules::rulebook(&outcome.policy)))
+    };
+    let mut ws = Workspace::open(&opts).unwrap();
+    assert_eq!(current(&ws), fresh());
+    let x = dir.join("x.yaml");
+    let text = component("x", &[], &[]);
+    std::fs::write(&x, &text).unwrap();
+    ws.apply([Change::Text { path: x, text }]).unwrap();
+    assert!(current(&ws).contains("form a cycle"), "{}", current(&ws));
+    assert_eq!(current(&ws), fresh());
 }
 
 /// The property above for a Backstage catalogue, whose relations name entities in other
@@ -754,7 +669,7 @@ fn a_backstage_catalogue_over_200_random_steps_equals_fresh_checks() {
         assert_eq!(current(&ws), fresh());
         let mut open_in_editor = Vec::new();
         for step in 0..20 {
-            let e = backstage_edit(&mut rng, &dir, &originals);
+            let e = steps::edit(&mut rng, Shape::Backstage, &dir, &originals);
             let found = random_step(
                 &mut rng,
                 &mut ws,

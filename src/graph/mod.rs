@@ -357,56 +357,14 @@ fn backstage_edges(e: EntityRef<'_>) -> Vec<(String, EdgeKind, &'static str, boo
     out
 }
 
-/// Strongly connected components (Tarjan), iteratively: a component number per node.
+/// Strongly connected components: a component number per node (the rules' walk,
+/// [`crate::rules::graph::strongly_connected`]).
 pub fn components(out: &[Vec<usize>]) -> Vec<usize> {
-    let n = out.len();
-    const UNSEEN: usize = usize::MAX;
-    let mut index = vec![UNSEEN; n];
-    let mut low = vec![0; n];
-    let mut on_stack = vec![false; n];
-    let mut component = vec![UNSEEN; n];
-    let mut stack = Vec::new();
-    let mut work: Vec<(usize, usize)> = Vec::new();
-    let (mut next, mut count) = (0, 0);
-    for root in 0..n {
-        if index[root] != UNSEEN {
-            continue;
-        }
-        index[root] = next;
-        low[root] = next;
-        next += 1;
-        stack.push(root);
-        on_stack[root] = true;
-        work.push((root, 0));
-        while let Some(&mut (v, ref mut i)) = work.last_mut() {
-            if let Some(&w) = out[v].get(*i) {
-                *i += 1;
-                if index[w] == UNSEEN {
-                    index[w] = next;
-                    low[w] = next;
-                    next += 1;
-                    stack.push(w);
-                    on_stack[w] = true;
-                    work.push((w, 0));
-                } else if on_stack[w] {
-                    low[v] = low[v].min(index[w]);
-                }
-                continue;
-            }
-            work.pop();
-            if let Some(&(parent, _)) = work.last() {
-                low[parent] = low[parent].min(low[v]);
-            }
-            if low[v] == index[v] {
-                while let Some(w) = stack.pop() {
-                    on_stack[w] = false;
-                    component[w] = count;
-                    if w == v {
-                        break;
-                    }
-                }
-                count += 1;
-            }
+    let mut component = vec![usize::MAX; out.len()];
+    let found = crate::rules::graph::strongly_connected(out.len(), |v, i| out[v].get(i).copied());
+    for (c, members) in found.iter().enumerate() {
+        for &v in members {
+            component[v] = c;
         }
     }
     component

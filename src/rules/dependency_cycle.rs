@@ -58,9 +58,6 @@ impl Rule for DependencyCycle {
     }
 
     fn check_catalogue(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        if cx.policy.kinds.format() == crate::catalogue::Format::Backstage {
-            return super::backstage::cycles::check(cx, out);
-        }
         out.extend(all_cycles(cx).into_iter().map(|(_, d)| d));
     }
 }
@@ -70,16 +67,16 @@ pub type Cycle = (Vec<Box<str>>, Diagnostic);
 
 /// The incremental form: the cycles whose components hold a service of `ids`, found on a
 /// part of the graph that holds their whole components (see [`Graph::holding_components`];
-/// without `dependants`, what the services reach). `None`
-/// for a Backstage catalogue, whose edges are also written at their targets
-/// (`dependencyOf`): the caller runs the rule whole.
+/// without `dependants`, what the services reach). In a Backstage catalogue, whose edges
+/// are also written at their targets (`dependencyOf`), the part is found through
+/// `dependants` too, and without them (`None`) the caller runs the rule whole.
 pub fn cycles_through<'r>(
     cx: &Context<'_>,
     ids: impl IntoIterator<Item = &'r str> + Clone,
     dependants: Option<super::graph::Dependants<'_>>,
 ) -> Option<Vec<Cycle>> {
     if cx.policy.kinds.format() == crate::catalogue::Format::Backstage {
-        return None;
+        return super::backstage::cycles::cycles_through(cx, ids, dependants?);
     }
     let graph = match dependants {
         Some(dependants) => Graph::holding_components(cx.catalogue, ids.clone(), dependants),
@@ -89,8 +86,11 @@ pub fn cycles_through<'r>(
     Some(cycles(&graph, Some(&wanted)))
 }
 
-/// Every cycle of a catalogue in the catalogue format, with its members.
+/// Every cycle of the catalogue, with its members.
 pub fn all_cycles(cx: &Context<'_>) -> Vec<Cycle> {
+    if cx.policy.kinds.format() == crate::catalogue::Format::Backstage {
+        return super::backstage::cycles::all(cx);
+    }
     cycles(cx.hard_graph(), None)
 }
 

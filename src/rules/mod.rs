@@ -38,6 +38,7 @@ pub mod yaml_unsupported;
 pub mod backstage;
 pub mod duration;
 pub mod graph;
+pub mod kept_ids;
 pub mod percent;
 pub mod wide;
 
@@ -132,6 +133,9 @@ pub struct Context<'a> {
     backstage: std::sync::OnceLock<backstage::relations::Names<'a>>,
     /// Answers already given: a missing id named by thousands of entities is looked up once.
     suggested: std::sync::Mutex<Suggested<'a>>,
+    /// The ids of each kind as a workspace keeps them across checks: used in place of
+    /// `ids` and `by_length`, which a check on its own builds.
+    kept_ids: Option<&'a kept_ids::KeptIds>,
 }
 
 /// Something built per kind on first use: a slot for each kind the policy knows.
@@ -190,7 +194,15 @@ impl<'a> Context<'a> {
             schema_failures: SchemaFailures::default(),
             suggested: Default::default(),
             by_length: PerKind::new(),
+            kept_ids: None,
         }
+    }
+
+    /// Answers "did you mean" from ids kept up to date across checks (they must be those
+    /// of `catalogue`).
+    pub fn with_kept_ids(mut self, ids: &'a kept_ids::KeptIds) -> Self {
+        self.kept_ids = Some(ids);
+        self
     }
 
     pub fn with_schema_failures(mut self, failures: SchemaFailures) -> Self {
@@ -227,6 +239,12 @@ impl<'a> Context<'a> {
         if let Some(&answer) = lock().get(&(kind, Box::from(input))) {
             return answer;
         }
+        let reach = (input.chars().count() / 3).max(1) + 1;
+        if let Some(kept) = self.kept_ids {
+            let answer = kept.nearest(kind, input, reach);
+            lock().insert((kind, input.into()), answer);
+            return answer;
+        }
         let Some(index) = self.of_kind(&self.ids, kind, || {
             let mut ids = self.ids_of_kind(kind);
             ids.sort_by_key(|id| id.chars().count());
@@ -235,7 +253,6 @@ impl<'a> Context<'a> {
             lock().insert((kind, input.into()), None);
             return None;
         };
-        let reach = (input.chars().count() / 3).max(1) + 1;
         let answer = index.nearest_within(input, reach);
         lock().insert((kind, input.into()), answer);
         answer
@@ -247,6 +264,17 @@ impl<'a> Context<'a> {
         let n = self.nearest_id(input, kind)?;
         let len = input.chars().count();
         let reach = (len / 3).max(1) + 1;
+        let lengths = len.saturating_sub(reach)..=len + reach;
+        if let Some(kept) = self.kept_ids {
+            let window: Vec<&'a str> = kept
+                .of_lengths(kind, lengths)
+                .take(SOLE_BUDGET + 1)
+                .collect();
+            if window.len() > SOLE_BUDGET {
+                return None;
+            }
+            return crate::edit::sole_nearest(input, window).filter(|s| *s == n);
+        }
         let index = self.of_kind(&self.by_length, kind, || {
             let mut map: std::collections::HashMap<_, Vec<&'a str>> =
                 std::collections::HashMap::new();
@@ -255,7 +283,7 @@ impl<'a> Context<'a> {
             }
             map
         })?;
-        let window: Vec<&'a str> = (len.saturating_sub(reach)..=len + reach)
+        let window: Vec<&'a str> = lengths
             .filter_map(|l| index.get(&l))
             .flatten()
             .copied()

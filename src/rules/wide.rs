@@ -8,20 +8,23 @@
 //!   offerings of a service by its file.
 //! - `individual-owner`: by the file of the service or product, redone for the files reached;
 //!   everything when a changed file held a team (the mailboxes changed).
-//! - `availability-exceeds-dependencies` (direct scope): by the file of the service judged,
-//!   redone for the files reached (a dependency's target, id or schema changed: its
-//!   dependants name it, so they are reached).
+//! - `availability-exceeds-dependencies`: by the file of the service judged. In the direct
+//!   scope, redone for the files reached (a dependency's target, id or schema changed: its
+//!   dependants name it, so they are reached); in the transitive scope, for the services
+//!   above one reached (found upwards through the index of who names what) and the other
+//!   services of their files, on the graph of their closures.
 //! - `dependency-cycle`: each cycle with its component's members; the cycles with a member
-//!   among the services reached are found again on the part of the graph those reach.
-//! - The rest run whole: a Backstage catalogue's cycles (its edges are also written at their
-//!   targets), the transitive availability scope (a change below a service reaches all that
-//!   sits above it) and the policy's custom `unique` rules.
+//!   among the entities reached, or in a component with one, are found again on the part of
+//!   the graph that holds their components. A Backstage catalogue too: its edges are also
+//!   written at their targets (`dependencyOf`), so both searches ask who names an entity.
+//! - The rest run whole: the policy's custom `unique` rules, and everything when no index of
+//!   who names what is kept (a state restored from the cache for one check).
 
 use std::collections::{HashMap, HashSet};
 
 use super::{
-    Context, availability_exceeds_dependencies as availability, dependency_cycle, individual_owner,
-    unique_id,
+    Context, availability_exceeds_dependencies as availability, dependency_cycle, graph,
+    individual_owner, unique_id,
 };
 use crate::catalogue::{Format, Kind};
 use crate::diagnostic::Diagnostic;
@@ -163,7 +166,9 @@ impl Wide {
             self.owners.clear(None);
         }
 
-        // The services reached, by id: the subjects of the graph rules.
+        // The services reached, by id: the subjects of the graph rules (in a Backstage
+        // catalogue, any entity: components and resources depend on each other).
+        let format = cx.policy.kinds.format();
         let services: Vec<&str> = match reach {
             None => Vec::new(),
             Some(r) => {
@@ -172,7 +177,8 @@ impl Wide {
                     reached
                         .iter()
                         .map(|&i| catalogue.entity(i))
-                        .filter(|e| e.kind() == Kind::Service && e.entity.id.is_some())
+                        .filter(|e| format == Format::Backstage || e.kind() == Kind::Service)
+                        .filter(|e| e.entity.id.is_some())
                         .map(|e| e.id()),
                 );
                 let mut ids: Vec<&str> = ids.into_iter().collect();
@@ -182,59 +188,96 @@ impl Wide {
         };
 
         if !off(availability::META.id) {
-            let mut out = Vec::new();
-            let by_part = match reach {
-                None => false,
-                Some(_) => availability::judge_services(cx, services.iter().copied(), &mut out),
-            };
-            if by_part {
-                self.availability.clear(files);
-                self.availability.put(out);
-            } else {
-                // The first run, or the transitive scope: whole (kept by file all the same).
-                self.availability.clear(None);
-                let mut out = Vec::new();
-                super::Rule::check_catalogue(
-                    &availability::AvailabilityExceedsDependencies,
-                    cx,
-                    &mut out,
-                );
-                self.availability.put(out);
-            }
+            self.availability(cx, reach, &services);
         } else {
             self.availability.clear(None);
         }
 
         if !off(dependency_cycle::META.id) {
-            let part = match reach {
-                None => None,
-                Some(r) => {
-                    dependency_cycle::cycles_through(cx, services.iter().copied(), r.dependants)
-                }
-            };
-            match part {
-                Some(found) => {
-                    let touched: HashSet<&str> = services.iter().copied().collect();
-                    self.cycles
-                        .retain(|(members, _)| !members.iter().any(|m| touched.contains(&**m)));
-                    self.cycles.extend(found);
-                }
-                None if cx.policy.kinds.format() == Format::Backstage => {
-                    self.cycles.clear();
-                    super::Rule::check_catalogue(
-                        &dependency_cycle::DependencyCycle,
-                        cx,
-                        &mut self.whole,
-                    );
-                }
-                None => self.cycles = dependency_cycle::all_cycles(cx),
-            }
+            self.cycles(cx, reach, &services);
         } else {
             self.cycles.clear();
         }
 
         for rule in cx.policy.custom_rules.iter().filter(|r| !off(&r.def.id)) {
             rule.check_catalogue(cx, &mut self.whole);
+        }
+    }
+
+    /// `availability-exceeds-dependencies`: in the direct scope, the services reached; in
+    /// the transitive scope, every service above one reached (its closure holds a service
+    /// whose target, dependencies or id changed, or a reference that now resolves
+    /// elsewhere), with the other services of their files (findings are kept by file).
+    fn availability(&mut self, cx: &Context<'_>, reach: Option<&Reach<'_>>, services: &[&str]) {
+        let catalogue = cx.catalogue;
+        if let Some(r) = reach {
+            let mut out = Vec::new();
+            if availability::judge_services(cx, services.iter().copied(), &mut out) {
+                self.availability.clear(Some(r.files));
+                self.availability.put(out);
+                return;
+            }
+            if let Some(dependants) = r.dependants {
+                let above = graph::HardAbove::new(catalogue, dependants)
+                    .closure_of(services.iter().copied());
+                let mut files: Vec<bool> = r.files.to_vec();
+                let mut judged: Vec<crate::catalogue::EntityRef<'_>> = Vec::new();
+                let mut seen: HashSet<usize> = HashSet::new();
+                for s in &above {
+                    let file = s.file().0 as usize;
+                    if files.len() <= file {
+                        files.resize(file + 1, false);
+                    }
+                    files[file] = true;
+                    // The file's other services too: the file's findings are redone whole.
+                    for i in entities_of_file(catalogue, s.index) {
+                        let e = catalogue.entity(i);
+                        if e.kind() == Kind::Service && e.entity.id.is_some() && seen.insert(i) {
+                            judged.push(e);
+                        }
+                    }
+                }
+                if availability::judge_transitive(cx, &judged, &mut out) {
+                    self.availability.clear(Some(&files));
+                    self.availability.put(out);
+                    return;
+                }
+            }
+        }
+        // The first run, or no index of who names what: whole (kept by file all the same).
+        self.availability.clear(None);
+        let mut out = Vec::new();
+        super::Rule::check_catalogue(&availability::AvailabilityExceedsDependencies, cx, &mut out);
+        self.availability.put(out);
+    }
+
+    /// `dependency-cycle`: the cycles with a member among the services reached are found
+    /// again, on the part of the graph that holds their components, with those whose
+    /// components held one of them (a component that loses a member may leave a smaller
+    /// cycle among the others); the rest stay as they were.
+    fn cycles(&mut self, cx: &Context<'_>, reach: Option<&Reach<'_>>, services: &[&str]) {
+        let Some(r) = reach else {
+            self.cycles = dependency_cycle::all_cycles(cx);
+            return;
+        };
+        let touched: HashSet<&str> = services.iter().copied().collect();
+        let mut roots: HashSet<Box<str>> = touched.iter().map(|&id| id.into()).collect();
+        for (members, _) in &self.cycles {
+            if members.iter().any(|m| touched.contains(&**m)) {
+                roots.extend(members.iter().cloned());
+            }
+        }
+        let mut roots: Vec<Box<str>> = roots.into_iter().collect();
+        roots.sort_unstable();
+        let found = dependency_cycle::cycles_through(cx, roots.iter().map(|r| &**r), r.dependants);
+        let roots: HashSet<&str> = roots.iter().map(|r| &**r).collect();
+        match found {
+            Some(found) => {
+                self.cycles
+                    .retain(|(members, _)| !members.iter().any(|m| roots.contains(&**m)));
+                self.cycles.extend(found);
+            }
+            None => self.cycles = dependency_cycle::all_cycles(cx),
         }
     }
 
@@ -249,4 +292,19 @@ impl Wide {
             .chain(self.cycles.iter().map(|(_, d)| d))
             .chain(&self.whole)
     }
+}
+
+/// The entities of the file that holds entity `i`: its neighbours in catalogue order, which
+/// keeps each file's entities together.
+fn entities_of_file(catalogue: &crate::catalogue::Catalogue, i: usize) -> std::ops::Range<usize> {
+    let file = catalogue.entity(i).file();
+    let mut start = i;
+    while start > 0 && catalogue.entity(start - 1).file() == file {
+        start -= 1;
+    }
+    let mut end = i + 1;
+    while end < catalogue.entities.len() && catalogue.entity(end).file() == file {
+        end += 1;
+    }
+    start..end
 }

@@ -5,12 +5,86 @@
 use rayon::prelude::*;
 
 use crate::catalogue::Kind;
+use crate::rules;
 use crate::source::FileId;
 
 use super::stages::{collect_strings, files_mentioning, mention_key};
 use super::state::{Env, State};
 
+/// An id with its kind and place, as [`rules::kept_ids::KeptIds`] holds it.
+pub(super) type Placed = (Kind, Box<str>, rules::kept_ids::Place);
+
 impl State {
+    /// The ids of the changed files' entities with their places, as the kept ids hold
+    /// them: read before the index changes, to be taken out after it.
+    pub(super) fn kept_places(&self, changed: &[bool]) -> Vec<Placed> {
+        if self.kept_ids.is_none() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for (i, _) in changed.iter().enumerate().filter(|(_, c)| **c) {
+            out.extend(self.placed_ids(i));
+        }
+        out
+    }
+
+    fn placed_ids(&self, file: usize) -> Vec<Placed> {
+        let (Some(Some(rank)), Some(docs)) = (self.rank.get(file), self.documents_of.get(file))
+        else {
+            return Vec::new();
+        };
+        let rank = u32::try_from(*rank).unwrap_or(u32::MAX);
+        self.catalogue
+            .entities_in(docs.clone())
+            .map(|e| &self.catalogue.entities[e])
+            .filter_map(|e| {
+                let offset = u32::try_from(e.document - docs.start).unwrap_or(u32::MAX);
+                Some((e.kind, e.id.as_deref()?.into(), (rank, offset)))
+            })
+            .collect()
+    }
+
+    /// Brings the kept ids in line with the index after stage 3: the changed files' old
+    /// ids (`old`) out and their new ones in; built whole on the first re-check that edits
+    /// files in place, let go when a file came or went. Only in the catalogue format (a
+    /// Backstage catalogue suggests names by namespace) and for a workspace that checks
+    /// again and whole.
+    pub(super) fn keep_ids(
+        &mut self,
+        env: &Env<'_>,
+        changed: &[bool],
+        structural: bool,
+        old: Vec<Placed>,
+    ) {
+        let wanted = self.checked
+            && !self.once
+            && self.check_focus().is_none()
+            && env.policy.kinds.format() == crate::catalogue::Format::Catalint;
+        if !wanted || structural {
+            self.kept_ids = None;
+            return;
+        }
+        let Some(mut kept) = self.kept_ids.take() else {
+            let mut kept = rules::kept_ids::KeptIds::default();
+            for i in 0..self.files.len() {
+                for (kind, id, place) in self.placed_ids(i) {
+                    kept.insert(kind, &id, place);
+                }
+            }
+            self.kept_ids = Some(kept);
+            return;
+        };
+        for (kind, id, place) in old {
+            kept.remove(kind, &id, place);
+        }
+        for (i, _) in changed.iter().enumerate().filter(|(_, c)| **c) {
+            for (kind, id, place) in self.placed_ids(i) {
+                kept.insert(kind, &id, place);
+            }
+        }
+        self.kept_ids = Some(kept);
+    }
+
     /// The ids (with kinds) that the changed files' entities have in the index as it is, and
     /// whether one of them is a team: none before the first check, when everything is
     /// checked anyway.

@@ -144,6 +144,10 @@ pub(crate) struct State {
     pub(super) keep_wide: bool,
     /// Find the files that name a touched id by scanning, not by an index of mentions.
     pub(super) scan_mentions: bool,
+    /// The ids of each kind for "did you mean", kept up to date by file: built on a
+    /// re-check after an edit in place, let go when a file comes or goes (the places of
+    /// the files after it move), never built for a one-shot or focused check.
+    pub(super) kept_ids: Option<rules::kept_ids::KeptIds>,
     /// A one-shot check ([`super::Workspace::check_once`]): nothing is kept for a next check,
     /// so the findings move out of the per-file lists instead of being copied, and the
     /// paths a re-check would read files by are let go once the index holds the files.
@@ -199,11 +203,16 @@ impl State {
             Some(ids) => (ids, false),
             None => self.ids_of(&changed),
         };
+        let old_places = match structural {
+            true => Vec::new(),
+            false => self.kept_places(&changed),
+        };
         // 3. Index.
         match self.checked && !structural {
             true => self.update_catalogue(env),
             false => self.rebuild_catalogue(env),
         }
+        self.keep_ids(env, &changed, structural, old_places);
         let (new_ids, new_teams) = self.ids_of(&changed);
         let recheck = self.lookups_to_redo(env, &changed, structural, &old_ids, &new_ids);
         timings.mark("index");
@@ -214,7 +223,10 @@ impl State {
         timings.mark("schema");
 
         // 5. Rules: per entity, then catalogue-wide.
-        let cx = Context::new(&self.catalogue, env.policy).with_schema_failures(failures);
+        let mut cx = Context::new(&self.catalogue, env.policy).with_schema_failures(failures);
+        if let Some(kept) = &self.kept_ids {
+            cx = cx.with_kept_ids(kept);
+        }
         let found = entity_rules(&cx, env, self.check_focus(), &changed, &recheck);
         let mut diagnostics = found.uncached;
         let wide = match (self.checked || self.keep_wide, self.check_focus().is_some()) {
@@ -229,20 +241,19 @@ impl State {
                 let format = env.policy.kinds.format();
                 let (mentioned_by, documents_of) = (&self.mentioned_by, &self.documents_of);
                 let catalogue = &self.catalogue;
-                // Each file's entities are handed out once per check: the graph search keeps
-                // every candidate it was given (see `Dependants`).
-                let handed = std::cell::RefCell::new(std::collections::HashSet::new());
-                let dependants = |id: &str| -> Vec<usize> {
+                // The files that may name an id, with their entities: a graph search asks for
+                // many ids and examines each file once (see `Dependants`).
+                let dependants = |id: &str| -> Vec<(u32, std::ops::Range<usize>)> {
                     let files = mentioned_by
                         .as_ref()
                         .and_then(|m| m.get(&mention_key(format, id)));
-                    let mut handed = handed.borrow_mut();
                     files
                         .into_iter()
                         .flatten()
-                        .filter(|f| handed.insert(f.0))
-                        .filter_map(|f| documents_of.get(f.0 as usize).cloned())
-                        .flat_map(|docs| catalogue.entities_in(docs))
+                        .filter_map(|f| {
+                            let docs = documents_of.get(f.0 as usize)?.clone();
+                            Some((f.0, catalogue.entities_in(docs)))
+                        })
                         .collect()
                 };
                 let reach = rules::wide::Reach {

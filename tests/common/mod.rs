@@ -119,6 +119,8 @@ pub mod editor;
 pub mod lsp;
 #[allow(dead_code)]
 pub mod python;
+#[allow(dead_code)]
+pub mod steps;
 
 /// What the mutation tests put in place of a byte: the characters that matter to YAML.
 #[allow(dead_code)]

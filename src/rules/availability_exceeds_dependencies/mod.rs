@@ -212,7 +212,7 @@ impl Rule for AvailabilityExceedsDependencies {
                 targets: &targets,
                 transitive: true,
             };
-            return transitive_pass(&judge, out);
+            return transitive_pass(&judge, None, out);
         }
         judge_direct(cx, graph, 0..graph.nodes.len(), out);
     }
@@ -267,6 +267,35 @@ pub fn judge_services<'r, 'c>(
         .filter(|&v| ids.contains(graph.nodes[v].id()))
         .collect();
     judge_direct(cx, &graph, roots.into_iter(), out);
+    true
+}
+
+/// The incremental form of the transitive scope: the findings about `services` only, judged
+/// on the part of the graph their closures make (a service's finding reads its closure and
+/// nothing else, so the caller names every service whose closure the change reaches: those
+/// above a changed one). `false` (nothing done) in the direct scope.
+pub fn judge_transitive<'c>(
+    cx: &Context<'c>,
+    services: &[crate::catalogue::EntityRef<'c>],
+    out: &mut Vec<Diagnostic>,
+) -> bool {
+    if !transitive(cx) {
+        return false;
+    }
+    let graph = Graph::around(cx.catalogue, services.iter().map(|s| s.id()), true);
+    let wanted: HashSet<usize> = services.iter().map(|s| s.index).collect();
+    let judged: Vec<bool> = graph
+        .nodes
+        .iter()
+        .map(|n| wanted.contains(&n.index))
+        .collect();
+    let targets = Targets::new(cx, &graph);
+    let judge = Judge {
+        graph: &graph,
+        targets: &targets,
+        transitive: true,
+    };
+    transitive_pass(&judge, Some(&judged), out);
     true
 }
 

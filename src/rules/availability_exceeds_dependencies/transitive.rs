@@ -26,7 +26,13 @@ pub(super) fn closure(graph: &Graph<'_>, start: usize) -> Vec<usize> {
 /// such sets are kept as runs of consecutive positions (chains, trees and layered graphs
 /// give a handful of runs), or as bitsets when runs would take more room. Each set is
 /// the union of its dependencies' sets, and is dropped once every dependent has used it.
-pub(super) fn transitive_pass(judge: &Judge<'_, '_>, out: &mut Vec<Diagnostic>) {
+/// `judged` (by node), when given, says which services are judged; the others only
+/// lend their closures.
+pub(super) fn transitive_pass(
+    judge: &Judge<'_, '_>,
+    judged: Option<&[bool]>,
+    out: &mut Vec<Diagnostic>,
+) {
     let graph = judge.graph;
     let components = graph.components();
     let n = graph.nodes.len();
@@ -70,7 +76,7 @@ pub(super) fn transitive_pass(judge: &Judge<'_, '_>, out: &mut Vec<Diagnostic>) 
         );
         let runs = set.runs();
         for &v in members {
-            if judge.worth_judging(v) {
+            if judged.is_none_or(|j| j[v]) && judge.worth_judging(v) {
                 let m = Members::Closure {
                     runs: &runs,
                     of: v,
@@ -243,7 +249,8 @@ impl Closures {
     }
 
     /// The [`RELATED_SHOWN`] services of the closure of `of` with the lowest targets
-    /// (ties: by position), weakest first.
+    /// (ties: by node, which is catalogue order, so that a part of the graph gives the same
+    /// answer as the whole), weakest first.
     pub(super) fn weakest(&self, runs: &[(u32, u32)], of: usize) -> Vec<usize> {
         let k = RELATED_SHOWN + 1;
         let size: usize = runs.iter().map(|&(s, e)| (e - s) as usize).sum();
@@ -251,7 +258,7 @@ impl Closures {
             // Few long runs: a tree query per run.
             let tree = self
                 .weakest
-                .get_or_init(|| Weakest::new(&self.estimates, k));
+                .get_or_init(|| Weakest::new(&self.estimates, &self.at, k));
             runs.iter()
                 .flat_map(|&(s, e)| tree.query(s as usize, e as usize))
                 .collect()
@@ -259,7 +266,7 @@ impl Closures {
             // Scattered: one pass keeping the `k` weakest seen.
             let mut kept: Vec<(f64, u32)> = Vec::with_capacity(k + 1);
             for p in runs.iter().flat_map(|&(s, e)| s..e) {
-                let item = (self.estimates[p as usize], p);
+                let item = (self.estimates[p as usize], self.at[p as usize]);
                 let worse =
                     |a: &(f64, u32), b: &(f64, u32)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
                 if kept.len() == k && worse(&item, &kept[k - 1]).is_ge() {
@@ -274,14 +281,14 @@ impl Closures {
         found.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         found
             .into_iter()
-            .map(|(_, p)| self.at[p as usize] as usize)
+            .map(|(_, v)| v as usize)
             .filter(|&v| v != of)
             .take(RELATED_SHOWN)
             .collect()
     }
 }
 
-/// A segment tree over positions holding, per range, its `k` weakest (estimate, position).
+/// A segment tree over positions holding, per range, its `k` weakest (estimate, node).
 pub(super) struct Weakest {
     size: usize,
     k: usize,
@@ -289,11 +296,11 @@ pub(super) struct Weakest {
 }
 
 impl Weakest {
-    fn new(estimates: &[f64], k: usize) -> Weakest {
+    fn new(estimates: &[f64], at: &[u32], k: usize) -> Weakest {
         let size = estimates.len().next_power_of_two().max(1);
         let mut lists: Vec<Vec<(f64, u32)>> = vec![Vec::new(); 2 * size];
         for (p, &e) in estimates.iter().enumerate() {
-            lists[size + p] = vec![(e, p as u32)];
+            lists[size + p] = vec![(e, at[p])];
         }
         for i in (1..size).rev() {
             let mut merged: Vec<(f64, u32)> = lists[2 * i]
