@@ -43,7 +43,7 @@ pub(crate) fn save(
     for r in records {
         if let Body::Stored(s) = &r.body {
             live += (s.seg.text + s.seg.docs) as u64;
-            if !old.iter().any(|p| *p == s.pack.info) {
+            if !old.contains(&s.pack.info) {
                 old.push(s.pack.info);
             }
         }
