@@ -10,15 +10,21 @@
 //!
 //! ```text
 //! index: magic "catalint-cache\n"  format u32  key u64  len(A) u64  xxh3(A) u64  A
-//! A:     started  entities  wide findings  packs [(name u64, len u64)]  files [entry]
+//! A:     started  entities  wide findings  packs [pack]  files [entry]
+//! pack:  name u64  len(T) u64  len(D) u64  xxh3(T) u64  xxh3(D) u64
+//! file:  T (every text)  D (every file's documents)
 //! ```
 //!
-//! A pack is read only when its length and its xxh3 are those the index names (its name is
-//! its hash), so a damaged pack, like a damaged index, makes the snapshot unused.
+//! A pack's texts and its documents are apart, each with its own checksum in the index: a
+//! run with nothing changed replays from the texts alone and never reads the documents
+//! (more than half of the bytes); a run that changed files reads them when it first needs
+//! them. Texts are read with the index, and only when their length and xxh3 are those the
+//! index names, so a damaged text, like a damaged index, makes the snapshot unused; damaged
+//! documents make their files' documents unused (they are parsed again from their texts).
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::Hash;
 use super::findings::{read_diagnostics, read_kind};
@@ -33,7 +39,7 @@ use crate::source::FileId;
 
 pub(super) const MAGIC: &[u8; 15] = b"catalint-cache\n";
 /// Bumped whenever what is written changes meaning.
-pub(crate) const FORMAT: u32 = 2;
+pub(crate) const FORMAT: u32 = 3;
 pub(super) const HEADER: usize = MAGIC.len() + 4 + 8 + 2 * 8;
 /// Packs an index may name before a run writes them into one.
 pub(super) const MAX_PACKS: usize = 8;
@@ -74,34 +80,98 @@ pub(crate) enum Body<'a> {
 /// A body in a pack of the snapshot read at the start of the run.
 #[derive(Clone, Copy)]
 pub(crate) struct Stored<'a> {
-    pub(super) pack: u64,
-    pub(super) pack_len: u64,
+    pub(super) pack: &'a Pack,
     pub(super) seg: Seg,
-    pub(super) bytes: &'a [u8],
 }
 
-/// Where a file's body lies in a pack.
+impl<'a> Stored<'a> {
+    pub(super) fn text(&self) -> &'a [u8] {
+        self.pack
+            .texts
+            .get(self.seg.text_range())
+            .unwrap_or_default()
+    }
+
+    /// Its documents' bytes; `None` when they were not kept or cannot be read.
+    pub(super) fn docs(&self) -> Option<&'a [u8]> {
+        match self.seg.kept {
+            true => self.pack.trees()?.get(self.seg.docs_range()),
+            false => None,
+        }
+    }
+}
+
+/// Where a file's body lies in a pack: its text in the texts, its documents in the
+/// documents.
 #[derive(Clone, Copy, Debug, Default)]
 pub(super) struct Seg {
     pub(super) pack: usize,
     pub(super) at: usize,
     pub(super) text: usize,
+    pub(super) docs_at: usize,
     pub(super) docs: usize,
     pub(super) has_text: bool,
     pub(super) kept: bool,
 }
 
 impl Seg {
-    pub(super) fn range(&self) -> Range<usize> {
-        self.at..self.at + self.text + self.docs
+    pub(super) fn text_range(&self) -> Range<usize> {
+        self.at..self.at + self.text
     }
+
+    pub(super) fn docs_range(&self) -> Range<usize> {
+        self.docs_at..self.docs_at + self.docs
+    }
+}
+
+/// A pack as an index names it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct PackInfo {
+    /// The xxh3 of the whole file, which names it.
+    pub(super) name: u64,
+    pub(super) texts: u64,
+    pub(super) trees: u64,
+    pub(super) texts_sum: u64,
+    pub(super) trees_sum: u64,
+}
+
+/// A pack of a snapshot read back: its texts, and its documents once first asked for.
+pub(crate) struct Pack {
+    pub(super) info: PackInfo,
+    file: PathBuf,
+    texts: Vec<u8>,
+    trees: OnceLock<Option<Vec<u8>>>,
+}
+
+impl Pack {
+    /// The documents' part, read and checked on first use; `None` if it is damaged or gone.
+    fn trees(&self) -> Option<&[u8]> {
+        let info = &self.info;
+        self.trees
+            .get_or_init(|| read_part(&self.file, info, info.texts, info.trees, info.trees_sum))
+            .as_deref()
+    }
+}
+
+/// `len` bytes of a pack's file from `at`, when the file has the length `info` names and
+/// the bytes have the xxh3 `sum`.
+fn read_part(file: &Path, info: &PackInfo, at: u64, len: u64, sum: u64) -> Option<Vec<u8>> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = std::fs::File::open(file).ok()?;
+    if f.metadata().ok()?.len() != info.texts.checked_add(info.trees)? {
+        return None;
+    }
+    f.seek(SeekFrom::Start(at)).ok()?;
+    let mut buf = Vec::with_capacity(usize::try_from(len).ok()?);
+    f.take(len).read_to_end(&mut buf).ok()?;
+    (buf.len() as u64 == len && xxhash_rust::xxh3::xxh3_64(&buf) == sum).then_some(buf)
 }
 
 /// A snapshot read back and checked: entries are decoded on demand.
 pub(crate) struct Snapshot {
     path: PathBuf,
     index: Vec<u8>,
-    packs: Vec<(u64, Vec<u8>)>,
+    packs: Vec<Pack>,
     /// When the run that wrote it started ([`Stat::trusted`]).
     pub started: i64,
     pub entities: usize,
@@ -128,32 +198,30 @@ pub(crate) struct Results {
 }
 
 impl Snapshot {
-    /// Reads the snapshot at `path` and its packs; `None` when there is none, or it is not
-    /// whole, not of this format, not for `key`, or does not decode.
+    /// Reads the snapshot at `path` and its packs' texts; `None` when there is none, or it is
+    /// not whole, not of this format, not for `key`, or does not decode.
     pub fn read(path: &Path, key: u64) -> Option<Snapshot> {
         let bytes = std::fs::read(path).ok()?;
         let mut s = Self::parse(bytes, key)?;
         s.path = path.to_path_buf();
         let dir = path.parent().unwrap_or(Path::new("."));
         let stem = stem(path);
-        for (name, data) in &mut s.packs {
-            let want = data.len();
-            *data = std::fs::read(dir.join(pack_name(&stem, *name))).ok()?;
-            if data.len() != want || xxhash_rust::xxh3::xxh3_64(data) != *name {
-                return None;
-            }
+        for pack in &mut s.packs {
+            let info = pack.info;
+            pack.file = dir.join(pack_name(&stem, info.name));
+            pack.texts = read_part(&pack.file, &info, 0, info.texts, info.texts_sum)?;
         }
         for e in &s.files {
             if e.seg.has_text || e.seg.kept {
                 let pack = s.packs.get(e.seg.pack)?;
-                pack.1.get(e.seg.range())?;
-                std::str::from_utf8(pack.1.get(e.seg.at..e.seg.at + e.seg.text)?).ok()?;
+                std::str::from_utf8(pack.texts.get(e.seg.text_range())?).ok()?;
+                (e.seg.docs_range().end as u64 <= pack.info.trees).then_some(())?;
             }
         }
         Some(s)
     }
 
-    /// The index alone (packs not read: their lengths are held as zero-filled buffers).
+    /// The index alone (the packs' texts not read yet).
     fn parse(bytes: Vec<u8>, key: u64) -> Option<Snapshot> {
         let mut r = Reader::new(&bytes);
         if r.take(MAGIC.len())? != MAGIC || r.u32()? != FORMAT || r.u64()? != key {
@@ -176,14 +244,24 @@ impl Snapshot {
         // Checked now, decoded when used.
         read_diagnostics(&mut r, &|i| Some(FileId(i)))?;
         let wide = start..at(&r);
-        let n = r.count(16)?;
+        let n = r.count(40)?;
         let mut packs = Vec::with_capacity(n);
         for _ in 0..n {
-            let name = r.u64()?;
-            let len = usize::try_from(r.u64()?).ok()?;
-            // A placeholder of the right length, read by `read` (never more than 4 GiB).
-            (len < 1 << 32).then_some(())?;
-            packs.push((name, vec![0; len]));
+            let info = PackInfo {
+                name: r.u64()?,
+                texts: r.u64()?,
+                trees: r.u64()?,
+                texts_sum: r.u64()?,
+                trees_sum: r.u64()?,
+            };
+            // Never more than 4 GiB.
+            (info.texts.checked_add(info.trees)? < 1 << 32).then_some(())?;
+            packs.push(Pack {
+                info,
+                file: PathBuf::new(),
+                texts: Vec::new(),
+                trees: OnceLock::new(),
+            });
         }
         let n = r.count(16)?;
         let mut files = Vec::with_capacity(n);
@@ -205,15 +283,17 @@ impl Snapshot {
             let len = r.usize()?;
             let ids = at(&r)..at(&r) + len;
             r.take(len)?;
-            let (pack, at, text, docs) = (r.usize()?, r.usize()?, r.usize()?, r.usize()?);
+            let (pack, at, text) = (r.usize()?, r.usize()?, r.usize()?);
+            let (docs_at, docs) = (r.usize()?, r.usize()?);
             let flags = r.u8()?;
-            if flags > 3 || at.checked_add(text)?.checked_add(docs).is_none() {
+            if flags > 3 || at.checked_add(text).is_none() || docs_at.checked_add(docs).is_none() {
                 return None;
             }
             let seg = Seg {
                 pack,
                 at,
                 text,
+                docs_at,
                 docs,
                 has_text: flags & 1 != 0,
                 kept: flags & 2 != 0,
@@ -284,17 +364,18 @@ impl Snapshot {
         Some(out)
     }
 
-    fn body(&self, i: usize) -> Option<(&Seg, &[u8])> {
+    fn body(&self, i: usize) -> Option<Stored<'_>> {
         let e = self.files.get(i)?;
-        let bytes = self.packs.get(e.seg.pack)?.1.get(e.seg.range())?;
-        Some((&e.seg, bytes))
+        let pack = self.packs.get(e.seg.pack)?;
+        Some(Stored { pack, seg: e.seg })
     }
 
     /// The text the snapshot kept for a file (its hash is the entry's).
     pub fn text(&self, i: usize) -> Option<&str> {
-        let (seg, bytes) = self.body(i)?;
-        seg.has_text
-            .then(|| std::str::from_utf8(&bytes[..seg.text]).ok())
+        let body = self.body(i)?;
+        body.seg
+            .has_text
+            .then(|| std::str::from_utf8(body.text()).ok())
             .flatten()
     }
 
@@ -305,23 +386,15 @@ impl Snapshot {
 
     /// A file's body as stored, for a new snapshot of the same text.
     pub fn stored(&self, i: usize) -> Option<Stored<'_>> {
-        let (seg, bytes) = self.body(i)?;
-        let (name, pack) = self.packs.get(seg.pack)?;
-        seg.has_text.then_some(Stored {
-            pack: *name,
-            pack_len: pack.len() as u64,
-            seg: *seg,
-            bytes,
-        })
+        let body = self.body(i)?;
+        body.seg.has_text.then_some(body)
     }
 
-    /// A file's documents, for its text `text` (the one the snapshot hashed).
+    /// A file's documents, for its text `text` (the one the snapshot hashed); `None` when
+    /// they were not kept, or the pack's documents are damaged.
     pub fn documents(&self, i: usize, text: &Arc<str>, limits: &Limits) -> Option<Vec<Document>> {
-        let (seg, bytes) = self.body(i)?;
-        if !seg.kept {
-            return None;
-        }
-        let mut r = Reader::new(&bytes[seg.text..]);
+        let bytes = self.body(i)?.docs()?;
+        let mut r = Reader::new(bytes);
         let docs = crate::load::tree::persist::decode_documents(&mut r, text, limits)?;
         r.at_end().then_some(docs)
     }
@@ -343,11 +416,7 @@ impl Snapshot {
                 seg: e.seg,
             })
             .collect();
-        let packs: Vec<(u64, u64)> = self
-            .packs
-            .iter()
-            .map(|(n, b)| (*n, b.len() as u64))
-            .collect();
+        let packs: Vec<PackInfo> = self.packs.iter().map(|p| p.info).collect();
         let wide = self.index[self.wide.clone()].to_vec();
         write_index(
             &self.path,

@@ -121,8 +121,37 @@ fn a_snapshot_reads_back_and_a_damaged_one_does_not() {
     }
     std::fs::remove_file(&pack).unwrap();
     assert!(Snapshot::read(&path, 42).is_none());
-    std::fs::write(&pack, good).unwrap();
+    std::fs::write(&pack, &good).unwrap();
     assert!(Snapshot::read(&path, 42).is_some());
+    // Damaged documents (the pack's last bytes): the texts are still used, the documents
+    // are not (their files are parsed again), and a copy of the body keeps no documents.
+    let mut flipped = good.clone();
+    let last = flipped.len() - 1;
+    flipped[last] ^= 1;
+    std::fs::write(&pack, flipped).unwrap();
+    let s = Snapshot::read(&path, 42).expect("texts whole");
+    assert_eq!(s.text(0), Some(A));
+    assert!(s.documents(0, &text, &Limits::default()).is_none());
+    assert!(s.stored(0).unwrap().docs().is_none());
+}
+
+#[test]
+fn a_replay_reads_the_texts_and_not_the_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample(dir.path());
+    let s = Snapshot::read(&path, 42).unwrap();
+    let pack = &s.packs[0];
+    assert_eq!(pack.texts.len() as u64, pack.info.texts);
+    assert_eq!(pack.texts, format!("{A}b: 2\n").as_bytes());
+    assert!(
+        pack.trees.get().is_none(),
+        "documents not read with the index"
+    );
+    assert_eq!(s.text(1), Some("b: 2\n"));
+    assert!(pack.trees.get().is_none());
+    let text: Arc<str> = A.into();
+    assert!(s.documents(0, &text, &Limits::default()).is_some());
+    assert!(pack.trees.get().is_some_and(Option::is_some));
 }
 
 #[test]

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use super::Hash;
 use super::findings as c;
-use super::snapshot::{Body, FORMAT, HEADER, MAGIC, MAX_PACKS, Record, STALE_SECS, Seg};
+use super::snapshot::{Body, FORMAT, HEADER, MAGIC, MAX_PACKS, PackInfo, Record, STALE_SECS, Seg};
 use super::stat::Stat;
 use crate::codec::Writer;
 use crate::diagnostic::Diagnostic;
@@ -38,13 +38,13 @@ pub(crate) fn save(
 ) -> std::io::Result<()> {
     let encoded: Vec<Encoded> = records.par_iter().map(encode_record).collect();
     // The old packs still named, and how much of them is live.
-    let mut old: Vec<(u64, u64)> = Vec::new();
+    let mut old: Vec<PackInfo> = Vec::new();
     let mut live = 0u64;
     for r in records {
         if let Body::Stored(s) = &r.body {
-            live += s.bytes.len() as u64;
-            if !old.iter().any(|(n, _)| *n == s.pack) {
-                old.push((s.pack, s.pack_len));
+            live += (s.seg.text + s.seg.docs) as u64;
+            if !old.contains(&s.pack.info) {
+                old.push(s.pack.info);
             }
         }
     }
@@ -53,20 +53,27 @@ pub(crate) fn save(
         .filter_map(|e| e.2.as_ref())
         .map(|(b, _)| b.len() as u64)
         .sum();
-    let total: u64 = old.iter().map(|(_, l)| l).sum::<u64>() + fresh;
+    let total: u64 = old.iter().map(|p| p.texts + p.trees).sum::<u64>() + fresh;
     let packs_after = old.len() + usize::from(fresh > 0);
     let compact = packs_after > MAX_PACKS || (live + fresh) * 2 < total;
 
     // The new pack: fresh bodies, and every stored one too when compacting.
-    let mut pack = Vec::new();
+    let (mut texts, mut trees) = (Vec::new(), Vec::new());
     let mut segs: Vec<Seg> = Vec::with_capacity(records.len());
     let mut pending: Vec<usize> = Vec::new();
     for (i, (r, e)) in records.iter().zip(&encoded).enumerate() {
-        let (bytes, mut seg) = match (&r.body, &e.2) {
-            (_, Some((bytes, seg))) => (&bytes[..], *seg),
-            (Body::Stored(s), None) if compact => (s.bytes, s.seg),
+        let (text, docs, mut seg) = match (&r.body, &e.2) {
+            (_, Some((bytes, seg))) => (&bytes[..seg.text], &bytes[seg.text..], *seg),
+            (Body::Stored(s), None) if compact => {
+                let docs = s.docs();
+                let seg = Seg {
+                    kept: docs.is_some(),
+                    ..s.seg
+                };
+                (s.text(), docs.unwrap_or_default(), seg)
+            }
             (Body::Stored(s), None) => {
-                let at = old.iter().position(|(n, _)| *n == s.pack).unwrap_or(0);
+                let at = old.iter().position(|p| *p == s.pack.info).unwrap_or(0);
                 segs.push(Seg { pack: at, ..s.seg });
                 continue;
             }
@@ -75,12 +82,15 @@ pub(crate) fn save(
                 continue;
             }
         };
-        seg.at = pack.len();
-        pack.extend_from_slice(bytes);
+        seg.at = texts.len();
+        seg.docs_at = trees.len();
+        seg.docs = docs.len();
+        texts.extend_from_slice(text);
+        trees.extend_from_slice(docs);
         segs.push(seg);
         pending.push(i);
     }
-    let mut packs: Vec<(u64, u64)> = if compact { Vec::new() } else { old };
+    let mut packs: Vec<PackInfo> = if compact { Vec::new() } else { old };
     let dir = path.parent().unwrap_or(Path::new("."));
     let stem = stem(path);
     if !dir.is_dir() {
@@ -91,17 +101,26 @@ pub(crate) fn save(
             "Signature: 8a477f597d28d172789f06886806bc55\n# catalint's cache: safe to delete.\n",
         );
     }
-    if !pack.is_empty() || !pending.is_empty() {
-        let name = xxhash_rust::xxh3::xxh3_64(&pack);
+    if !texts.is_empty() || !trees.is_empty() || !pending.is_empty() {
+        let mut whole = xxhash_rust::xxh3::Xxh3::new();
+        whole.update(&texts);
+        whole.update(&trees);
+        let info = PackInfo {
+            name: whole.digest(),
+            texts: texts.len() as u64,
+            trees: trees.len() as u64,
+            texts_sum: xxhash_rust::xxh3::xxh3_64(&texts),
+            trees_sum: xxhash_rust::xxh3::xxh3_64(&trees),
+        };
         let at = packs.len();
-        packs.push((name, pack.len() as u64));
+        packs.push(info);
         for i in pending {
             segs[i].pack = at;
         }
-        let file = dir.join(pack_name(&stem, name));
+        let file = dir.join(pack_name(&stem, info.name));
         // The same name is the same bytes: one written by a run side by side will do.
-        if std::fs::metadata(&file).map_or(true, |m| m.len() != pack.len() as u64) {
-            write_atomic(&file, &pack)?;
+        if std::fs::metadata(&file).map_or(true, |m| m.len() != info.texts + info.trees) {
+            write_atomic(&file, &[&texts, &trees])?;
         }
     }
     let entries: Vec<Entry<'_>> = records
@@ -186,7 +205,7 @@ pub(super) fn write_index(
     started: i64,
     entities: usize,
     wide: Vec<u8>,
-    packs: &[(u64, u64)],
+    packs: &[PackInfo],
     entries: &[Entry<'_>],
 ) -> std::io::Result<()> {
     let mut a = Writer::default();
@@ -194,9 +213,12 @@ pub(super) fn write_index(
     a.usize(entities);
     a.buf.extend_from_slice(&wide);
     a.usize(packs.len());
-    for (name, len) in packs {
-        a.u64(*name);
-        a.u64(*len);
+    for p in packs {
+        a.u64(p.name);
+        a.u64(p.texts);
+        a.u64(p.trees);
+        a.u64(p.texts_sum);
+        a.u64(p.trees_sum);
     }
     a.usize(entries.len());
     for e in entries {
@@ -215,6 +237,7 @@ pub(super) fn write_index(
         a.usize(e.seg.pack);
         a.usize(e.seg.at);
         a.usize(e.seg.text);
+        a.usize(e.seg.docs_at);
         a.usize(e.seg.docs);
         a.u8(u8::from(e.seg.has_text) | (u8::from(e.seg.kept) << 1));
     }
@@ -225,7 +248,7 @@ pub(super) fn write_index(
     out.extend_from_slice(&(a.buf.len() as u64).to_le_bytes());
     out.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&a.buf).to_le_bytes());
     out.extend_from_slice(&a.buf);
-    write_atomic(path, &out)
+    write_atomic(path, &[&out])
 }
 
 pub(super) fn stem(path: &Path) -> String {
@@ -237,7 +260,8 @@ pub(super) fn pack_name(stem: &str, name: u64) -> String {
     format!("{stem}-{name:016x}.pack")
 }
 
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Writes `parts`, one after the other, to a temporary file renamed over `path`.
+fn write_atomic(path: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -245,7 +269,7 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("cache");
     let tmp = dir.join(format!(".{name}.{}.{nanos}.tmp", std::process::id()));
     let written = std::fs::File::create(&tmp)
-        .and_then(|mut f| f.write_all(bytes))
+        .and_then(|mut f| parts.iter().try_for_each(|p| f.write_all(p)))
         .and_then(|()| std::fs::rename(&tmp, path));
     if written.is_err() {
         let _ = std::fs::remove_file(&tmp);
@@ -255,11 +279,11 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// Deletes this snapshot's packs that the index just written does not name, once they are
 /// old enough that no run side by side can be about to name them.
-fn remove_stale_packs(dir: &Path, stem: &str, named: &[(u64, u64)]) {
+fn remove_stale_packs(dir: &Path, stem: &str, named: &[PackInfo]) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
-    let keep: Vec<String> = named.iter().map(|(n, _)| pack_name(stem, *n)).collect();
+    let keep: Vec<String> = named.iter().map(|p| pack_name(stem, p.name)).collect();
     let prefix = format!("{stem}-");
     for e in entries.flatten() {
         let name = e.file_name();
