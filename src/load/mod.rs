@@ -105,12 +105,15 @@ enum Details {
 struct FileDetails {
     text: Arc<str>,
     limits: Limits,
+    /// The position in the file of the first document of `documents`.
+    first: usize,
     documents: Vec<(Range<usize>, OnceLock<Detail>)>,
 }
 
 impl FileDetails {
     fn get(&self, index: usize) -> &Detail {
-        let Some((span, cell)) = self.documents.get(index) else {
+        let at = index.checked_sub(self.first);
+        let Some((span, cell)) = at.and_then(|at| self.documents.get(at)) else {
             return &NO_DETAIL;
         };
         cell.get_or_init(|| {
@@ -221,6 +224,7 @@ pub fn load_fast(file: FileId, text: &Arc<str>, limits: &Limits) -> Loaded {
     let details = Arc::new(FileDetails {
         text: Arc::clone(text),
         limits: *limits,
+        first: 0,
         documents: builder
             .docs
             .iter()
@@ -234,6 +238,92 @@ pub fn load_fast(file: FileId, text: &Arc<str>, limits: &Limits) -> Loaded {
     Loaded {
         documents: builder.docs,
         diagnostics: Vec::new(),
+    }
+}
+
+/// One document of a file read again on its own after an edit inside it: `range` is its
+/// text in the file's new `text` (the lines between two `---` markers, or before the
+/// first), `index` its position in the file. Its spans are the file's, and its strings point
+/// into `text`, as a load of the whole file gives. `None` unless the range holds exactly one
+/// document, not null, that the fast path reads without a finding: the caller loads the
+/// whole file then, so every finding keeps coming from a whole load.
+pub fn load_document(
+    file: FileId,
+    text: &Arc<str>,
+    range: Range<usize>,
+    index: usize,
+    limits: &Limits,
+) -> Option<Document> {
+    let slice = text.get(range.clone())?;
+    let builder = parse_tolerant(slice, || {
+        let mut builder = Builder::new(file, slice, range.start, *limits, false);
+        builder.tree = TreeBuilder::with_source(Arc::clone(text));
+        builder
+    });
+    if builder.bail || !builder.diags.is_empty() || builder.docs.len() != 1 {
+        return None;
+    }
+    let mut doc = builder.docs.into_iter().next()?;
+    if doc.value.is_null() || !doc.complete {
+        return None;
+    }
+    doc.index = index;
+    doc.details = Details::Lazy(Arc::new(FileDetails {
+        text: Arc::clone(text),
+        limits: *limits,
+        first: index,
+        documents: vec![(doc.span.clone(), OnceLock::new())],
+    }));
+    Some(doc)
+}
+
+impl Document {
+    /// Whether its spans are built on first use (a file loaded without findings).
+    pub fn is_lazy(&self) -> bool {
+        matches!(self.details, Details::Lazy(_))
+    }
+
+    /// Whether the document holds something (not an empty or null document).
+    pub fn is_null(&self) -> bool {
+        self.value.is_null()
+    }
+}
+
+/// The documents after an edit in an earlier document of the same file (in file order, all
+/// lazy: see [`Document::is_lazy`]): their places move by `delta`, and their spans, built on
+/// first use, are read from `text`, the file's new text. Their values stay as they are (the
+/// strings they point to are kept with them).
+pub fn shift_documents<'d>(
+    docs: impl Iterator<Item = &'d mut Document>,
+    text: &Arc<str>,
+    delta: isize,
+) {
+    let docs: Vec<&mut Document> = docs.collect();
+    let Some(first) = docs.first() else {
+        return;
+    };
+    let limits = match &first.details {
+        Details::Lazy(f) => f.limits,
+        Details::Built(_) => Limits::default(),
+    };
+    let shift = |i: usize| i.saturating_add_signed(delta);
+    let mut documents = Vec::with_capacity(docs.len());
+    for doc in &docs {
+        let span = shift(doc.span.start)..shift(doc.span.end);
+        documents.push((span, OnceLock::new()));
+    }
+    let details = Arc::new(FileDetails {
+        text: Arc::clone(text),
+        limits,
+        first: first.index,
+        documents,
+    });
+    for doc in docs {
+        doc.span = shift(doc.span.start)..shift(doc.span.end);
+        doc.first_line_end = shift(doc.first_line_end);
+        if let Details::Lazy(_) = doc.details {
+            doc.details = Details::Lazy(Arc::clone(&details));
+        }
     }
 }
 

@@ -7,18 +7,20 @@ use crate::load::Node;
 
 use crate::catalogue::{Catalogue, EntityRef, Kind};
 
-/// Who may depend on an id: the files whose entities may name it (a superset of those
-/// that do), each with the range of its entities, as a workspace's index of mentions answers.
-/// A search asks it for many ids and examines each file once ([`Candidates`]): one file of
-/// 40,000 services names them all, and examining its entities again for each would be
-/// quadratic.
-pub type Dependants<'d> = &'d dyn Fn(&str) -> Vec<(u32, std::ops::Range<usize>)>;
+/// Who may depend on an id: groups of entities that may name it (a superset of those that
+/// do), each a range of entity indexes: a file's entities, or one document's when a
+/// workspace indexes the documents of a large file, as its index of mentions answers.
+/// Groups never overlap. A search asks it for many ids and examines each group once
+/// ([`Candidates`]): one file of 40,000 services names them all, and examining its
+/// entities again for each would be quadratic.
+pub type Dependants<'d> = &'d dyn Fn(&str) -> Vec<std::ops::Range<usize>>;
 
-/// The entities [`Dependants`] names, each file's handed out once per search.
+/// The entities [`Dependants`] names, each group handed out once per search.
 pub struct Candidates<'c, 'd> {
     catalogue: &'c Catalogue,
     dependants: Dependants<'d>,
-    examined: HashSet<u32>,
+    /// The groups examined, by their first entity (groups never overlap).
+    examined: HashSet<usize>,
 }
 
 impl<'c, 'd> Candidates<'c, 'd> {
@@ -33,8 +35,9 @@ impl<'c, 'd> Candidates<'c, 'd> {
     /// The entities of the files that may name `id` and were not handed out before.
     pub fn fresh(&mut self, id: &str) -> Vec<EntityRef<'c>> {
         let mut out = Vec::new();
-        for (file, entities) in (self.dependants)(id) {
-            if self.examined.insert(file) {
+        for entities in (self.dependants)(id) {
+            // An empty group holds nothing, and its start may be the next group's.
+            if !entities.is_empty() && self.examined.insert(entities.start) {
                 out.extend(
                     entities
                         .filter(|&i| i < self.catalogue.entities.len())

@@ -40,6 +40,18 @@ pub struct Reach<'r> {
     pub teams: bool,
     /// The entities (by index) that may name an id: a superset of those that do.
     pub dependants: Option<super::graph::Dependants<'r>>,
+    /// A file reached only in part (one document of a large file edited): its entities
+    /// in [`Within::entities`] are reached, and not the rest of it (`files` leaves it out).
+    pub within: Option<Within<'r>>,
+}
+
+/// The part of a file that a change reaches: some of its entities, and which of the file's
+/// findings are theirs (by their primary place).
+pub struct Within<'r> {
+    pub file: crate::source::FileId,
+    /// Entity indexes, in catalogue order.
+    pub entities: &'r [usize],
+    pub owns: &'r (dyn Fn(&Diagnostic) -> bool + Sync),
 }
 
 /// The catalogue-wide rules' findings, kept by what decides them.
@@ -72,6 +84,15 @@ impl ByFile {
         }
     }
 
+    /// Drops the findings of the part of a file reached.
+    fn clear_within(&mut self, within: Option<&Within<'_>>) {
+        if let Some(w) = within
+            && let Some(list) = self.0.get_mut(w.file.0 as usize)
+        {
+            list.retain(|d| !(w.owns)(d));
+        }
+    }
+
     fn put(&mut self, findings: Vec<Diagnostic>) {
         for d in findings {
             let i = d.file().0 as usize;
@@ -98,8 +119,9 @@ impl Wide {
     ) {
         let catalogue = cx.catalogue;
         let files = reach.map(|r| r.files);
+        let within = reach.and_then(|r| r.within.as_ref());
         // The entities whose findings are redone, in catalogue order.
-        let reached: Vec<usize> = match files {
+        let mut reached: Vec<usize> = match files {
             None => (0..catalogue.entities.len()).collect(),
             Some(files) => (0..catalogue.entities.len())
                 .filter(|&i| {
@@ -108,6 +130,11 @@ impl Wide {
                 })
                 .collect(),
         };
+        if let Some(w) = within {
+            reached.extend(w.entities.iter().copied());
+            reached.sort_unstable();
+            reached.dedup();
+        }
         self.whole.clear();
 
         if !off(unique_id::META.id) {
@@ -132,6 +159,7 @@ impl Wide {
                 }
             }
             self.offerings.clear(files);
+            self.offerings.clear_within(within);
             if cx.policy.kinds.format() == Format::Catalint {
                 let mut out = Vec::new();
                 for &i in &reached {
@@ -150,6 +178,9 @@ impl Wide {
         if !off(individual_owner::META.id) {
             let all = reach.is_none_or(|r| r.teams);
             self.owners.clear(if all { None } else { files });
+            if !all {
+                self.owners.clear_within(within);
+            }
             let mailboxes = individual_owner::mailboxes(cx);
             let mut out = Vec::new();
             if !mailboxes.is_empty() {
@@ -214,6 +245,7 @@ impl Wide {
             let mut out = Vec::new();
             if availability::judge_services(cx, services.iter().copied(), &mut out) {
                 self.availability.clear(Some(r.files));
+                self.availability.clear_within(r.within.as_ref());
                 self.availability.put(out);
                 return;
             }
@@ -238,7 +270,10 @@ impl Wide {
                     }
                 }
                 if availability::judge_transitive(cx, &judged, &mut out) {
+                    // The part of a file reached: its services are roots of the closure,
+                    // so their file is marked above and judged whole; cleared all the same.
                     self.availability.clear(Some(&files));
+                    self.availability.clear_within(r.within.as_ref());
                     self.availability.put(out);
                     return;
                 }
@@ -279,6 +314,20 @@ impl Wide {
             }
             None => self.cycles = dependency_cycle::all_cycles(cx),
         }
+    }
+
+    /// Every finding kept, to move its places (an edit shifted the text after it).
+    pub fn for_each_mut(&mut self, mut f: impl FnMut(&mut Diagnostic)) {
+        self.repeats.values_mut().flatten().for_each(&mut f);
+        for list in [
+            &mut self.offerings,
+            &mut self.owners,
+            &mut self.availability,
+        ] {
+            list.0.iter_mut().flatten().for_each(&mut f);
+        }
+        self.cycles.iter_mut().for_each(|(_, d)| f(d));
+        self.whole.iter_mut().for_each(f);
     }
 
     /// Every finding kept (in no particular order: the workspace sorts them).

@@ -19,7 +19,7 @@ const BOM: &str = "\u{feff}";
 
 /// What position conversion reads of a text: its lines. Implemented by the workspace's
 /// files (whose line index is built once and kept while the file is unchanged) and by
-/// [`Lines`], for an editor's text.
+/// an open document's index, for an editor's text.
 pub trait LineIndex {
     fn text(&self) -> &str;
     fn line_count(&self) -> usize;
@@ -48,12 +48,14 @@ impl LineIndex for crate::source::SourceFile {
     }
 }
 
-/// A text with its line starts.
+/// A text with its line starts (the tests' index; an open document keeps its own by edit).
+#[cfg(test)]
 pub struct Lines<'t> {
     text: &'t str,
     starts: Vec<usize>,
 }
 
+#[cfg(test)]
 impl<'t> Lines<'t> {
     pub fn new(text: &'t str) -> Self {
         Lines {
@@ -63,6 +65,7 @@ impl<'t> Lines<'t> {
     }
 }
 
+#[cfg(test)]
 impl LineIndex for Lines<'_> {
     fn text(&self) -> &str {
         self.text

@@ -40,13 +40,8 @@ impl Server<'_> {
         };
         let path = std::path::absolute(&path).unwrap_or(path);
         let text = item.text.clone();
-        self.documents.open(
-            path.clone(),
-            Document {
-                text: item.text,
-                version: item.version,
-            },
-        );
+        self.documents
+            .open(path.clone(), Document::new(item.text, item.version));
         if self.folder_of(&path).is_none() && !self.named_folders {
             self.add_folder(folders::root_for_file(&path));
         }

@@ -6,10 +6,12 @@
 //! one per folder. A change re-reads and re-parses only the files it names and keeps the
 //! schema results of the others (`state.rs` says what is redone and why).
 
+mod admit;
 mod cached;
 mod index;
 mod outcome;
 mod redo;
+mod splice;
 mod stages;
 mod state;
 
@@ -24,20 +26,19 @@ use rayon::prelude::*;
 use crate::baseline::Baseline;
 use crate::catalogue::Catalogue;
 use crate::diagnostic::{self, Diagnostic, Summary};
-use crate::discover::Found;
 use crate::error::RunError;
 use crate::memory::Folder;
 use crate::paths::Cwd;
 use crate::policy::Level;
 use crate::read::{self, Input};
 use crate::schema::Schemas;
-use crate::select::{self, Selection};
+use crate::select;
 use crate::settings::config::FailOn;
 use crate::settings::{CheckOptions, Settings};
 use crate::source::{FileId, Files};
 use crate::timings::Timings;
 
-use state::{Env, FileState, State};
+use state::{Env, State};
 
 /// Something that changed since the workspace last checked.
 #[derive(Debug, Clone)]
@@ -235,6 +236,17 @@ impl Workspace {
             .filter_map(|p| Some((*self.by_path.get(&p)?, p)))
             .filter(|(id, _)| self.state.files[id.0 as usize].live)
             .collect();
+        // One document edited in a file of many: that document is read again, and only what
+        // it reaches is checked (see `splice.rs`).
+        if let [(id, path)] = &changed[..]
+            && !structural
+            && let Some(splice) = self.plan_splice(*id, path)
+        {
+            self.timings.mark("read and load (one document)");
+            self.state.spliced += 1;
+            self.check_with(Some((*id, splice)));
+            return Ok(());
+        }
         let inputs: Vec<(FileId, Input)> = changed
             .par_iter()
             .map(|(id, _)| (*id, self.read(*id)))
@@ -266,140 +278,30 @@ impl Workspace {
             .any(|s| self.cwd.absolute(s) == path)
     }
 
-    /// Brings the workspace's files in line with a selection: new files are read, files no
-    /// longer selected are removed. Files already here keep their ids and their results.
-    fn admit(&mut self, selection: Selection) {
-        if self.state.files.is_empty() {
-            return self.admit_first(selection);
-        }
-        let Selection { files, focus, .. } = selection;
-        let selected: HashMap<PathBuf, usize> = files
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.found.path().to_path_buf(), i))
-            .collect();
-        for (path, &id) in &self.by_path {
-            if !selected.contains_key(path) {
-                self.state.files[id.0 as usize].remove();
-            }
-        }
-        let mut new: Vec<(FileId, select::Selected)> = Vec::new();
-        // A file that never was here gets the next free slot; one that comes back (restored
-        // after a delete) takes its old slot again, and uses up no new one.
-        let mut next_slot = self.state.files.len();
-        for f in files {
-            let path = f.found.path().to_path_buf();
-            match self.by_path.get(&path) {
-                Some(&id) if self.state.files[id.0 as usize].live => {}
-                Some(&id) => new.push((id, f)),
-                None => {
-                    let id = file_id(next_slot);
-                    next_slot += 1;
-                    self.by_path.insert(path, id);
-                    new.push((id, f));
-                }
-            }
-        }
-        self.state.files.reserve(new.len());
-        let inputs: Vec<Input> = new
-            .par_iter()
-            .map(|(id, f)| self.read_found(*id, &f.found, &f.name))
-            .collect();
-        for ((id, f), input) in new.into_iter().zip(inputs) {
-            let slot = id.0 as usize;
-            if slot < self.state.files.len() {
-                self.state.files[slot].replace(input);
-            } else {
-                // New slots were handed out in order: each is the next one pushed.
-                debug_assert_eq!(slot, self.state.files.len());
-                self.state
-                    .files
-                    .push(FileState::new(f.found, f.name, input));
-            }
-        }
-        // Which files are reported, by id: a focused selection names them by position.
-        self.state.focus = focus.map(|marks| {
-            let mut by_id = vec![false; self.state.files.len()];
-            for (path, &i) in &selected {
-                if let (Some(&id), Some(true)) = (self.by_path.get(path), marks.get(i)) {
-                    by_id[id.0 as usize] = true;
-                }
-            }
-            by_id
-        });
-    }
-
-    /// The first selection: file ids are positions in it, every file is read straight into
-    /// its slot (no list of what is new, no second copy of the inputs), and the map from
-    /// paths to ids is built only for a workspace that will be told of changes.
-    fn admit_first(&mut self, selection: Selection) {
-        let Selection { files, focus, .. } = selection;
-        let states: Vec<FileState> = files
-            .into_par_iter()
-            .enumerate()
-            .map(|(i, f)| {
-                let input = self.read_found(file_id(i), &f.found, &f.name);
-                FileState::new(f.found, f.name, input)
-            })
-            .collect();
-        if !self.state.once {
-            self.by_path = states
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (s.found.path().to_path_buf(), file_id(i)))
-                .collect();
-        }
-        self.state.files = states;
-        // A focused selection marks its files by position, which is their id here.
-        self.state.focus = focus;
-    }
-
-    fn exists(&self, path: &Path) -> bool {
-        self.overlay.contains_key(path)
-            || match &self.folder {
-                Some(folder) => folder.exists(path),
-                None => path.exists(),
-            }
-    }
-
-    fn read(&self, id: FileId) -> Input {
-        let state = &self.state.files[id.0 as usize];
-        self.read_found(id, &state.found, &state.name)
-    }
-
-    fn read_found(&self, id: FileId, found: &Found, name: &str) -> Input {
-        let in_folder = || self.folder.as_ref().and_then(|f| f.get(found.path()));
-        match self.overlay.get(found.path()) {
-            Some(text) => Input::in_memory(id, name, text, &self.read_limits()),
-            None => match in_folder() {
-                Some(bytes) => read::from_bytes(
-                    bytes,
-                    name,
-                    id,
-                    self.settings.file_size,
-                    &self.settings.limits,
-                ),
-                None => read::read(
-                    found,
-                    name,
-                    id,
-                    self.settings.file_size,
-                    &self.settings.limits,
-                ),
-            },
-        }
-    }
-
-    fn read_limits(&self) -> read::ReadLimits {
-        read::ReadLimits {
-            file_size: self.settings.file_size,
-            load: self.settings.limits,
-        }
-    }
-
     /// Stages 3 to 6: index, schemas and rules for what changed, then suppressions,
     /// severities, the baseline, the reported files and the order, over every finding.
     fn check(&mut self) {
+        self.check_with(None);
+    }
+
+    /// An edit of file `id` that can be spliced (see `splice.rs`), from its editor's text.
+    fn plan_splice(&self, id: FileId, path: &Path) -> Option<splice::Splice> {
+        let format = self.settings.policy.kinds.format();
+        let slot = id.0 as usize;
+        if !self.state.can_splice(format) || !self.state.splice_ready(slot) {
+            return None;
+        }
+        let text = self.overlay.get(path)?;
+        if text.len() as u64 > self.settings.file_size {
+            return None;
+        }
+        let old = &self.state.catalogue.files.get(id).text;
+        let docs = self.state.documents_of_file(slot);
+        let name = &self.state.files[slot].name;
+        splice::plan(id, name, old, text, &docs, &self.settings.limits)
+    }
+
+    fn check_with(&mut self, splice: Option<(FileId, splice::Splice)>) {
         let settings = &self.settings;
         let off = |rule: &str| settings.off_everywhere(rule);
         let env = Env {
@@ -408,7 +310,10 @@ impl Workspace {
             schemas: &settings.policy.schemas,
             off: &off,
         };
-        let raw = self.state.check(&env, &mut self.timings);
+        let raw = match splice {
+            Some((id, splice)) => self.state.check_splice(&env, &mut self.timings, id, splice),
+            None => self.state.check(&env, &mut self.timings),
+        };
         self.finish(raw);
     }
 
@@ -552,6 +457,12 @@ impl Workspace {
             timings: self.timings,
             focus,
         }
+    }
+
+    /// How many checks since the workspace opened re-checked one edited document of a file
+    /// instead of the whole file (for tests and benchmarks: the findings are the same).
+    pub fn spliced_checks(&self) -> usize {
+        self.state.spliced
     }
 
     /// The failing severity in force.

@@ -28,7 +28,7 @@ impl State {
         out
     }
 
-    fn placed_ids(&self, file: usize) -> Vec<Placed> {
+    pub(super) fn placed_ids(&self, file: usize) -> Vec<Placed> {
         let (Some(Some(rank)), Some(docs)) = (self.rank.get(file), self.documents_of.get(file))
         else {
             return Vec::new();

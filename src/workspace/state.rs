@@ -71,7 +71,7 @@ pub(super) struct DocCheck {
 }
 
 impl DocCheck {
-    fn is_empty(&self) -> bool {
+    pub(super) fn is_empty(&self) -> bool {
         self.findings.is_empty() && self.failed.is_empty()
     }
 }
@@ -142,6 +142,11 @@ pub(crate) struct State {
     pub(super) restored_ids: Option<Vec<(Kind, Box<str>)>>,
     /// Keep [`State::catalogue_wide`] on a first check too: the cache writes its findings.
     pub(super) keep_wide: bool,
+    /// Which documents of the one file last spliced name which strings (see
+    /// `splice.rs`): dropped when that file is loaded whole again.
+    pub(super) doc_mentions: Option<super::splice::DocMentions>,
+    /// How many checks were splices (see `splice.rs`).
+    pub(super) spliced: usize,
     /// Find the files that name a touched id by scanning, not by an index of mentions.
     pub(super) scan_mentions: bool,
     /// The ids of each kind for "did you mean", kept up to date by file: built on a
@@ -188,6 +193,13 @@ impl State {
     /// finding of the catalogue (before suppressions and severities).
     pub fn check(&mut self, env: &Env<'_>, timings: &mut Timings) -> Vec<Diagnostic> {
         let changed: Vec<bool> = self.files.iter().map(|f| f.dirty).collect();
+        if self
+            .doc_mentions
+            .as_ref()
+            .is_some_and(|m| changed.get(m.file.0 as usize).copied().unwrap_or(true))
+        {
+            self.doc_mentions = None;
+        }
         // A file came or went: the index is built again (in discovery's order). A state
         // restored from the cache has no index yet, and may have lost files.
         let restored = self.restored_ids.is_some();
@@ -243,7 +255,7 @@ impl State {
                 let catalogue = &self.catalogue;
                 // The files that may name an id, with their entities: a graph search asks for
                 // many ids and examines each file once (see `Dependants`).
-                let dependants = |id: &str| -> Vec<(u32, std::ops::Range<usize>)> {
+                let dependants = |id: &str| -> Vec<std::ops::Range<usize>> {
                     let files = mentioned_by
                         .as_ref()
                         .and_then(|m| m.get(&mention_key(format, id)));
@@ -252,7 +264,7 @@ impl State {
                         .flatten()
                         .filter_map(|f| {
                             let docs = documents_of.get(f.0 as usize)?.clone();
-                            Some((f.0, catalogue.entities_in(docs)))
+                            Some(catalogue.entities_in(docs))
                         })
                         .collect()
                 };
@@ -264,6 +276,7 @@ impl State {
                         Some(_) => Some(&dependants),
                         None => None,
                     },
+                    within: None,
                 };
                 let wide = match self.catalogue_wide.take() {
                     Some(mut wide) => {
@@ -313,18 +326,25 @@ impl State {
                 diagnostics.append(&mut f.across);
             }
         } else {
-            for (i, f) in self.files.iter().enumerate().filter(|(_, f)| f.live) {
-                diagnostics.extend(self.indexed.get(i).into_iter().flatten().cloned());
-                diagnostics.extend(f.loaded.iter().cloned());
-                for d in &f.schema {
-                    diagnostics.extend(d.findings.iter().cloned());
-                }
-                diagnostics.extend(f.own.iter().cloned());
-                diagnostics.extend(f.across.iter().cloned());
-            }
+            diagnostics.extend(self.collect());
         }
         self.checked = true;
         timings.mark("rules");
+        diagnostics
+    }
+
+    /// Every finding kept per file, the catalogue-wide rules' aside (copies: the state keeps them for the next check).
+    pub(super) fn collect(&self) -> Vec<Diagnostic> {
+        let mut diagnostics = Vec::new();
+        for (i, f) in self.files.iter().enumerate().filter(|(_, f)| f.live) {
+            diagnostics.extend(self.indexed.get(i).into_iter().flatten().cloned());
+            diagnostics.extend(f.loaded.iter().cloned());
+            for d in &f.schema {
+                diagnostics.extend(d.findings.iter().cloned());
+            }
+            diagnostics.extend(f.own.iter().cloned());
+            diagnostics.extend(f.across.iter().cloned());
+        }
         diagnostics
     }
 
@@ -379,7 +399,7 @@ impl State {
     }
 
     /// The pointers that broke the schema, by document, as the rules look them up.
-    fn schema_failures(&self) -> rules::SchemaFailures {
+    pub(super) fn schema_failures(&self) -> rules::SchemaFailures {
         let mut failed = rules::SchemaFailures::default();
         for (state, range) in self.files.iter().zip(&self.documents_of) {
             for (document, check) in range.clone().zip(&state.schema) {

@@ -66,6 +66,7 @@ pub(crate) fn decode_documents(
     let details = Arc::new(FileDetails {
         text: Arc::clone(text),
         limits: *limits,
+        first: 0,
         documents: spans.into_iter().map(|s| (s, OnceLock::new())).collect(),
     });
     Some(
