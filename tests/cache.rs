@@ -378,3 +378,55 @@ fn the_stat_fast_path_never_hides_a_change() {
     set_mtime(&edited, old);
     assert_eq!(run("back to the original, old mtime"), clean);
 }
+
+/// The one way a team file changes `individual-owner` elsewhere: its mailboxes. A service
+/// owned by the mailbox of a team that nothing names by id is reported; once that team's file
+/// is gone or broken, a cached run must stop reporting it, though no service file changed and
+/// no id the service names went away.
+#[test]
+fn a_team_file_gone_or_broken_redoes_the_owners_it_made_teams() {
+    for gone in [true, false] {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("catalogue");
+        let cache = tmp.path().join("cache");
+        copy_dir(&fixture(), &dir);
+        std::fs::write(dir.join("catalint.yaml"), "include: [\"**/*.yaml\"]\n").unwrap();
+        let service = dir.join("services/cloud-hosting.yaml");
+        let text = std::fs::read_to_string(&service).unwrap().replacen(
+            "serviceOwner: omar.haddad@example.org",
+            "serviceOwner: audit@example.org",
+            1,
+        );
+        std::fs::write(&service, text).unwrap();
+        let teams = dir.join("teams/audit.yaml");
+        let team = "apiVersion: catalogue/v1\nkind: Team\nmetadata:\n  id: audit\n  name: Audit\n\
+                    spec:\n  email: audit@example.org\n  manager: priya.shah@example.org\n";
+        std::fs::write(&teams, team).unwrap();
+        let opts = CheckOptions {
+            paths: vec![dir.clone()],
+            config: ConfigChoice::None,
+            ..CheckOptions::default()
+        };
+        let before = reports(&engine::check_cached(&opts, Some(&cache)).unwrap());
+        assert!(
+            before.contains("\"rule\": \"individual-owner\""),
+            "{before}"
+        );
+        if gone {
+            std::fs::remove_file(&teams).unwrap();
+        } else {
+            std::fs::write(&teams, "- : [\n").unwrap();
+        }
+        let expected = reports(&engine::check(&opts).unwrap());
+        assert!(
+            !expected.contains("\"rule\": \"individual-owner\""),
+            "{expected}"
+        );
+        let cached = reports(&engine::check_cached(&opts, Some(&cache)).unwrap());
+        assert!(
+            cached == expected,
+            "gone={gone}\n{}",
+            differ(&cached, &expected)
+        );
+    }
+}

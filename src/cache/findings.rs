@@ -17,7 +17,7 @@ pub(crate) fn diagnostics(w: &mut Writer, ds: &[Diagnostic]) {
     }
 }
 
-fn diagnostic(w: &mut Writer, d: &Diagnostic) {
+pub(super) fn diagnostic(w: &mut Writer, d: &Diagnostic) {
     w.str(&d.rule);
     w.u8(match d.severity {
         Severity::Warning => 0,
@@ -64,7 +64,10 @@ pub(crate) fn read_diagnostics(
     Some(out)
 }
 
-fn read_diagnostic(r: &mut Reader<'_>, file: &dyn Fn(u32) -> Option<FileId>) -> Option<Diagnostic> {
+pub(super) fn read_diagnostic(
+    r: &mut Reader<'_>,
+    file: &dyn Fn(u32) -> Option<FileId>,
+) -> Option<Diagnostic> {
     let rule = r.str()?;
     // Built-in ids are static in a fresh run: the same here, so nothing differs but memory.
     let rule: Cow<'static, str> = match ids::BUILTIN_RULES.iter().find(|id| **id == rule) {

@@ -20,6 +20,7 @@
 mod findings;
 pub(crate) mod snapshot;
 pub(crate) mod stat;
+mod wide;
 mod write;
 
 use std::path::{Path, PathBuf};

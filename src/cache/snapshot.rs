@@ -10,7 +10,7 @@
 //!
 //! ```text
 //! index: magic "catalint-cache\n"  format u32  key u64  len(A) u64  xxh3(A) u64  A
-//! A:     started  entities  wide findings  packs [pack]  files [entry]
+//! A:     started  entities  wide (see `wide.rs`)  packs [pack]  files [entry]
 //! pack:  name u64  len(T) u64  len(D) u64  xxh3(T) u64  xxh3(D) u64
 //! file:  T (every text)  D (every file's documents)
 //! ```
@@ -35,11 +35,12 @@ use crate::catalogue::Kind;
 use crate::codec::Reader;
 use crate::diagnostic::Diagnostic;
 use crate::load::{Document, Limits};
+use crate::rules::wide::Parts;
 use crate::source::FileId;
 
 pub(super) const MAGIC: &[u8; 15] = b"catalint-cache\n";
 /// Bumped whenever what is written changes meaning.
-pub(crate) const FORMAT: u32 = 3;
+pub(crate) const FORMAT: u32 = 4;
 pub(super) const HEADER: usize = MAGIC.len() + 4 + 8 + 2 * 8;
 /// Packs an index may name before a run writes them into one.
 pub(super) const MAX_PACKS: usize = 8;
@@ -242,7 +243,7 @@ impl Snapshot {
         let entities = r.usize()?;
         let start = at(&r);
         // Checked now, decoded when used.
-        read_diagnostics(&mut r, &|i| Some(FileId(i)))?;
+        super::wide::read(&mut r, &|i| Some(FileId(i)))?;
         let wide = start..at(&r);
         let n = r.count(40)?;
         let mut packs = Vec::with_capacity(n);
@@ -321,9 +322,30 @@ impl Snapshot {
         })
     }
 
-    /// The findings of the index and the catalogue-wide rules.
+    /// The findings of the index and the catalogue-wide rules, for a replay (every file
+    /// the snapshot's).
     pub fn wide(&self, file: &dyn Fn(u32) -> Option<FileId>) -> Option<Vec<Diagnostic>> {
-        read_diagnostics(&mut Reader::new(&self.index[self.wide.clone()]), file)
+        let (mut all, parts) = self.wide_parts(file)?;
+        all.extend(parts.findings().cloned());
+        Some(all)
+    }
+
+    /// The index's findings and the catalogue-wide rules' parts, as written.
+    pub fn wide_parts(
+        &self,
+        file: &dyn Fn(u32) -> Option<FileId>,
+    ) -> Option<(Vec<Diagnostic>, Parts)> {
+        super::wide::read(&mut self.wide_reader(), file)
+    }
+
+    /// The catalogue-wide rules' findings as they were kept, for a run whose files changed
+    /// since: those with a place in a file gone are left out.
+    pub fn wide_state(&self, file: &dyn Fn(u32) -> Option<FileId>) -> Option<Parts> {
+        super::wide::read_kept(&mut self.wide_reader(), file)
+    }
+
+    fn wide_reader(&self) -> Reader<'_> {
+        Reader::new(&self.index[self.wide.clone()])
     }
 
     /// A file's findings; `None` when one names a file the new run does not have.

@@ -1,5 +1,6 @@
 use super::*;
 use crate::diagnostic::{Label, Severity};
+use crate::rules::wide::Parts;
 use crate::source::Location;
 
 const A: &str = "a: 1\n";
@@ -63,7 +64,16 @@ fn sample(dir: &Path) -> PathBuf {
             body: Body::None,
         },
     ];
-    save(&path, 42, 99, 1, std::slice::from_ref(&d), &records).unwrap();
+    save(
+        &path,
+        42,
+        99,
+        1,
+        std::slice::from_ref(&d),
+        &Parts::default(),
+        &records,
+    )
+    .unwrap();
     path
 }
 
@@ -184,7 +194,7 @@ fn a_second_snapshot_writes_only_the_bodies_that_changed() {
             },
         ),
     ];
-    save(&path, 42, 100, 1, &[], &changed).unwrap();
+    save(&path, 42, 100, 1, &[], &Parts::default(), &changed).unwrap();
     let after = packs(dir.path());
     assert_eq!(after.len(), 2);
     let small = after.iter().find(|p| !first.contains(p)).unwrap();
@@ -203,7 +213,7 @@ fn a_second_snapshot_writes_only_the_bodies_that_changed() {
             docs: vec![],
         },
     )];
-    save(&path, 42, 101, 1, &[], &only_new).unwrap();
+    save(&path, 42, 101, 1, &[], &Parts::default(), &only_new).unwrap();
     let u = Snapshot::read(&path, 42).unwrap();
     assert_eq!(u.packs.len(), 1);
     assert_eq!(u.text(0), Some("b: 4\n"));

@@ -13,6 +13,7 @@ use super::snapshot::{Body, FORMAT, HEADER, MAGIC, MAX_PACKS, PackInfo, Record, 
 use super::stat::Stat;
 use crate::codec::Writer;
 use crate::diagnostic::Diagnostic;
+use crate::rules::wide::Parts;
 
 /// One entry of an index, for writing: findings and ids already encoded.
 pub(super) struct Entry<'a> {
@@ -33,7 +34,8 @@ pub(crate) fn save(
     key: u64,
     started: i64,
     entities: usize,
-    wide: &[Diagnostic],
+    indexed: &[Diagnostic],
+    wide: &Parts,
     records: &[Record<'_>],
 ) -> std::io::Result<()> {
     let encoded: Vec<Encoded> = records.par_iter().map(encode_record).collect();
@@ -141,7 +143,7 @@ pub(crate) fn save(
         key,
         started,
         entities,
-        wide_bytes(wide),
+        wide_bytes(indexed, wide),
         &packs,
         &entries,
     )?;
@@ -149,9 +151,9 @@ pub(crate) fn save(
     Ok(())
 }
 
-fn wide_bytes(wide: &[Diagnostic]) -> Vec<u8> {
+fn wide_bytes(indexed: &[Diagnostic], wide: &Parts) -> Vec<u8> {
     let mut w = Writer::default();
-    c::diagnostics(&mut w, wide);
+    super::wide::write(&mut w, indexed, wide);
     w.buf
 }
 

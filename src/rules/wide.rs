@@ -66,6 +66,34 @@ pub struct Wide {
     whole: Vec<Diagnostic>,
 }
 
+/// A [`Wide`] taken apart for the on-disk cache: a check that starts from a snapshot keeps
+/// the catalogue-wide findings it holds and redoes only what the files changed since reach.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Parts {
+    /// `unique-id`'s repeats, by id (sorted by id).
+    pub repeats: Vec<(Box<str>, Vec<Diagnostic>)>,
+    pub offerings: Vec<Diagnostic>,
+    pub owners: Vec<Diagnostic>,
+    pub availability: Vec<Diagnostic>,
+    pub cycles: Vec<dependency_cycle::Cycle>,
+    /// The rules that run whole on every check: kept only for a replay.
+    pub whole: Vec<Diagnostic>,
+}
+
+impl Parts {
+    /// Every finding, as [`Wide::findings`] gives them.
+    pub fn findings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.repeats
+            .iter()
+            .flat_map(|(_, r)| r)
+            .chain(&self.offerings)
+            .chain(&self.owners)
+            .chain(&self.availability)
+            .chain(self.cycles.iter().map(|(_, d)| d))
+            .chain(&self.whole)
+    }
+}
+
 /// Findings by the file of their primary place.
 #[derive(Default)]
 struct ByFile(Vec<Vec<Diagnostic>>);
@@ -313,6 +341,42 @@ impl Wide {
                 self.cycles.extend(found);
             }
             None => self.cycles = dependency_cycle::all_cycles(cx),
+        }
+    }
+
+    /// The findings kept, apart, for the cache.
+    pub fn parts(&self) -> Parts {
+        let mut repeats: Vec<(Box<str>, Vec<Diagnostic>)> = self
+            .repeats
+            .iter()
+            .map(|(id, r)| (id.clone(), r.clone()))
+            .collect();
+        repeats.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        Parts {
+            repeats,
+            offerings: self.offerings.all().cloned().collect(),
+            owners: self.owners.all().cloned().collect(),
+            availability: self.availability.all().cloned().collect(),
+            cycles: self.cycles.clone(),
+            whole: self.whole.clone(),
+        }
+    }
+
+    /// The state a check left, put back together (its file ids this run's), for
+    /// [`Wide::update`] to bring up to date with a [`Reach`] of what changed since.
+    pub fn from_parts(parts: Parts) -> Wide {
+        let by_file = |findings: Vec<Diagnostic>| {
+            let mut list = ByFile::default();
+            list.put(findings);
+            list
+        };
+        Wide {
+            repeats: parts.repeats.into_iter().collect(),
+            offerings: by_file(parts.offerings),
+            owners: by_file(parts.owners),
+            availability: by_file(parts.availability),
+            cycles: parts.cycles,
+            whole: parts.whole,
         }
     }
 

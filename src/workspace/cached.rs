@@ -280,7 +280,15 @@ impl Workspace {
                     None => return Self::open_cached_with(opts, dir, false),
                 }
             }
-            ws.state.restored_ids = Some(old_ids);
+            // A team without an id is written with an empty one: its mailbox counts too.
+            let teams = old_ids.iter().any(|(kind, _)| *kind == Kind::Team);
+            old_ids.retain(|(_, id)| !id.is_empty());
+            // The catalogue-wide findings as the snapshot kept them, brought up to date by
+            // what the change reaches; without them, the rules run whole.
+            ws.state.catalogue_wide = s
+                .wide_state(&remap)
+                .map(crate::rules::wide::Wide::from_parts);
+            ws.state.restored_ids = Some((old_ids, teams));
             ws.state.checked = true;
             ws.state.scan_mentions = true;
         }
@@ -331,10 +339,19 @@ impl Workspace {
 
     /// Writes the state back; a cache that cannot be written is skipped.
     fn save(&self, path: &Path, key: u64, started: i64, kept: &[Kept<'_>]) {
-        if let (Some(records), Some(wide)) = (self.state.records(kept), self.state.wide_findings())
+        if let (Some(records), Some(wide)) = (self.state.records(kept), &self.state.catalogue_wide)
         {
             let entities = self.state.catalogue.entities.len();
-            let _ = cache::save(path, key, started, entities, &wide, &records);
+            let indexed = self.state.indexed_findings();
+            let _ = cache::save(
+                path,
+                key,
+                started,
+                entities,
+                &indexed,
+                &wide.parts(),
+                &records,
+            );
         }
     }
 }
@@ -380,13 +397,11 @@ impl FileState {
 }
 
 impl State {
-    /// What the snapshot keeps besides the files' results: the index's findings and the
-    /// catalogue-wide rules' ([`State::keep_wide`] keeps those); `None` if they were not kept.
-    fn wide_findings(&self) -> Option<Vec<Diagnostic>> {
-        let wide = self.catalogue_wide.as_ref()?;
+    /// The index's findings (documents that are not entities of a known kind), which the
+    /// snapshot keeps beside the catalogue-wide rules' for a replay.
+    fn indexed_findings(&self) -> Vec<Diagnostic> {
         let indexed = self.files.iter().zip(&self.indexed).filter(|(f, _)| f.live);
-        let indexed = indexed.flat_map(|(_, found)| found);
-        Some(indexed.chain(wide.findings()).cloned().collect())
+        indexed.flat_map(|(_, found)| found).cloned().collect()
     }
 
     /// What the cache keeps of each file, in file id order (the snapshot's positions); `None`
@@ -398,9 +413,14 @@ impl State {
     ) -> Option<Vec<crate::cache::Record<'a>>> {
         let mut ids: Vec<Vec<(Kind, &str)>> = vec![Vec::new(); self.files.len()];
         for e in self.catalogue.iter() {
-            if let (Some(slot), Some(id)) =
-                (ids.get_mut(e.file().0 as usize), e.entity.id.as_deref())
-            {
+            // A team without an id is kept with an empty one: a check after it changed must
+            // know a team changed (the mailboxes of `individual-owner`).
+            let id = match (e.entity.id.as_deref(), e.kind()) {
+                (Some(id), _) => id,
+                (None, Kind::Team) => "",
+                (None, _) => continue,
+            };
+            if let Some(slot) = ids.get_mut(e.file().0 as usize) {
                 slot.push((e.kind(), id));
             }
         }

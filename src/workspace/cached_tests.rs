@@ -55,8 +55,8 @@ fn snapshot_file(dir: &Path) -> PathBuf {
 fn lie(path: &Path, key: u64) {
     let s = Snapshot::read(path, key).expect("the honest snapshot reads back");
     let same = |i: u32| Some(FileId(i));
-    let mut wide = s.wide(&same).unwrap();
-    wide.push(Diagnostic::new(
+    let (indexed, mut wide) = s.wide_parts(&same).unwrap();
+    wide.whole.push(Diagnostic::new(
         "unique-id",
         Severity::Error,
         LIE,
@@ -83,7 +83,7 @@ fn lie(path: &Path, key: u64) {
             },
         })
         .collect();
-    cache::save(path, key, s.started, s.entities, &wide, &records).unwrap();
+    cache::save(path, key, s.started, s.entities, &indexed, &wide, &records).unwrap();
 }
 
 #[test]

@@ -111,6 +111,9 @@ impl FileState {
     }
 }
 
+/// Ids with their kinds, as the files that defined them had them.
+pub(super) type KindIds = Vec<(Kind, Box<str>)>;
+
 /// The checked catalogue and its per-file results.
 #[derive(Default)]
 pub(crate) struct State {
@@ -139,7 +142,8 @@ pub(crate) struct State {
     pub(super) unfocused: bool,
     /// For a state restored from the cache: the ids that the files changed since (or gone)
     /// had then, in place of the index's, which a restored state has not built yet.
-    pub(super) restored_ids: Option<Vec<(Kind, Box<str>)>>,
+    /// And whether one of those files held a team.
+    pub(super) restored_ids: Option<(KindIds, bool)>,
     /// Keep [`State::catalogue_wide`] on a first check too: the cache writes its findings.
     pub(super) keep_wide: bool,
     /// Which documents of the one file last spliced name which strings (see
@@ -212,7 +216,7 @@ impl State {
         // The ids the changed files defined, read from the index before it changes (a
         // first check has none to read): nothing is kept per file for this.
         let (old_ids, old_teams) = match self.restored_ids.take() {
-            Some(ids) => (ids, false),
+            Some(restored) => restored,
             None => self.ids_of(&changed),
         };
         let old_places = match structural {

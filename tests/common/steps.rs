@@ -79,7 +79,8 @@ fn text_of(p: &Path) -> String {
 
 /// An id renamed where it is defined or where it is named, a reference broken, a hard
 /// dependency added (often closing a cycle), broken YAML, a file deleted, copied under a new
-/// name (sorting before or after the others) or restored, a suppression comment.
+/// name (sorting before or after the others) or restored, a suppression comment, an owner
+/// made a team's mailbox, an availability target moved.
 fn catalogue_edit(
     rng: &mut Rng,
     dir: &Path,
@@ -95,7 +96,39 @@ fn catalogue_edit(
         "platform-engineering",
         "payroll-app",
     ];
-    match rng.below(10) {
+    match rng.below(12) {
+        // A person's mailbox and a team's made one: an owner that is a team
+        // (`individual-owner`), from either side, which redoes the owners of every file.
+        10 => match rng.below(2) {
+            0 => {
+                let path = rng.pick(&files).clone();
+                let text = text_of(&path).replacen(
+                    "serviceOwner: omar.haddad@example.org",
+                    "serviceOwner: platform@example.org",
+                    1,
+                );
+                (path, Some(text))
+            }
+            _ => {
+                let path = dir.join("teams/teams.yaml");
+                let text = text_of(&path).replacen(
+                    "email: hr-systems@example.org",
+                    "email: sam.lee@example.org",
+                    1,
+                );
+                (path, Some(text))
+            }
+        },
+        // An availability target moved: above what a service's hard dependencies allow, or
+        // a dependency's lowered (`availability-exceeds-dependencies` for its dependants).
+        11 => {
+            let path = rng.pick(&files).clone();
+            let to = rng.pick(&["99.999", "99.0", "100"]);
+            let text = text_of(&path)
+                .replacen("target: 99.95", &format!("target: {to}"), 1)
+                .replacen("target: 99.8,", &format!("target: {to},"), 1);
+            (path, Some(text))
+        }
         // Rename an id where it is defined, or where it is named: both sides dangle.
         0 | 1 => {
             let path = rng.pick(&files).clone();
