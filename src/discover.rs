@@ -154,9 +154,33 @@ pub fn walk(
             )));
         }
     }
-    found.sort_unstable();
+    sort(&mut found);
     found.dedup();
     Ok(found)
+}
+
+/// Sorts in `Found`'s own order. For normalised paths, comparing components (`a/b` before
+/// `a-b`) is comparing bytes with `/` below every other byte, and a byte key sorts at memcmp
+/// speed: `Path`'s comparison parses components on every call, which made this sort, on one
+/// core, a tenth of a re-check with one file changed.
+fn sort(found: &mut [Found]) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        found.sort_by_cached_key(|f| {
+            let path = f.path().as_os_str().as_bytes();
+            let key: Vec<u8> = path
+                .iter()
+                .map(|&b| if b == b'/' { 0 } else { b })
+                .collect();
+            match f {
+                Found::File(_) => (0u8, key, String::new()),
+                Found::Problem { message, .. } => (1, key, message.clone()),
+            }
+        });
+    }
+    #[cfg(not(unix))]
+    found.sort_unstable();
 }
 
 /// A walker thread's finds, handed to the shared list when the thread is done.
@@ -294,5 +318,46 @@ fn walk_message(err: &ignore::Error) -> String {
         | ignore::Error::WithLineNumber { err, .. } => walk_message(err),
         ignore::Error::Io(e) => e.to_string(),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_byte_sort_is_the_order_of_paths() {
+        let names = [
+            "/c/a-b.yaml",
+            "/c/a/b.yaml",
+            "/c/a.yaml",
+            "/c/a",
+            "/c/a b/x.yaml",
+            "/c/A/x.yaml",
+            "/c/a/b/c.yaml",
+            "/c/a0",
+            "/c/é.yaml",
+            "/c/e/z.yaml",
+            "/c/a.yml",
+            "/d.yaml",
+            "/c",
+        ];
+        let mut found: Vec<Found> = names.iter().map(|n| Found::File(n.into())).collect();
+        found.push(Found::Problem {
+            path: "/c/a".into(),
+            message: "b".into(),
+        });
+        found.push(Found::Problem {
+            path: "/c/a".into(),
+            message: "a".into(),
+        });
+        found.push(Found::Problem {
+            path: "/b".into(),
+            message: "z".into(),
+        });
+        let mut expected = found.clone();
+        expected.sort();
+        sort(&mut found);
+        assert_eq!(found, expected);
     }
 }
