@@ -163,7 +163,7 @@ pub fn walk(
 /// `a-b`) is comparing bytes with `/` below every other byte, and a byte key sorts at memcmp
 /// speed: `Path`'s comparison parses components on every call, which made this sort, on one
 /// core, a tenth of a re-check with one file changed.
-fn sort(found: &mut [Found]) {
+pub(crate) fn sort(found: &mut [Found]) {
     #[cfg(unix)]
     {
         use std::os::unix::ffi::OsStrExt;

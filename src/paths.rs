@@ -75,6 +75,23 @@ pub fn shown(p: &Path) -> String {
     cwd.show(&cwd.absolute(p), p.is_absolute())
 }
 
+/// Whether `path` is normalised as [`normalise`] leaves it: no `.` or `..`
+/// component, no doubled or trailing separator.
+pub fn is_normalised(path: &Path) -> bool {
+    let Some(s) = path.to_str() else { return false };
+    if cfg!(not(unix)) {
+        return false;
+    }
+    !(s.contains("//")
+        || s.contains("/./")
+        || s.contains("/../")
+        || s.ends_with("/.")
+        || s.ends_with("/..")
+        || (s.len() > 1 && s.ends_with('/'))
+        || s.starts_with("./")
+        || s.starts_with("../"))
+}
+
 /// Removes `.` and resolves `..` lexically; an empty path is `.`.
 pub fn normalise(p: &Path) -> PathBuf {
     let mut out = PathBuf::new();
@@ -132,6 +149,35 @@ fn relative_from(from: &Path, to: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_path_called_normalised_is_its_own_normalisation() {
+        let paths = [
+            "/a/b.yaml",
+            "/",
+            "/a",
+            "a/b",
+            "/a//b",
+            "/a/./b",
+            "/a/../b",
+            "/a/.",
+            "/a/..",
+            "/a/",
+            "./a",
+            "../a",
+            "/a/.b/c",
+            "/a/..b",
+            "/a/b../c",
+        ];
+        for p in paths {
+            let p = Path::new(p);
+            if is_normalised(p) {
+                assert_eq!(normalise(p), p, "{}", p.display());
+                assert_eq!(normalise(p).as_os_str(), p.as_os_str(), "{}", p.display());
+            }
+        }
+        assert!(is_normalised(Path::new("/a/.b/c")) && !is_normalised(Path::new("/a/./b")));
+    }
 
     #[test]
     fn normalises_lexically() {

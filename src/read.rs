@@ -286,6 +286,24 @@ fn read_with<T>(
     })
 }
 
+/// Hands the bytes of the file at `path` to `f`, read into this thread's buffer as a
+/// check reads a file: `catalint diff` compares each of the working tree's files with
+/// BASE's, and most are the same, so nothing is allocated for them.
+pub fn with_bytes<R>(path: &std::path::Path, f: impl FnOnce(&[u8]) -> R) -> std::io::Result<R> {
+    let size = std::fs::metadata(path)?.len();
+    BUFFER.with_borrow_mut(|buffer| {
+        let result = match read_into(path, size, u64::MAX, buffer) {
+            Ok(bytes) => Ok(f(bytes)),
+            Err(Failed(e)) => Err(e),
+            Err(Grew(_)) => Err(std::io::Error::other("the file grew past any size")),
+        };
+        if buffer.len() > KEEP_BUFFER {
+            *buffer = Vec::new();
+        }
+        result
+    })
+}
+
 thread_local! {
     /// The bytes of the file being read. Kept between files (and let go after a file of
     /// over a megabyte), so that reading a catalogue of small files allocates no buffer

@@ -5,6 +5,7 @@
 //! service that depends on one of them hard, however far up.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use super::side::Side;
 use super::{Change, ChangeKind};
@@ -33,12 +34,12 @@ impl Graph {
         // more than both checks. A file whose text is the same on both sides reads the same
         // number on both, so its parsed value is enough there; the text is read where the
         // file changed.
-        let theirs: HashMap<&str, &str> = other
+        let theirs: HashMap<&str, &Arc<str>> = other
             .outcome
             .catalogue
             .files
             .iter()
-            .map(|(_, f)| (f.path.as_str(), &*f.text))
+            .map(|(_, f)| (f.path.as_str(), &f.text))
             .collect();
         let mut g = Graph {
             index: HashMap::new(),
@@ -60,7 +61,10 @@ impl Graph {
             g.ids.push(e.id().to_owned());
             g.entity.push(e.index);
             let file = catalogue.files.get(e.file());
-            let same = theirs.get(file.path.as_str()) == Some(&&*file.text);
+            // Sides checked by one workspace share an unchanged file's text.
+            let same = theirs
+                .get(file.path.as_str())
+                .is_some_and(|t| Arc::ptr_eq(t, &file.text) || **t == file.text);
             g.targets.push(match same {
                 true => e
                     .get("/spec/serviceLevels/availability/target")

@@ -185,9 +185,11 @@ fn working_tree_edits(repo: &Repo, ws: &Workspace, root: &Path, cwd: &Cwd) -> Op
     let read: Vec<Option<(String, Option<Vec<u8>>)>> = files
         .par_iter()
         .map(|(rel, path)| {
-            let bytes = std::fs::read(path).ok()?;
-            let same = base.get_relative(rel) == Some(bytes.as_slice());
-            Some((rel.clone(), (!same).then_some(bytes)))
+            let base = base.get_relative(rel);
+            let changed = crate::read::with_bytes(path, |bytes| {
+                (base != Some(bytes)).then(|| bytes.to_vec())
+            });
+            Some((rel.clone(), changed.ok()?))
         })
         .collect();
     let mut write = Vec::new();
@@ -233,10 +235,13 @@ fn holds(ws: &Workspace, root: &Path, expect: Option<&HashSet<String>>) -> bool 
 
 /// The workspace's files, relative to the folder.
 fn live_files(ws: &Workspace, root: &Path) -> Vec<String> {
-    ws.files()
-        .iter()
-        .filter(|(id, f)| ws.file_id(Path::new(&f.path)) == Some(*id))
-        .filter_map(|(_, f)| relative(&Cwd::current().absolute(Path::new(&f.path)), root))
+    ws.live_paths()
+        .filter_map(|path| match path.strip_prefix(root) {
+            // Paths the workspace holds are absolute and normalised already: one of 12,500
+            // needs only its prefix taken off, not a second normalisation.
+            Ok(rel) if cfg!(unix) => rel.to_str().map(str::to_owned),
+            _ => relative(&Cwd::current().absolute(path), root),
+        })
         .collect()
 }
 
@@ -263,6 +268,17 @@ fn is_config_name(path: &str) -> bool {
 
 /// `a/b.yaml` for `top/a/b.yaml`; `None` outside `top`.
 fn relative(path: &Path, top: &Path) -> Option<String> {
+    // Discovery's paths are normalised already: for the working tree's 12,500 files, taking
+    // the prefix off their bytes spares normalising and comparing them by component.
+    if cfg!(unix)
+        && let (Some(p), Some(t)) = (path.to_str(), top.to_str())
+        && let Some(rest) = p.strip_prefix(t).and_then(|r| r.strip_prefix('/'))
+        && !rest.is_empty()
+        && crate::paths::is_normalised(path)
+        && crate::paths::is_normalised(top)
+    {
+        return Some(rest.to_owned());
+    }
     let path = crate::paths::normalise(path);
     let rel = path.strip_prefix(crate::paths::normalise(top)).ok()?;
     let parts: Vec<&str> = rel

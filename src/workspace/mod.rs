@@ -399,6 +399,16 @@ impl Workspace {
         &self.timings
     }
 
+    /// The absolute paths of the files the catalogue holds now (a removed file's slot is
+    /// kept, and left out here).
+    pub fn live_paths(&self) -> impl Iterator<Item = &Path> {
+        self.state
+            .files
+            .iter()
+            .filter(|f| f.live)
+            .map(|f| f.found.path())
+    }
+
     /// The id of a file of the catalogue, by its path (as given or absolute).
     pub fn file_id(&self, path: &Path) -> Option<FileId> {
         let id = *self.by_path.get(&self.cwd.absolute(path))?;
