@@ -12,6 +12,7 @@ mod scalars;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::{ControlFlow, Range};
+use std::sync::Arc;
 
 use saphyr_parser::{Event, ScalarStyle, ScanError, Span, Tag};
 use serde_json::Value;
@@ -342,7 +343,7 @@ impl<'t> Builder<'t> {
         };
         self.docs.push(Document {
             index,
-            value,
+            value: Arc::new(value),
             span,
             first_line_end,
             complete: !self.truncated,

@@ -75,7 +75,7 @@ pub(crate) fn decode_documents(
             .map(
                 |(index, value, span, first_line_end, complete, maybe_ambiguous)| Document {
                     index,
-                    value,
+                    value: Arc::new(value),
                     span,
                     first_line_end,
                     complete,
