@@ -322,26 +322,32 @@ fn walk_message(err: &ignore::Error) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// Paths whose component order and byte order could part: `/` against `-`, `.`, ` `,
+    /// case, a digit, a control character, a non-ASCII name, a prefix of another.
+    pub(crate) const TRICKY_PATHS: &[&str] = &[
+        "/c/a-b.yaml",
+        "/c/a/b.yaml",
+        "/c/a.yaml",
+        "/c/a",
+        "/c/a b/x.yaml",
+        "/c/A/x.yaml",
+        "/c/a/b/c.yaml",
+        "/c/a0",
+        "/c/\u{e9}.yaml",
+        "/c/e/z.yaml",
+        "/c/a\u{1}",
+        "/c/a.yml",
+        "/d.yaml",
+        "/c",
+        "/",
+    ];
 
     #[test]
     fn the_byte_sort_is_the_order_of_paths() {
-        let names = [
-            "/c/a-b.yaml",
-            "/c/a/b.yaml",
-            "/c/a.yaml",
-            "/c/a",
-            "/c/a b/x.yaml",
-            "/c/A/x.yaml",
-            "/c/a/b/c.yaml",
-            "/c/a0",
-            "/c/é.yaml",
-            "/c/e/z.yaml",
-            "/c/a.yml",
-            "/d.yaml",
-            "/c",
-        ];
+        let names = TRICKY_PATHS;
         let mut found: Vec<Found> = names.iter().map(|n| Found::File(n.into())).collect();
         found.push(Found::Problem {
             path: "/c/a".into(),

@@ -263,22 +263,7 @@ mod tests {
 
     #[test]
     fn keys_order_and_match_as_paths_do() {
-        let names = [
-            "/c/a-b.yaml",
-            "/c/a/b.yaml",
-            "/c/a.yaml",
-            "/c/a",
-            "/c/a b/x.yaml",
-            "/c/A/x.yaml",
-            "/c/a/b/c.yaml",
-            "/c/a0",
-            "/c/\u{e9}.yaml",
-            "/c/a\u{1}",
-            "/c/a.yml",
-            "/d.yaml",
-            "/c",
-            "/",
-        ];
+        let names = crate::discover::tests::TRICKY_PATHS;
         let mut by_key: Vec<Key> = names.iter().map(|n| Key::of(Path::new(n))).collect();
         by_key.sort();
         let mut by_path: Vec<&Path> = names.iter().map(Path::new).collect();
